@@ -1,0 +1,173 @@
+"""The :class:`Dataset`: typed contract tables in an embedded DuckDB database.
+
+Raw tables (sessions, orders) stay in DuckDB; analyses pull small panels into pandas.
+:func:`csnb.load.load_dataset` builds a Dataset from files; :func:`dataset_from_frames`
+builds one from clean, already typed pandas frames (tests, simulation).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .errors import Problem
+from .schema import TABLES
+from .settings import Settings
+
+#: DuckDB type of each column kind.
+DUCKDB_TYPES = {
+    "id": "VARCHAR",
+    "text": "VARCHAR",
+    "category": "VARCHAR",
+    "month": "VARCHAR",
+    "int": "BIGINT",
+    "float": "DOUBLE",
+    "money": "DOUBLE",
+    "rate": "DOUBLE",
+    "duration": "DOUBLE",
+    "bool": "BOOLEAN",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+}
+
+QUALITY_COLUMNS = ["table", "path", "read", "accepted", "rejected"]
+
+
+@dataclass
+class Dataset:
+    """A loaded dataset.
+
+    Attributes
+    ----------
+    path : Path or None
+        Dataset folder (``None`` when built from frames).
+    settings : Settings
+        The dataset's settings (``csnb.toml`` over the defaults).
+    con : duckdb.DuckDBPyConnection
+        Holds one table per contract table present, named after it, with exactly the contract's
+        columns in contract order and types (:data:`DUCKDB_TYPES`). Timestamps are naive shop time.
+    tables : tuple of str
+        Contract tables present.
+    quality : pandas.DataFrame
+        Row accounting, one row per table and file: table, path, read, accepted, rejected
+        (read = accepted + rejected).
+    problems : tuple of Problem
+        Every finding of the load (errors stop a strict load, so a loaded Dataset holds warnings).
+    files : pandas.DataFrame
+        Input files: path, bytes, sha256.
+    """
+
+    path: Path | None
+    settings: Settings
+    con: duckdb.DuckDBPyConnection
+    tables: tuple[str, ...]
+    quality: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=QUALITY_COLUMNS))
+    problems: tuple[Problem, ...] = ()
+    files: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["path", "bytes", "sha256"])
+    )
+
+    def has(self, table: str) -> bool:
+        """Return whether the contract table ``table`` is present."""
+        return table in self.tables
+
+    def frame(self, table: str) -> pd.DataFrame:
+        """Return a contract table as a pandas DataFrame (meant for the small tables).
+
+        Raises
+        ------
+        KeyError
+            The table is not in the dataset; the message says which tables are.
+        """
+        if not self.has(table):
+            raise KeyError(
+                f"table {table!r} is not in this dataset (present: {', '.join(self.tables)})"
+            )
+        return self.con.sql(f'SELECT * FROM "{table}"').df()
+
+    @property
+    def fingerprint(self) -> str:
+        """Short hash of the input files (path and content), shown in every report."""
+        h = hashlib.sha256()
+        for row in self.files.sort_values("path").itertuples():
+            h.update(f"{row.path}\0{row.sha256}\n".encode())
+        return h.hexdigest()[:16]
+
+    @property
+    def last_date(self) -> date | None:
+        """Last calendar day (shop time) with any dated record, ``None`` when there is none."""
+        return self._edge_date("max")
+
+    @property
+    def first_date(self) -> date | None:
+        """First calendar day (shop time) with any dated record."""
+        return self._edge_date("min")
+
+    def _edge_date(self, how: str) -> date | None:
+        parts = []
+        for table, column in (
+            ("sessions", "start_ts"),
+            ("orders", "created_ts"),
+            ("orders", "paid_ts"),
+            ("complaints", "created_ts"),
+            ("agent_daily", "date"),
+        ):
+            if self.has(table):
+                parts.append(f'SELECT {how}(CAST("{column}" AS DATE)) AS d FROM "{table}"')
+        if not parts:
+            return None
+        value = self.con.execute(f"SELECT {how}(d) FROM ({' UNION ALL '.join(parts)})").fetchone()[0]
+        return value
+
+
+def dataset_from_frames(
+    frames: dict[str, pd.DataFrame], settings: Settings | None = None
+) -> Dataset:
+    """Build a :class:`Dataset` from clean pandas frames with contract column names.
+
+    Missing optional columns are added as NULL; values are cast to the contract types. No
+    cleaning or contract check happens here: use :func:`csnb.load_dataset` for user data.
+
+    Parameters
+    ----------
+    frames : dict of str to DataFrame
+        Contract table name to frame.
+    settings : Settings, optional
+
+    Returns
+    -------
+    Dataset
+    """
+    con = duckdb.connect()
+    quality = []
+    for name, df in frames.items():
+        spec = TABLES[name]
+        missing = [c for c in spec.required if c not in df.columns]
+        if missing:
+            raise ValueError(f"{name}: frame lacks required columns {missing}")
+        con.register("_frame", df)
+        select = ", ".join(
+            f'CAST({_quote(c.name) if c.name in df.columns else "NULL"} AS '
+            f'{DUCKDB_TYPES[c.kind]}) AS {_quote(c.name)}'
+            for c in spec.columns
+        )
+        con.execute(f'CREATE TABLE "{name}" AS SELECT {select} FROM _frame')
+        con.unregister("_frame")
+        quality.append({"table": name, "path": "(frame)", "read": len(df), "accepted": len(df),
+                        "rejected": 0})
+    return Dataset(
+        path=None,
+        settings=settings or Settings(),
+        con=con,
+        tables=tuple(n for n in TABLES if n in frames),
+        quality=pd.DataFrame(quality, columns=QUALITY_COLUMNS),
+    )
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

@@ -1,0 +1,166 @@
+"""Dataset settings: defaults, overridden by an optional ``csnb.toml`` in the data folder.
+
+Example ``csnb.toml``::
+
+    timezone = "Asia/Shanghai"
+    business_hours = ["08:00", "23:00"]
+    fast_response_s = 180          # 300 for PDD's older 5-minute rule
+    attribution_window_days = 1
+    lag_days = 3
+    min_inquiries = 30             # ranking: minimum inquiries in the month
+    bottom_share = 0.1
+    fine_schedule = [50, 100]      # yuan for the 1st, 2nd at-fault complaint of a month
+    dismissal_at = 3               # the 3rd at-fault complaint of a month means dismissal
+
+    [ranking_weights]
+    conversion_rate = 1.0
+    fast_response_rate = 1.0
+    credited_sales = 1.0
+    complaint_rate = 1.0           # enters with a minus sign
+
+    [aliases.sessions]             # extra header aliases, per table
+    "接待客服" = "agent_id"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from datetime import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import SettingsError
+from .schema import TABLES
+
+SETTINGS_FILE = "csnb.toml"
+
+#: Complaint categories that are not the agent's service, so never fined.
+NON_SERVICE_CATEGORIES = ("logistics", "product_quality")
+
+
+def _default_weights() -> dict[str, float]:
+    return {
+        "conversion_rate": 1.0,
+        "fast_response_rate": 1.0,
+        "credited_sales": 1.0,
+        "complaint_rate": 1.0,
+    }
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Settings of one dataset (metric book parameters and loading options)."""
+
+    timezone: str = "Asia/Shanghai"
+    business_hours: tuple[str, str] = ("08:00", "23:00")
+    fast_response_s: float = 180.0
+    response_cap_s: float = 600.0
+    attribution_window_days: int = 1
+    lag_days: int = 3
+    min_inquiries: int = 30
+    bottom_share: float = 0.1
+    ranking_weights: dict[str, float] = field(default_factory=_default_weights)
+    fine_schedule: tuple[float, ...] = (50.0, 100.0)
+    dismissal_at: int = 3
+    non_service_categories: tuple[str, ...] = NON_SERVICE_CATEGORIES
+    aliases: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise SettingsError(f"timezone {self.timezone!r} is not a known IANA zone") from exc
+        start, end = (_parse_hhmm("business_hours", v) for v in self.business_hours)
+        if not start < end:
+            raise SettingsError(f"business_hours must start before they end; got {self.business_hours}")
+        for name in ("fast_response_s", "response_cap_s"):
+            if not getattr(self, name) > 0:
+                raise SettingsError(f"{name} must be positive; got {getattr(self, name)!r}")
+        for name in ("attribution_window_days", "lag_days", "min_inquiries"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 0:
+                raise SettingsError(f"{name} must be a non-negative integer; got {value!r}")
+        if not 0 < self.bottom_share < 1:
+            raise SettingsError(f"bottom_share must be in (0, 1); got {self.bottom_share!r}")
+        unknown = set(self.ranking_weights) - set(_default_weights())
+        if unknown:
+            raise SettingsError(
+                f"ranking_weights has unknown metrics {sorted(unknown)}; "
+                f"allowed: {sorted(_default_weights())}"
+            )
+        for table in self.aliases:
+            if table not in TABLES:
+                raise SettingsError(f"aliases.{table}: unknown table; allowed: {sorted(TABLES)}")
+
+    @property
+    def business_start(self) -> time:
+        """Start of business hours (inclusive)."""
+        return _parse_hhmm("business_hours", self.business_hours[0])
+
+    @property
+    def business_end(self) -> time:
+        """End of business hours (exclusive)."""
+        return _parse_hhmm("business_hours", self.business_hours[1])
+
+    def fine_for(self, nth: int) -> float:
+        """Fine in yuan for the ``nth`` (1-based) at-fault complaint of an agent in a month."""
+        if nth >= self.dismissal_at:
+            return 0.0
+        schedule = self.fine_schedule
+        return float(schedule[min(nth, len(schedule)) - 1]) if schedule else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the settings as plain JSON-able values."""
+        return asdict(self)
+
+
+def _parse_hhmm(name: str, value: str) -> time:
+    try:
+        return time.fromisoformat(value)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"{name}: {value!r} is not a time of day HH:MM") from exc
+
+
+def load_settings(folder: str | Path | None = None) -> Settings:
+    """Read ``csnb.toml`` from a dataset folder, with defaults for what it leaves out.
+
+    Parameters
+    ----------
+    folder : path, optional
+        Dataset folder. Without one, or without a ``csnb.toml`` in it, the defaults apply.
+
+    Returns
+    -------
+    Settings
+
+    Raises
+    ------
+    SettingsError
+        The file is not valid TOML, names an unknown setting, or a value is out of range.
+    """
+    if folder is None:
+        return Settings()
+    path = Path(folder) / SETTINGS_FILE
+    if not path.exists():
+        return Settings()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
+    known = {f.name for f in fields(Settings)}
+    unknown = set(raw) - known
+    if unknown:
+        raise SettingsError(f"{path}: unknown settings {sorted(unknown)}; allowed: {sorted(known)}")
+    for name in ("business_hours", "fine_schedule", "non_service_categories"):
+        if name in raw:
+            raw[name] = tuple(raw[name])
+    if "ranking_weights" in raw:
+        raw["ranking_weights"] = {**_default_weights(), **raw["ranking_weights"]}
+    try:
+        return Settings(**raw)
+    except SettingsError as exc:
+        raise SettingsError(f"{path}: {exc}") from exc
+    except TypeError as exc:
+        raise SettingsError(f"{path}: {exc}") from exc
