@@ -1,0 +1,48 @@
+# csnb: the README's first two commands are `make report` and `make test`.
+# Each creates the virtual environment in .venv (and installs the project) when it is missing
+# or older than pyproject.toml.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SAMPLE_MONTH := 2025-11
+DATA ?= data/samples
+OUT ?= reports
+MONTH ?= $(SAMPLE_MONTH)
+LANG_OPT ?= en
+
+.PHONY: report report-zh test test-fast lint bench samples clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Render the sample month's five reports into reports/ (English; `make report LANG_OPT=zh`).
+report: $(STAMP)
+	$(BIN)/csnb report --month $(MONTH) --data $(DATA) --out $(OUT) --lang $(LANG_OPT)
+
+## Run every test, slow ones included, then every notebook on the samples with nbval.
+test: $(STAMP)
+	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider notebooks/
+
+## Fast loop: skip tests marked slow.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" -x -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check csnb tests notebooks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_load.py
+	$(BIN)/python benchmarks/bench_prep.py
+
+## Regenerate data/samples/ from the fixed seed (a test checks this gives the same files).
+samples: $(STAMP)
+	$(BIN)/python -m csnb.simulate --out data/samples --seed 20251111
+
+clean:
+	rm -rf $(VENV) $(OUT)/*/ $(OUT)/index.html $(OUT)/index.json

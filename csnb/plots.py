@@ -1,0 +1,162 @@
+"""Figures: one seaborn theme with a real CJK font, and drawers that take tidy tables.
+
+Every ``plot_*`` function takes a tidy table (as returned by a ``*_table`` function) and an
+optional matplotlib ``ax``, and returns the Axes (or the Figure for small multiples). matplotlib
+is imported inside the functions so the analysis layer runs without it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from .i18n import METRICS, format_value, metric_label, t
+
+#: The CJK font shipped by the ``mplfonts`` wheel (Noto Sans CJK SC covers Latin and Chinese).
+FONT_FILE = "NotoSansCJKsc-Regular.otf"
+FONT_NAME = "Noto Sans CJK SC"
+PALETTE = "deep"
+
+
+@cache
+def font_path() -> Path:
+    """Path of the CJK font file installed with the project's dependencies."""
+    import mplfonts
+
+    path = Path(mplfonts.__file__).parent / "fonts" / FONT_FILE
+    if not path.exists():  # pragma: no cover - broken install
+        raise FileNotFoundError(f"CJK font {path} is missing: reinstall the 'mplfonts' package")
+    return path
+
+
+def set_theme() -> None:
+    """Apply csnb's seaborn theme with the CJK font (idempotent).
+
+    Chinese team and agent names then render as real glyphs in every figure.
+    """
+    import matplotlib as mpl
+    import seaborn as sns
+    from matplotlib import font_manager
+
+    if FONT_NAME not in {f.name for f in font_manager.fontManager.ttflist}:
+        font_manager.fontManager.addfont(str(font_path()))
+    sns.set_theme(
+        context="notebook",
+        style="whitegrid",
+        palette=PALETTE,
+        font=FONT_NAME,
+        rc={
+            "axes.unicode_minus": False,  # the CJK font has no U+2212 minus glyph
+            "figure.dpi": 100,
+            "savefig.dpi": 100,
+            "figure.figsize": (9, 4),
+        },
+    )
+    mpl.rcParams["font.sans-serif"] = [FONT_NAME, "DejaVu Sans"]
+
+
+def plot_trend(table: pd.DataFrame, metric: str, *, lang: str = "en", month: str | None = None,
+               ax=None):
+    """Draw one metric's monthly trend.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Tidy trend table with columns month, metric, value (see :func:`csnb.trend_table`).
+    metric : str
+        Metric-book name to draw.
+    lang : {"en", "zh"}
+    month : str, optional
+        Report month, highlighted with a marker.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots()
+    rows = table[table["metric"] == metric].sort_values("month")
+    ax.plot(rows["month"], rows["value"], marker="o", markersize=3, linewidth=1.5)
+    if month is not None and (rows["month"] == month).any():
+        value = rows.loc[rows["month"] == month, "value"].iloc[0]
+        ax.plot([month], [value], marker="o", markersize=8, color="C3", linestyle="none")
+        ax.annotate(format_value(metric, value, lang), (month, value), xytext=(4, 6),
+                    textcoords="offset points", fontsize=9, color="C3")
+    ax.set_title(metric_label(metric, lang), fontsize=11)
+    ax.set_xlabel("")
+    unit = METRICS[metric]["unit"]
+    if unit == "rate":
+        from matplotlib.ticker import PercentFormatter
+
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    _thin_month_ticks(ax, list(rows["month"]))
+    return ax
+
+
+def plot_trends(table: pd.DataFrame, metrics: list[str], *, lang: str = "en",
+                month: str | None = None, ncols: int = 2):
+    """Draw small multiples of :func:`plot_trend`, one panel per metric.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    set_theme()
+    nrows = -(-len(metrics) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 2.8 * nrows), squeeze=False)
+    for ax, metric in zip(axes.flat, metrics, strict=False):
+        plot_trend(table, metric, lang=lang, month=month, ax=ax)
+    for ax in list(axes.flat)[len(metrics):]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_by_group(table: pd.DataFrame, value: str, group: str, *, lang: str = "en",
+                  title: str | None = None, ax=None):
+    """Draw one line per group (team, category...) of a monthly tidy table.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Columns month, ``group`` and ``value``.
+    value, group : str
+        Column names.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    set_theme()
+    if ax is None:
+        _, ax = plt.subplots()
+    data = table.sort_values("month")
+    sns.lineplot(data=data, x="month", y=value, hue=group, marker="o", markersize=4, ax=ax)
+    ax.set_xlabel("")
+    ax.set_ylabel(metric_label(value, lang) if value in METRICS else value)
+    if title:
+        ax.set_title(title)
+    if value in METRICS and METRICS[value]["unit"] == "rate":
+        from matplotlib.ticker import PercentFormatter
+
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.legend(title=t("col.team", lang) if group == "team" else None, fontsize=9)
+    _thin_month_ticks(ax, sorted(data["month"].unique()))
+    return ax
+
+
+def _thin_month_ticks(ax, months: list[str], every: int = 3) -> None:
+    """Label every ``every``-th month so 24 labels do not overlap."""
+    ticks = months[::every] if len(months) > 8 else months
+    ax.set_xticks(ticks)
+    ax.set_xticklabels(ticks, rotation=45, ha="right", fontsize=8)
