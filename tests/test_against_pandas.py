@@ -1,0 +1,327 @@
+"""The product's month figures against an independent plain-pandas oracle.
+
+Part 1 checks the oracle itself (``tests/oracle_pandas.py``) on tiny hand-built datasets whose
+figures were worked out by hand in the comments. Part 2 holds the product to the oracle on a
+simulated dataset: ``csnb report --only overview`` for one month (its ``overview.json``) and
+``csnb.prep.month_figures`` for two more.
+
+Reference call::
+
+    oracle_pandas.month_figures(folder, "YYYY-MM")
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from oracle_pandas import (
+    COUNT_KEYS,
+    FIGURE_KEYS,
+    attribute_orders,
+    is_provisional,
+    load_tables,
+    month_figures,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def write_csv(folder: Path, name: str, header: list[str], rows: list[tuple]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row])
+
+
+def same(expected, actual, rel: float) -> bool:
+    """Equal within ``rel``, with None, NaN and missing all meaning "no value"."""
+    missing_e = expected is None or (isinstance(expected, float) and math.isnan(expected))
+    missing_a = actual is None or (isinstance(actual, float) and math.isnan(actual))
+    if missing_e or missing_a:
+        return missing_e and missing_a
+    return math.isclose(float(expected), float(actual), rel_tol=rel, abs_tol=1e-12)
+
+
+def mismatches(expected: dict, actual: dict) -> list[str]:
+    out = []
+    for key in FIGURE_KEYS:
+        if key not in actual:
+            out.append(f"{key}: missing (oracle {expected[key]!r})")
+            continue
+        rel = 1e-9 if key in COUNT_KEYS else 1e-6
+        if not same(expected[key], actual[key], rel):
+            out.append(f"{key}: oracle {expected[key]!r} != product {actual[key]!r}")
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Part 1: the oracle on hand-built data
+
+AGENTS = ["agent_id", "name", "team", "hire_date", "exit_date", "exit_reason"]
+SESSIONS = ["session_id", "agent_id", "customer_id", "start_ts", "kind", "first_response_s"]
+ORDERS = ["order_id", "customer_id", "created_ts", "paid_ts", "amount", "agent_id",
+          "refund_amount"]
+COMPLAINTS = ["complaint_id", "created_ts", "category", "source", "agent_id"]
+
+
+@pytest.fixture
+def june(tmp_path: Path) -> Path:
+    """A shop of eight agents, eleven customers and one month (2025-06) of activity."""
+    folder = tmp_path / "june"
+    write_csv(folder, "agents", AGENTS, [
+        ("A1", "Ann", "t1", "2025-01-10", None, None),  # there all along
+        ("A2", "Bo", "t1", "2025-02-01", "2025-06-30", "voluntary"),  # exits on the last day
+        ("A3", "Cy", "t1", "2025-06-05", "2025-06-20", "dismissed"),  # hired and exits in June
+        ("A4", "Di", "t1", "2025-06-01", None, None),  # hired on the first day
+        ("A5", "Ed", "t1", "2024-12-01", "2025-05-31", "contract_end"),  # gone before June
+        ("A6", "Fa", "t1", "2025-03-01", "2025-06-01", "bottom_ranked_out"),  # exits on day 1
+        ("A7", "Gu", "t1", "2025-07-01", None, None),  # hired after June
+        ("A8", "Ha", "t1", "2025-04-01", "2025-06-15", "contract_end"),  # other exit
+    ])
+    write_csv(folder, "sessions", SESSIONS, [
+        ("S0", "A1", "C8", "2025-05-31 20:00:00", "presale", 10),  # May: not June's
+        ("S1", "A1", "C1", "2025-06-10 10:00:00", "presale", 30),
+        ("S2", "A1", "C2", "2025-06-11 21:00:00", "presale", 200),
+        ("S3", "A1", "C3", "2025-06-13 10:00:00", "presale", None),  # never answered
+        ("S4", "A4", "C4", "2025-06-13 10:00:00", "presale", 180),  # exactly the threshold
+        ("S5", "A1", "C5", "2025-06-16 08:30:00", "presale", 900),  # capped at 600
+        ("S6", "A1", "C5", "2025-06-16 09:00:00", "presale", 60),
+        ("S7", "A4", "C5", "2025-06-16 14:00:00", "presale", 100),
+        ("S8", "A1", "C6", "2025-06-17 10:00:00", "presale", 181),
+        ("S9", "A1", "C7", "2025-06-30 22:00:00", "presale", 20),
+        ("S10", "A1", "C9", "2025-06-18 10:00:00", "aftersale", 120),
+        ("S11", "A1", "C10", "2025-06-19 23:30:00", "presale", 5),  # after hours
+        ("S12", "A1", "C10", "2025-06-20 07:59:00", "aftersale", 10),  # before hours
+        ("S13", "A1", "C10", "2025-06-20 08:00:00", "aftersale", 400),  # opening minute
+        ("S14", "A1", "C11", "2025-06-21 22:59:59", "aftersale", None),  # in hours, unanswered
+    ])
+    write_csv(folder, "orders", ORDERS, [
+        # tag A4 overrides C1's last presale agent A1
+        ("O1", "C1", "2025-06-10 11:00:00", "2025-06-10 12:00:00", 100, "A4", None),
+        # paid the day after C2's inquiry with A1: credited to A1 (refund ignored: gross)
+        ("O2", "C2", "2025-06-12 08:50:00", "2025-06-12 09:00:00", 200, None, 50),
+        # paid two days after C3's inquiry: outside the window, silent
+        ("O3", "C3", "2025-06-15 09:00:00", "2025-06-15 10:00:00", 300, None, None),
+        # tagged A4 but paid two days after C4's inquiry with A4: credited, no conversion
+        ("O4", "C4", "2025-06-15 10:00:00", "2025-06-15 11:00:00", 50, "A4", None),
+        # C5 saw A1 then A4 on the same day: the last one, A4, gets it
+        ("O5", "C5", "2025-06-16 15:00:00", "2025-06-16 16:00:00", 400, None, None),
+        # paid before C6's only session: silent
+        ("O6", "C6", "2025-06-17 08:00:00", "2025-06-17 09:00:00", 60, None, None),
+        # paid on July 1 after C7's inquiry on June 30: converts June's inquiry, July's sale
+        ("O7", "C7", "2025-06-30 23:00:00", "2025-07-01 08:00:00", 700, None, None),
+        # paid on June 1 after C8's inquiry on May 31: June's sale credited to A1
+        ("O8", "C8", "2025-06-01 09:00:00", "2025-06-01 10:00:00", 80, None, None),
+        # C2's second order, tagged: C2 still counts once among paying customers
+        ("O9", "C2", "2025-06-12 09:30:00", "2025-06-12 10:00:00", 100, "A1", None),
+        # never paid
+        ("O10", "C1", "2025-06-20 10:00:00", None, 999, None, None),
+        # C9 only had an aftersale session: silent
+        ("O11", "C9", "2025-06-18 10:30:00", "2025-06-18 11:00:00", 90, None, None),
+    ])
+    write_csv(folder, "complaints", COMPLAINTS, [
+        ("K1", "2025-06-05 10:00:00", "attitude", "hotline", "A1"),
+        ("K2", "2025-06-30 23:59:00", "logistics", "bad_review", None),
+        ("K3", "2025-07-01 00:00:00", "attitude", "hotline", "A1"),  # July
+        ("K4", "2025-05-31 12:00:00", "attitude", "hotline", "A1"),  # May
+    ])
+    return folder
+
+
+def test_oracle_headcount_by_hand(june: Path):
+    got = month_figures(june, "2025-06")
+    # opening: A1, A2, A6, A8 (A5 left on May 31, A3/A4 hired in June)        = 4
+    # hires: A3, A4                                                            = 2
+    # exits: A2 (June 30), A3, A6 (June 1), A8                                 = 4
+    #   voluntary: A2 = 1; involuntary: A3 dismissed + A6 bottom_ranked_out    = 2
+    # closing: A1, A4 (A2's last day is June 30, so not after it)              = 2
+    # identity: 4 + 2 - 4 = 2; turnover = 4 / ((4 + 2) / 2) = 4/3
+    assert got["opening_headcount"] == 4
+    assert got["hires"] == 2
+    assert got["exits"] == 4
+    assert got["exits_voluntary"] == 1
+    assert got["exits_involuntary"] == 2
+    assert got["closing_headcount"] == 2
+    assert got["turnover_rate"] == pytest.approx(4 / 3)
+    # M-11 = 2024-07 is before the earliest hire month 2024-12: no trailing rate yet
+    assert math.isnan(got["turnover_rate_trailing_12m"])
+
+
+def test_oracle_attribution_by_hand(june: Path):
+    tables = load_tables(june)
+    credited = attribute_orders(tables["sessions"], tables["orders"], window_days=1)
+    by_order = dict(zip(credited["order_id"], credited["credited_agent"], strict=True))
+    assert by_order["O1"] == "A4"  # tag beats last presale agent A1
+    assert by_order["O2"] == "A1"  # session the day before payment
+    assert pd.isna(by_order["O3"])  # session two days before payment
+    assert by_order["O4"] == "A4"  # tag, whatever the sessions
+    assert by_order["O5"] == "A4"  # last of two agents the same day
+    assert pd.isna(by_order["O6"])  # the session came after payment
+    assert by_order["O7"] == "A1"
+    assert by_order["O8"] == "A1"
+    assert by_order["O9"] == "A1"
+    assert "O10" not in by_order  # unpaid orders are never credited
+    assert pd.isna(by_order["O11"])  # aftersale sessions do not attribute
+
+
+def test_oracle_sales_and_conversion_by_hand(june: Path):
+    got = month_figures(june, "2025-06")
+    # June inquiries (customer, agent, day), converted or not:
+    #   (C1,A1,10) no: O1 is tagged A4      (C2,A1,11) yes: O2 on the 12th
+    #   (C3,A1,13) no: O3 silent            (C4,A4,13) no: O4 paid on the 15th
+    #   (C5,A1,16) no: two sessions, one inquiry, O5 went to A4
+    #   (C5,A4,16) yes                      (C6,A1,17) no: O6 silent
+    #   (C7,A1,30) yes: O7 on July 1        (C10,A1,19) no: 23:30 still an inquiry
+    #   C8's inquiry is May's.
+    assert got["inquiries"] == 9
+    assert got["converted_inquiries"] == 3
+    assert got["conversion_rate"] == pytest.approx(3 / 9)
+    # Paid in June: O1 O2 O3 O4 O5 O6 O8 O9 O11 (O7 is July's, O10 unpaid)      = 9
+    # credited: O1 100 + O2 200 + O4 50 + O5 400 + O8 80 + O9 100             = 930
+    # paying customers credited: C1, C2, C4, C5, C8                            = 5
+    # silent: O3 300 + O6 60 + O11 90                                          = 450
+    assert got["paid_orders"] == 9
+    assert got["credited_sales"] == pytest.approx(930)
+    assert got["order_value"] == pytest.approx(930 / 5)
+    assert got["silent_sales"] == pytest.approx(450)
+
+
+def test_oracle_response_and_complaints_by_hand(june: Path):
+    got = month_figures(june, "2025-06")
+    # Counted (June, [08:00, 23:00), both kinds): S1 30, S2 200, S3 600 (never answered),
+    # S4 180, S5 600 (900 capped), S6 60, S7 100, S8 181, S9 20, S10 120, S13 400, S14 600.
+    # Left out: S0 (May), S11 (23:30), S12 (07:59).
+    # mean = 3091 / 12; fast (<= 180 s): S1 S4 S6 S7 S9 S10 = 6 of 12
+    assert got["avg_first_response_s"] == pytest.approx(3091 / 12)
+    assert got["fast_response_rate"] == pytest.approx(0.5)
+    # Complaints created in June: K1, K2 (23:59 on the 30th) = 2; per 1k of 9 paid orders
+    assert got["complaints"] == 2
+    assert got["complaints_per_1k_orders"] == pytest.approx(2 / 9 * 1000)
+    # Last dated record July 1 < June 30 + 3 days: provisional
+    assert is_provisional(june, "2025-06")
+    assert not is_provisional(june, "2025-05")
+
+
+def test_oracle_window_and_hours_follow_csnb_toml(june: Path):
+    (june / "csnb.toml").write_text(
+        'attribution_window_days = 2\nbusiness_hours = ["08:00", "23:59"]\n'
+        "fast_response_s = 300\n",
+        encoding="utf-8",
+    )
+    got = month_figures(june, "2025-06")
+    # window 2: O3 is now credited to A1 (session two days before) and converts (C3,A1,13);
+    # O4 (tagged A4, paid two days after C4's inquiry with A4) now converts (C4,A4,13).
+    assert got["converted_inquiries"] == 5
+    assert got["credited_sales"] == pytest.approx(930 + 300)
+    assert got["silent_sales"] == pytest.approx(150)
+    assert got["order_value"] == pytest.approx(1230 / 6)  # C3 joins the paying customers
+    # hours to 23:59: S11 (23:30, 5 s) joins; fast <= 300 s adds S2 (200) and S8 (181)
+    assert got["avg_first_response_s"] == pytest.approx((3091 + 5) / 13)
+    assert got["fast_response_rate"] == pytest.approx(9 / 13)
+
+
+def test_oracle_trailing_turnover_by_hand(tmp_path: Path):
+    folder = tmp_path / "trail"
+    write_csv(folder, "agents", AGENTS, [
+        ("B1", "x", "t", "2024-01-15", None, None),
+        ("B2", "y", "t", "2024-01-01", "2024-06-10", "voluntary"),
+        ("B3", "z", "t", "2024-03-01", None, None),
+    ])
+    # Average headcount (opening + closing) / 2 by month of 2024:
+    #   Jan (0+2)/2 = 1, Feb 2, Mar (2+3)/2 = 2.5, Apr 3, May 3, Jun (3+2)/2 = 2.5,
+    #   Jul..Dec 2 each. Sum 26, mean 26/12; one exit (B2 in June).
+    got = month_figures(folder, "2024-12")
+    assert got["turnover_rate_trailing_12m"] == pytest.approx(1 / (26 / 12))
+    assert got["exits"] == 0 and got["turnover_rate"] == 0
+    # November: M-11 = 2023-12 is before the first hire month
+    assert math.isnan(month_figures(folder, "2024-11")["turnover_rate_trailing_12m"])
+    # Tables without rows give zero counts and no rates
+    june = month_figures(folder, "2024-06")
+    assert june["inquiries"] == 0 and math.isnan(june["conversion_rate"])
+    assert math.isnan(june["complaints_per_1k_orders"])
+    assert june["turnover_rate"] == pytest.approx(1 / 2.5)
+
+
+def test_oracle_reads_subfolders_and_parquet(june: Path, tmp_path: Path):
+    """The same data split into monthly files and Parquet gives the same figures."""
+    split = tmp_path / "split"
+    split.mkdir()
+    for name in ("agents", "complaints"):
+        (split / f"{name}.csv").write_bytes((june / f"{name}.csv").read_bytes())
+    sessions = pd.read_csv(june / "sessions.csv", dtype=str, keep_default_na=False)
+    (split / "sessions").mkdir()
+    month = sessions["start_ts"].str[:7]
+    for m, part in sessions.groupby(month):
+        part.to_csv(split / "sessions" / f"{m}.csv", index=False)
+    orders = pd.read_csv(june / "orders.csv", dtype=str, keep_default_na=False)
+    orders.to_parquet(split / "orders.parquet")
+    a, b = month_figures(june, "2025-06"), month_figures(split, "2025-06")
+    assert mismatches(a, b) == []
+
+
+# --------------------------------------------------------------------------------------------
+# Part 2: the product against the oracle on a simulated dataset
+
+SEED = 11
+
+
+@pytest.fixture(scope="module")
+def simulated(tmp_path_factory) -> tuple[Path, list[str]]:
+    """One simulated dataset for the module, and its months in order."""
+    from csnb.simulate import simulate  # fails loudly while the simulator is missing
+
+    folder = tmp_path_factory.mktemp("sim") / "data"
+    simulate(folder, seed=SEED)
+    tables = load_tables(folder)
+    first = tables["sessions"]["start_ts"].min().to_period("M")
+    last = tables["sessions"]["start_ts"].max().to_period("M")
+    months = [str(p) for p in pd.period_range(first, last, freq="M")]
+    assert len(months) >= 14, f"expected two years of data, got {months}"
+    return folder, months
+
+
+def test_report_overview_matches_oracle(simulated, tmp_path: Path):
+    folder, months = simulated
+    month = months[len(months) // 2]  # the middle: trailing 12 months defined, data final
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "csnb", "report", "--month", month, "--data", str(folder),
+         "--out", str(out), "--only", "overview"],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert proc.returncode == 0, f"csnb report failed:\n{proc.stdout}\n{proc.stderr}"
+    payload = json.loads((out / month / "overview.json").read_text(encoding="utf-8"))
+
+    expected = month_figures(folder, month)
+    assert payload["month"] == month
+    assert payload["metric_book_version"] in (1, "1")
+    assert bool(payload["provisional"]) == is_provisional(folder, month)
+    assert not math.isnan(expected["turnover_rate_trailing_12m"])
+    assert mismatches(expected, payload["figures"]) == []
+
+
+def test_prep_month_figures_match_oracle(simulated):
+    from csnb.load import load_dataset
+    from csnb.prep import month_figures as product_month_figures
+
+    folder, months = simulated
+    ds = load_dataset(folder)
+    # One early month (no trailing rate yet) and the last full month.
+    for month in (months[2], months[-1]):
+        expected = month_figures(folder, month)
+        actual = product_month_figures(ds, month)
+        assert mismatches(expected, actual) == [], month
