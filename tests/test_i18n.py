@@ -1,0 +1,68 @@
+import re
+from pathlib import Path
+
+import pytest
+
+from csnb.errors import SettingsError
+from csnb.headline import AREAS, TREND_METRICS
+from csnb.i18n import LANGS, METRICS, TEXT, format_change, format_value, t
+
+DOCS = Path(__file__).parents[1] / "docs" / "results-json.md"
+
+
+def test_every_text_has_every_language():
+    for key, entry in TEXT.items():
+        for lang in LANGS:
+            assert entry.get(lang), f"text {key!r} lacks {lang}"
+    for key, entry in METRICS.items():
+        for lang in LANGS:
+            assert entry.get(lang), f"metric {key!r} lacks {lang}"
+
+
+def test_zh_texts_are_chinese_and_differ_from_english():
+    han = re.compile(r"[\u4e00-\u9fff]")
+    for key, entry in {**TEXT, **METRICS}.items():
+        assert han.search(entry["zh"]), f"{key!r} zh text has no Chinese: {entry['zh']!r}"
+        assert entry["zh"] != entry["en"]
+
+
+def test_every_area_figure_has_a_label():
+    for area, metrics in {**AREAS, **TREND_METRICS}.items():
+        for m in metrics:
+            assert m in METRICS, f"{area}: {m} has no label"
+
+
+def test_unknown_language_is_named():
+    with pytest.raises(SettingsError, match=r"lang must be one of 'en', 'zh'; got 'fr'"):
+        t("title.overview", "fr")
+
+
+@pytest.mark.parametrize(
+    ("metric", "value", "lang", "expected"),
+    [
+        ("conversion_rate", 0.4567, "en", "45.7%"),
+        ("credited_sales", 1234567.8, "en", "¥1,234,568"),
+        ("avg_first_response_s", 42.25, "zh", "42.2 秒"),
+        ("hires", 7.0, "en", "7"),
+        ("hires", None, "zh", "无"),
+        ("hires", float("nan"), "en", "n/a"),
+    ],
+)
+def test_format_value(metric, value, lang, expected):
+    assert format_value(metric, value, lang) == expected
+
+
+def test_format_change_uses_points_for_rates_and_percent_otherwise():
+    assert format_change("conversion_rate", 0.45, 0.40) == "▲ +5.0 pp"
+    assert format_change("hires", 8, 10) == "▼ -20.0%"
+    assert format_change("hires", 3, 0) == "▲ +3"
+    assert format_change("hires", 3, None) == ""
+
+
+def test_results_doc_lists_every_area_figure():
+    text = DOCS.read_text(encoding="utf-8")
+    for area, metrics in AREAS.items():
+        line = next(ln for ln in text.splitlines() if ln.startswith(f"- `{area}.json`"))
+        block = text[text.index(line):].split("\n- ")[0]
+        for m in metrics:
+            assert f"`{m}`" in block, f"docs/results-json.md: {area} lacks {m}"
