@@ -357,8 +357,8 @@ def converted_flags(
     keyed = inquiries.reset_index(names="inquiry")
     pairs = keyed.merge(payments, on=["customer_id", "agent_id"], how="inner")
     lag = (pairs["paid_day"] - pairs["day"]).dt.days
-    hits = set(pairs.loc[(lag >= 0) & (lag <= window_days), "inquiry"])
-    return pd.Series([i in hits for i in keyed["inquiry"]], index=inquiries.index, dtype=bool)
+    hits = pairs.loc[(lag >= 0) & (lag <= window_days), "inquiry"].unique()
+    return pd.Series(keyed["inquiry"].isin(hits).to_numpy(), index=inquiries.index, dtype=bool)
 
 
 def sales_figures(
@@ -470,8 +470,10 @@ def last_data_day(folder: str | Path, tables: dict[str, pd.DataFrame]) -> pd.Tim
     return max(days).normalize() if days else None
 
 
-def is_provisional(folder: str | Path, month: str) -> bool:
+def is_provisional(
+    folder: str | Path, month: str, tables: dict[str, pd.DataFrame] | None = None
+) -> bool:
     """Whether ``month`` is provisional: the data's last day is before month end + lag_days."""
-    last = last_data_day(folder, load_tables(folder))
+    last = last_data_day(folder, load_tables(folder) if tables is None else tables)
     _, month_end = _month_bounds(month)
     return last is None or last < month_end + pd.Timedelta(days=read_settings(folder).lag_days)
