@@ -27,7 +27,7 @@ report: $(STAMP)
 ## Run every test, slow ones included, then every notebook on the samples with nbval.
 test: $(STAMP)
 	$(BIN)/python -m pytest
-	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider notebooks/
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/
 
 ## Fast loop: skip tests marked slow.
 test-fast: $(STAMP)
