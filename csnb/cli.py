@@ -1,0 +1,238 @@
+"""Command line: ``csnb report``, ``csnb validate``, ``csnb simulate``.
+
+Exit codes: 0 success; 1 a report failed, the data are not valid, or csnb raised one of its
+errors (printed as one message, no traceback); 2 wrong usage (argparse).
+
+The heavy modules (pandas, papermill, nbconvert) are imported inside the commands so that
+``csnb --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+PROG = "csnb"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``csnb`` command line.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        Exit code: 0 success, 1 failure (message on stderr), 2 usage error.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+
+    from .errors import CsnbError
+
+    try:
+        return int(args.func(args))
+    except CsnbError as exc:
+        _error(args.command, str(exc))
+        return 1
+    except OSError as exc:
+        # Missing or unreadable input paths, full disks, permissions: one line, no traceback.
+        detail = exc.strerror or str(exc)
+        where = f": {exc.filename}" if exc.filename else ""
+        _error(args.command, f"{detail}{where}")
+        return 1
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("csnb."):
+            raise
+        _error(args.command, f"this installation of csnb lacks the module {exc.name!r}")
+        return 1
+    except KeyboardInterrupt:
+        _error(args.command, "interrupted")
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of ``csnb`` (one subcommand per task)."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Notebook analysis kit for e-commerce customer-service (客服) teams.",
+    )
+    parser.set_defaults(command=None)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    report = sub.add_parser(
+        "report",
+        help="render a month's reports (HTML, key figures JSON, executed notebooks)",
+        description="Render the report notebooks of one month into OUT/YYYY-MM/ and refresh "
+        "OUT/index.html.",
+    )
+    report.add_argument("--month", required=True, help="report month, YYYY-MM")
+    report.add_argument("--data", required=True, type=Path, help="data folder")
+    report.add_argument("--out", required=True, type=Path, help="reports folder")
+    report.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
+    report.add_argument(
+        "--only",
+        type=_comma_list,
+        default=None,
+        metavar="NAME,...",
+        help="render only these notebooks (overview, turnover, conversion, complaints, "
+        "incentives)",
+    )
+    report.add_argument(
+        "--workers", type=_positive_int, default=2, help="notebooks run at once (default 2)"
+    )
+    report.add_argument(
+        "--no-progress", action="store_true", help="do not show the progress bar"
+    )
+    report.set_defaults(command="report", func=_cmd_report)
+
+    validate = sub.add_parser(
+        "validate",
+        help="check a data folder against the data contract",
+        description="Load every table of a data folder, print the data-quality table and "
+        "exit 1 when the data violate the contract.",
+    )
+    validate.add_argument("--data", required=True, type=Path, help="data folder")
+    validate.set_defaults(command="validate", func=_cmd_validate)
+
+    simulate = sub.add_parser(
+        "simulate",
+        help="write a simulated data folder with known effects",
+        description="Write a simulated shop's data folder (for trying csnb and for tests).",
+    )
+    simulate.add_argument("--out", required=True, type=Path, help="folder to write")
+    simulate.add_argument("--seed", required=True, type=int, help="random seed")
+    simulate.add_argument("--agents", type=_positive_int, default=None, help="number of agents")
+    simulate.add_argument("--months", type=_positive_int, default=None, help="number of months")
+    simulate.add_argument("--start", default=None, help="first month, YYYY-MM")
+    simulate.set_defaults(command="simulate", func=_cmd_simulate)
+    return parser
+
+
+# --------------------------------------------------------------------------------------------
+# Commands
+# --------------------------------------------------------------------------------------------
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import render_month
+
+    summary = render_month(
+        args.month,
+        args.data,
+        args.out,
+        lang=args.lang,
+        only=args.only,
+        workers=args.workers,
+        progress=not args.no_progress,
+    )
+    width = max(len(run.name) for run in summary.runs)
+    for run in summary.runs:
+        seconds = f"{run.seconds:6.1f} s"
+        if run.ok:
+            flag = "  (provisional)" if run.provisional else ""
+            print(f"ok      {run.name:<{width}}  {seconds}  {run.html}{flag}")
+        else:
+            print(f"FAILED  {run.name:<{width}}  {seconds}  {run.error}")
+    print(f"index: {summary.index_html}")
+    if summary.ok:
+        return 0
+    for run in summary.failed:
+        print(run.error, file=sys.stderr)
+        if run.ipynb is not None:
+            print(f"  executed notebook kept for audit: {run.ipynb}", file=sys.stderr)
+    n = len(summary.failed)
+    _error("report", f"{n} of {len(summary.runs)} notebook{'s' * (len(summary.runs) != 1)} failed")
+    return 1
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    if not args.data.is_dir():
+        from .errors import ParameterError
+
+        what = "is not a folder" if args.data.exists() else "does not exist"
+        raise ParameterError(f"data folder {str(args.data)!r} {what}")
+    load = importlib.import_module("csnb.load")
+    report = load.validate_dataset(args.data)
+    print(report)
+    return 0 if report.ok else 1
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    simulate_module = importlib.import_module("csnb.simulate")
+    options = {
+        key: value
+        for key, value in (("agents", args.agents), ("months", args.months), ("start", args.start))
+        if value is not None
+    }
+    if "start" in options:
+        from .report import check_month
+
+        check_month(options["start"])
+    truth = simulate_module.simulate(args.out, args.seed, **options)
+    print(f"simulated data written to {args.out} (seed {args.seed})")
+    files = sorted(p for p in Path(args.out).rglob("*") if p.is_file())
+    if files:
+        shown = ", ".join(p.relative_to(args.out).as_posix() for p in files[:12])
+        more = f" and {len(files) - 12} more" if len(files) > 12 else ""
+        print(f"  files: {shown}{more}")
+    for key, value in _scalar_items(truth)[:12]:
+        print(f"  {key}: {value}")
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _scalar_items(truth) -> list[tuple[str, object]]:
+    """The simple top-level entries of the simulator's truth dict, for a short summary."""
+    if not isinstance(truth, dict):
+        return []
+    items = []
+    for key, value in truth.items():
+        if isinstance(value, bool | int | float | str) or value is None:
+            items.append((str(key), value))
+        elif isinstance(value, list | tuple | dict) and len(value) <= 6:
+            values = value.values() if isinstance(value, dict) else value
+            if all(isinstance(v, bool | int | float | str) for v in values):
+                items.append((str(key), value))
+    return items
+
+
+def _comma_list(text: str) -> list[str]:
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("expected comma-separated notebook names")
+    return names
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _error(command: str, message: str) -> None:
+    print(f"{PROG} {command}: error: {message}", file=sys.stderr)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
