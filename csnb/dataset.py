@@ -121,7 +121,9 @@ class Dataset:
                 parts.append(f'SELECT {how}(CAST("{column}" AS DATE)) AS d FROM "{table}"')
         if not parts:
             return None
-        value = self.con.execute(f"SELECT {how}(d) FROM ({' UNION ALL '.join(parts)})").fetchone()[0]
+        # fetchall, not fetchone: DuckDB 2 keeps a half-read result open, which blocks con.sql().
+        sql = f"SELECT {how}(d) FROM ({' UNION ALL '.join(parts)})"
+        value = self.con.execute(sql).fetchall()[0][0]
         return value
 
 
