@@ -94,6 +94,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=_positive_int, default=2, help="notebooks run at once (default 2)"
     )
     report.add_argument(
+        "--notebooks",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder of the notebook templates (default: the notebooks shipped with csnb)",
+    )
+    report.add_argument(
         "--no-progress", action="store_true", help="do not show the progress bar"
     )
     report.set_defaults(command="report", func=_cmd_report)
@@ -136,6 +143,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         lang=args.lang,
         only=args.only,
         workers=args.workers,
+        notebooks_dir=args.notebooks,
         progress=not args.no_progress,
     )
     width = max(len(run.name) for run in summary.runs)

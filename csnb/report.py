@@ -245,10 +245,9 @@ def render_month(
     nb_dir = nb_dir.resolve()
     data_dir = Path(data).expanduser().resolve()
     out_dir = Path(out).expanduser().resolve()
-    month_dir = out_dir / month  # only used after the month is checked
 
     # 2. check parameters, for every notebook, before executing any
-    check_month(month)
+    month_dir = out_dir / check_month(month)
     if lang not in LANGS:
         raise ParameterError(
             f"lang must be one of {', '.join(repr(x) for x in LANGS)}; got {lang!r}"
@@ -692,7 +691,12 @@ def _interpreter_kernel_manager_class():
                 ],
                 display_name=f"Python {sys.version_info.major}.{sys.version_info.minor} (csnb)",
                 language="python",
-                env={"PYTHONPATH": pythonpath},
+                # Figures must land in the report as embedded images even when the calling
+                # shell (or a test run) sets MPLBACKEND=Agg, which ipykernel would respect.
+                env={
+                    "PYTHONPATH": pythonpath,
+                    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+                },
                 resource_dir="",
             )
 
