@@ -790,7 +790,7 @@ def tenure_table(agents: pd.DataFrame, month: str) -> pd.DataFrame:
         Columns agent_id, team, shift, role, hire_date, tenure_days (exit_date - hire_date + 1
         for agents who exited on or before the month's last day; otherwise right-censored:
         month end - hire_date + 1), exited (bool: the exit event was observed), exit_reason
-        (None when not exited).
+        (missing when not exited).
     """
     _, last = _month_bounds(month)
     df = agents.copy()
@@ -812,7 +812,8 @@ def tenure_table(agents: pd.DataFrame, month: str) -> pd.DataFrame:
         "hire_date": hire.dt.date.to_numpy(),
         "tenure_days": ((stop - hire).dt.days + 1).astype(int).to_numpy(),
         "exited": exited.to_numpy(dtype=bool),
-        "exit_reason": df["exit_reason"].astype(object).where(exited, None).to_numpy(),
+        "exit_reason": np.where(exited.to_numpy(dtype=bool),
+                                df["exit_reason"].astype(object).to_numpy(), None),
     })
     return out.sort_values("agent_id", kind="stable").reset_index(drop=True)
 
