@@ -87,8 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_comma_list,
         default=None,
         metavar="NAME,...",
-        help="render only these notebooks (overview, turnover, conversion, complaints, "
-        "incentives)",
+        help="render only these notebooks (overview, turnover, conversion, complaints, incentives)",
     )
     report.add_argument(
         "--workers", type=_positive_int, default=2, help="notebooks run at once (default 2)"
@@ -100,9 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="folder of the notebook templates (default: the notebooks shipped with csnb)",
     )
-    report.add_argument(
-        "--no-progress", action="store_true", help="do not show the progress bar"
-    )
+    report.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
     report.set_defaults(command="report", func=_cmd_report)
 
     validate = sub.add_parser(
@@ -207,7 +204,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def _scalar_items(truth) -> list[tuple[str, object]]:
-    """The simple top-level entries of the simulator's truth dict, for a short summary."""
+    """Return the simple top-level entries of the simulator's truth dict, for a summary."""
     if not isinstance(truth, dict):
         return []
     items = []

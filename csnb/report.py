@@ -258,7 +258,7 @@ def render_month(
         what = "is not a folder" if data_dir.exists() else "does not exist"
         raise ParameterError(f"data folder {str(data_dir)!r} {what}")
     templates = {name: nb_dir / f"{name}.ipynb" for name in names}
-    for name, path in templates.items():
+    for path in templates.values():
         if not path.is_file():
             raise ParameterError(f"notebook template {str(path)!r} not found")
         check_parameters(path, PARAMETER_NAMES)
@@ -281,7 +281,9 @@ def render_month(
     try:
         bar = _progress_bar(len(names), month, progress)
         with ThreadPoolExecutor(max_workers=min(workers, len(names))) as pool:
-            futures = {pool.submit(_render_one, name, templates[name], context): name for name in names}
+            futures = {
+                pool.submit(_render_one, name, templates[name], context): name for name in names
+            }
             for future in as_completed(futures):
                 run = future.result()
                 runs[run.name] = run
@@ -565,8 +567,7 @@ def _check_results(name: str, path: Path, month: str) -> dict:
         )
     if results["month"] != month:
         raise _RunFailed(
-            f"{name}.ipynb: its key figures JSON is for month {results['month']!r}, "
-            f"not {month!r}"
+            f"{name}.ipynb: its key figures JSON is for month {results['month']!r}, not {month!r}"
         )
     if not isinstance(results["provisional"], bool):
         raise _RunFailed(

@@ -82,8 +82,9 @@ def rendered(tmp_path_factory, data_dir):
 @pytest.mark.parametrize("month", ["2025-13", "2025-6", "June", "2025-00", "2025-1-1", "", 202511])
 def test_bad_month_is_a_parameter_error(month, data_dir, tmp_path):
     with pytest.raises(ParameterError, match="YYYY-MM"):
-        render_month(month, data_dir, tmp_path / "out", notebooks_dir=TEST_NOTEBOOKS,
-                     progress=False)
+        render_month(
+            month, data_dir, tmp_path / "out", notebooks_dir=TEST_NOTEBOOKS, progress=False
+        )
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.html"))
 
 
@@ -110,16 +111,21 @@ def test_bad_lang_workers_and_only(data_dir, tmp_path):
 def test_missing_data_folder_is_a_clear_error(tmp_path):
     missing = tmp_path / "no-such-data"
     with pytest.raises(ParameterError, match="data folder .*no-such-data.* does not exist"):
-        render_month(MONTH, missing, tmp_path / "out", notebooks_dir=TEST_NOTEBOOKS,
-                     progress=False)
+        render_month(MONTH, missing, tmp_path / "out", notebooks_dir=TEST_NOTEBOOKS, progress=False)
     assert not (tmp_path / "out").exists()
 
 
 def test_missing_template_is_a_clear_error(tmp_path, data_dir):
     folder = _notebook_dir(tmp_path, names=["overview"])
     with pytest.raises(ParameterError, match="turnover.ipynb.* not found"):
-        render_month(MONTH, data_dir, tmp_path / "out", notebooks_dir=folder,
-                     only=["overview", "turnover"], progress=False)
+        render_month(
+            MONTH,
+            data_dir,
+            tmp_path / "out",
+            notebooks_dir=folder,
+            only=["overview", "turnover"],
+            progress=False,
+        )
 
 
 def test_undeclared_parameter_fails_before_any_execution(tmp_path, data_dir):
@@ -137,9 +143,17 @@ def test_undeclared_parameter_fails_before_any_execution(tmp_path, data_dir):
 
     _edit(folder, "overview", add_marker)
     _edit(folder, "incentives", drop_lang)
-    with pytest.raises(ParameterError, match=r"incentives\.ipynb does not declare parameter 'lang'"):
-        render_month(MONTH, data_dir, tmp_path / "out", notebooks_dir=folder,
-                     only=["overview", "incentives"], progress=False)
+    with pytest.raises(
+        ParameterError, match=r"incentives\.ipynb does not declare parameter 'lang'"
+    ):
+        render_month(
+            MONTH,
+            data_dir,
+            tmp_path / "out",
+            notebooks_dir=folder,
+            only=["overview", "incentives"],
+            progress=False,
+        )
     assert not marker.exists()
     assert not (tmp_path / "out").exists()
 
@@ -155,10 +169,18 @@ def test_parameter_line_papermill_cannot_parse_is_named(tmp_path, data_dir):
         )
 
     _edit(folder, "overview", two_equals)
-    with pytest.raises(ParameterError, match="cannot parse the declaration of parameter "
-                                             "'results_path'.*only one '='"):
-        render_month(MONTH, data_dir, tmp_path / "out", notebooks_dir=folder,
-                     only=["overview"], progress=False)
+    with pytest.raises(
+        ParameterError,
+        match="cannot parse the declaration of parameter 'results_path'.*only one '='",
+    ):
+        render_month(
+            MONTH,
+            data_dir,
+            tmp_path / "out",
+            notebooks_dir=folder,
+            only=["overview"],
+            progress=False,
+        )
 
 
 def test_notebook_without_parameters_cell(tmp_path, data_dir):
@@ -170,8 +192,14 @@ def test_notebook_without_parameters_cell(tmp_path, data_dir):
 
     _edit(folder, "overview", untag)
     with pytest.raises(ParameterError, match="no cell tagged 'parameters'"):
-        render_month(MONTH, data_dir, tmp_path / "out", notebooks_dir=folder,
-                     only=["overview"], progress=False)
+        render_month(
+            MONTH,
+            data_dir,
+            tmp_path / "out",
+            notebooks_dir=folder,
+            only=["overview"],
+            progress=False,
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -232,8 +260,12 @@ def test_successful_outputs_exist(rendered):
 def test_key_figures_json_and_provisional_flag(rendered):
     summary, out = rendered
     overview = json.loads((out / MONTH / "overview.json").read_text(encoding="utf-8"))
-    assert overview == {"month": MONTH, "provisional": True, "metric_book_version": 1,
-                        "figures": {"answer": 42}}
+    assert overview == {
+        "month": MONTH,
+        "provisional": True,
+        "metric_book_version": 1,
+        "figures": {"answer": 42},
+    }
     assert summary.runs[0].provisional is True
     assert summary.runs[NOTEBOOKS.index("conversion")].provisional is False
 
@@ -326,16 +358,20 @@ def test_index_manifest(rendered):
 def test_rerender_replaces_the_month_and_only_renders_the_named(tmp_path, data_dir):
     folder = _notebook_dir(tmp_path, names=["turnover", "conversion"])
     out = tmp_path / "out"
-    first = render_month(MONTH, data_dir, out, notebooks_dir=folder,
-                         only=["turnover", "conversion"], progress=False)
-    assert [(r.name, r.status) for r in first.runs] == [("turnover", "failed"),
-                                                       ("conversion", "ok")]
+    first = render_month(
+        MONTH, data_dir, out, notebooks_dir=folder, only=["turnover", "conversion"], progress=False
+    )
+    assert [(r.name, r.status) for r in first.runs] == [
+        ("turnover", "failed"),
+        ("conversion", "ok"),
+    ]
     assert (out / MONTH / "turnover.failed.ipynb").exists()
 
     # fix turnover and render only it: it replaces its entry; conversion's entry stays
     _edit(folder, "turnover", lambda nb: nb.cells.pop(3))
-    second = render_month(MONTH, data_dir, out, notebooks_dir=folder, only="turnover",
-                          progress=False)
+    second = render_month(
+        MONTH, data_dir, out, notebooks_dir=folder, only="turnover", progress=False
+    )
     assert [(r.name, r.status) for r in second.runs] == [("turnover", "ok")]
     assert (out / MONTH / "turnover.html").exists()
     assert not (out / MONTH / "turnover.failed.ipynb").exists()
@@ -350,8 +386,9 @@ def test_rerender_replaces_the_month_and_only_renders_the_named(tmp_path, data_d
     assert "failed" not in re.search(r'<tr class="nb-turnover">.*?</tr>', index, re.S).group(0)
 
     # another month: both listed, newest first
-    render_month("2025-10", data_dir, out, notebooks_dir=folder, only=["conversion"],
-                 progress=False)
+    render_month(
+        "2025-10", data_dir, out, notebooks_dir=folder, only=["conversion"], progress=False
+    )
     manifest = json.loads((out / "index.json").read_text(encoding="utf-8"))
     assert list(manifest["months"]) == [MONTH, "2025-10"]
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -366,24 +403,36 @@ def test_results_json_and_self_containment_are_checked(tmp_path, data_dir, capsy
 
     def missing_key(nb):  # turnover: no failing cell, but no 'figures'
         nb.cells.pop(3)
-        nb.cells[-1].source = ("import json\njson.dump({'month': month, 'provisional': False, "
-                               "'metric_book_version': 1}, open(results_path, 'w'))")
+        nb.cells[-1].source = (
+            "import json\njson.dump({'month': month, 'provisional': False, "
+            "'metric_book_version': 1}, open(results_path, 'w'))"
+        )
 
     def wrong_month(nb):
         nb.cells[-1].source = nb.cells[-1].source.replace('"month": month', '"month": "2020-01"')
 
     def external_image(nb):  # complaints: an image from the internet
-        nb.cells.insert(3, _code("from IPython.display import HTML\n"
-                                 "HTML('<img src=\"https://example.com/chart.png\">')"))
+        nb.cells.insert(
+            3,
+            _code(
+                "from IPython.display import HTML\n"
+                "HTML('<img src=\"https://example.com/chart.png\">')"
+            ),
+        )
 
     _edit(folder, "overview", no_json)
     _edit(folder, "turnover", missing_key)
     _edit(folder, "conversion", wrong_month)
     _edit(folder, "complaints", external_image)
     out = tmp_path / "out"
-    summary = render_month(MONTH, data_dir, out, notebooks_dir=folder,
-                           only=["overview", "turnover", "conversion", "complaints"],
-                           progress=True)
+    summary = render_month(
+        MONTH,
+        data_dir,
+        out,
+        notebooks_dir=folder,
+        only=["overview", "turnover", "conversion", "complaints"],
+        progress=True,
+    )
     errors = {run.name: run.error for run in summary.runs}
     assert all(run.status == "failed" for run in summary.runs)
     assert "overview.ipynb" in errors["overview"] and "results_path" in errors["overview"]
@@ -403,12 +452,15 @@ def test_results_json_and_self_containment_are_checked(tmp_path, data_dir, capsy
 def test_index_escapes_every_value(tmp_path):
     month_dir = tmp_path / MONTH
     month_dir.mkdir()
-    run = NotebookRun(name="overview", status="failed", seconds=1.0,
-                      ipynb=month_dir / "overview.failed.ipynb",
-                      error=f"overview.ipynb: cell 2 failed: ValueError: {XSS}")
+    run = NotebookRun(
+        name="overview",
+        status="failed",
+        seconds=1.0,
+        ipynb=month_dir / "overview.failed.ipynb",
+        error=f"overview.ipynb: cell 2 failed: ValueError: {XSS}",
+    )
     (month_dir / "overview.failed.ipynb").write_text("{}", encoding="utf-8")
-    index = write_index(tmp_path, MONTH, [run], data_dir=tmp_path / XSS).read_text(
-        encoding="utf-8")
+    index = write_index(tmp_path, MONTH, [run], data_dir=tmp_path / XSS).read_text(encoding="utf-8")
     assert XSS not in index
     assert XSS_ESCAPED in index
     manifest = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))
@@ -427,8 +479,9 @@ def test_index_survives_a_corrupt_manifest(tmp_path):
     month_dir = tmp_path / MONTH
     month_dir.mkdir()
     (month_dir / "conversion.html").write_text("x", encoding="utf-8")
-    run = NotebookRun(name="conversion", status="ok", seconds=2.0,
-                      html=month_dir / "conversion.html")
+    run = NotebookRun(
+        name="conversion", status="ok", seconds=2.0, html=month_dir / "conversion.html"
+    )
     write_index(tmp_path, MONTH, [run])
     manifest = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))
     assert list(manifest["months"]) == [MONTH, "2025-09"]
@@ -443,20 +496,33 @@ def test_empty_index_page():
 @pytest.mark.parametrize(
     "html, expected",
     [
-        ('<script src="https://cdn.example/require.js"></script>', ["https://cdn.example/require.js"]),
+        (
+            '<script src="https://cdn.example/require.js"></script>',
+            ["https://cdn.example/require.js"],
+        ),
         ('<SCRIPT SRC="HTTP://cdn.example/a.js"></SCRIPT>', ["HTTP://cdn.example/a.js"]),
         ('<link rel="stylesheet" href="//fonts.example/css">', ["//fonts.example/css"]),
         ('<img src="http://x.example/a.png">', ["http://x.example/a.png"]),
         ('<img srcset="a.png 1x, https://x.example/b.png 2x">', ["https://x.example/b.png"]),
-        ('<picture><source src="https://v.example/v.webm"></picture>', ["https://v.example/v.webm"]),
+        (
+            '<picture><source src="https://v.example/v.webm"></picture>',
+            ["https://v.example/v.webm"],
+        ),
         ('<iframe src="https://maps.example/"></iframe>', ["https://maps.example/"]),
-        ("<style>body { background: url('https://i.example/bg.png') }</style>",
-         ["https://i.example/bg.png"]),
+        (
+            "<style>body { background: url('https://i.example/bg.png') }</style>",
+            ["https://i.example/bg.png"],
+        ),
         ('<style>@import "https://fonts.example/f.css";</style>', ["https://fonts.example/f.css"]),
         ("<style>@import url(//fonts.example/g.css);</style>", ["//fonts.example/g.css"]),
-        ('<div style="background:url(https://i.example/s.png)">x</div>', ["https://i.example/s.png"]),
-        ('<script type="module">const m = await import("https://cdn.example/m.mjs");</script>',
-         ["https://cdn.example/m.mjs"]),
+        (
+            '<div style="background:url(https://i.example/s.png)">x</div>',
+            ["https://i.example/s.png"],
+        ),
+        (
+            '<script type="module">const m = await import("https://cdn.example/m.mjs");</script>',
+            ["https://cdn.example/m.mjs"],
+        ),
         # not network loads
         ('<a href="https://example.com/docs">docs</a>', []),
         ('<img src="data:image/png;base64,AAAA">', []),
