@@ -110,7 +110,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
         "first_response_slowdown": 0.25,  # fr x (1 + this x (volume mult - 1))
     },
     "exit": {
-        "voluntary_monthly": 0.028,    # hazard per month, day shift, tenure >= 90 days
+        "voluntary_monthly": 0.022,    # hazard per month, day shift, tenure >= 90 days
         "night_mult": 2.0,
         "rotating_mult": 1.4,
         "new_hire_mult": 2.0,          # tenure < 90 days at the month's start
@@ -770,7 +770,7 @@ class _Simulation:
              "complaint_rate": 1.0}
         bs = p["policy"]["bottom_share"]
         for t in teams_on:
-            elig = np.flatnonzero((team == t) & (hire < d0) & (exit_ > d1)
+            elig = np.flatnonzero((team == t) & (hire <= d0) & (exit_ > d1)
                                   & (inq >= p["policy"]["min_inquiries"]))
             # an agent not ranked this month (new, leaving, too few inquiries) starts over
             for a in set(np.flatnonzero(team == t).tolist()) - set(elig.tolist()):
@@ -785,9 +785,10 @@ class _Simulation:
             for a in elig.tolist():
                 self.bottom_streak[a] = self.bottom_streak.get(a, 0) + 1 if a in bottom else 0
                 if a in bottom:
-                    self.rank_log.append({"month": self._label(mi), "team":
-                                          self.team_names[t], "agent": a,
-                                          "streak": self.bottom_streak[a]})
+                    self.rank_log.append({"month": self._label(mi),
+                                          "team": self.team_names[t],
+                                          "agent_id": f"KF{a + 1:04d}",
+                                          "consecutive": self.bottom_streak[a]})
                 if self.bottom_streak[a] >= p["policy"]["consecutive_bottom_to_dismiss"]:
                     day = d1 + 1 + int(rng.integers(2, 11))
                     self.pending.setdefault(mi + 1, []).append((a, day, "bottom_ranked_out"))
@@ -1056,6 +1057,7 @@ class _Simulation:
                 "exits_by_reason": {str(k): int(v) for k, v in
                                     exits["exit_reason"].value_counts().sort_index().items()},
                 "bottom_ranked_agent_months": len(self.rank_log),
+                "bottom_ranked": self.rank_log,
                 "dismissals": [
                     {"decided_month": d["month"], "agent_id": f"KF{d['agent'] + 1:04d}",
                      "reason": d["reason"]}
@@ -1076,13 +1078,13 @@ _TOML = """\
 # Settings of the simulated sample (csnb.simulate); the metric book's defaults.
 timezone = "Asia/Shanghai"
 business_hours = ["08:00", "23:00"]
-fast_response_s = 180
-response_cap_s = 600
+fast_response_s = 180.0
+response_cap_s = 600.0
 attribution_window_days = 1
 lag_days = 3
 min_inquiries = {min_inquiries}
 bottom_share = {bottom_share}
-fine_schedule = [50, 100]
+fine_schedule = [50.0, 100.0]
 dismissal_at = {dismissal_at}
 
 [ranking_weights]
