@@ -723,3 +723,14 @@ def test_hand_built_month_matches_the_pandas_oracle(oracle_june):
         expected = oracle_month_figures(oracle_june, month)
         assert mismatches(expected, month_figures(ds, month)) == [], month
 
+
+
+def test_attribution_tie_on_start_goes_to_the_larger_session_id():
+    # Two presale sessions of C1 start at the same instant (S000 with A1, S001 with A2): the
+    # metric book does not settle it; csnb (like the oracle) takes the larger session_id.
+    ds = dataset(
+        sessions=[("A1", "C1", "2025-06-10 10:00", "presale", 30),
+                  ("A2", "C1", "2025-06-10 10:00", "presale", 30)],
+        orders=[("C1", "2025-06-10 12:00", 100.0, None)],
+    )
+    assert attribution(ds) == {"O000": "A2"}
