@@ -182,8 +182,10 @@ _PRESALE_TOPIC_P = (0.38, 0.2, 0.2, 0.14, 0.08)
 _AFTERSALE_TOPICS = ("退换货", "物流查询", "质量问题", "退款", "发票")
 _AFTERSALE_TOPIC_P = (0.3, 0.3, 0.15, 0.2, 0.05)
 
-_SURNAMES = tuple("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶")
-_GIVEN = tuple("婷静丽敏燕艳娟霞芳娜莉雪琳晶颖慧佳欣怡萱涵悦琪瑶宁洁倩蕾薇玲晓梦雅楠伟磊强军杰涛浩宇鹏飞斌超凯勇俊")
+_SURNAMES = tuple("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯"
+                  "邓曹彭曾肖田董袁潘蒋蔡余杜叶")
+_GIVEN = tuple("婷静丽敏燕艳娟霞芳娜莉雪琳晶颖慧佳欣怡萱涵悦琪瑶宁洁倩蕾薇"
+               "玲晓梦雅楠伟磊强军杰涛浩宇鹏飞斌超凯勇俊")
 
 # Hour-of-day weights (index = hour) for day-shift and night-shift sessions. Day shift works
 # 08:00-23:00 with a little spill before and after; night shift 15:00-02:00, so about a fifth
@@ -412,6 +414,7 @@ class _Simulation:
         self.rank_log: list[dict] = []
         self.dismiss_log: list[dict] = []
         self.hire_queue: list[tuple[int, int]] = []  # (team, hire day)
+        self.fault_log: list[tuple[np.ndarray, np.ndarray]] = []  # (created s, agent)
         self.S: list[dict] = []
         self.O: list[dict] = []
         self.C: list[dict] = []
@@ -549,7 +552,6 @@ class _Simulation:
         s_pre = np.concatenate([s_pre, np.ones(len(src), bool)])
         s_ts = np.concatenate([s_ts, sec_ts])
         n_all = len(s_agent)
-        is_primary = np.arange(n_all) < n_s
 
         # customers: presale visits from the pool; aftersale mostly from recent buyers
         cust = rng.integers(0, self.pool, n_s).astype(np.int64)
@@ -696,6 +698,8 @@ class _Simulation:
                    "source": np.array(_SOURCES)[rng.choice(4, n_cs, p=_SERVICE_SOURCE_P)],
                    "agent": np.where(named, s_agent[cs], -1), "order": c_order,
                    "at_fault": at_fault, "severity": c_sev}
+        # at-fault complaints by creation time, for the monthly fines review
+        self.fault_log.append((c_created[at_fault], s_agent[cs][at_fault]))
         promo_o = O_promo[paid_idx]
         ns_rate = (cp["non_service_per_1000_paid_orders"] / 1000
                    * np.where(promo_o, pr["complaint_mult"], 1.0))
@@ -734,9 +738,12 @@ class _Simulation:
         n_ag = len(self.staff)
         if mi + 1 >= self.months:
             return  # decisions after the last month are never observed
-        # The 3rd at-fault complaint of a month means dismissal (seed rule): decided at review.
-        fault_agent = s_agent[cs][at_fault & named]
-        n_fault = np.bincount(fault_agent, minlength=n_ag)
+        # The 3rd at-fault complaint of a month means dismissal (seed rule): decided at review,
+        # counting complaints created in the month (some come from last month's sessions).
+        created = np.concatenate([f[0] for f in self.fault_log[-2:]])
+        fault_agent = np.concatenate([f[1] for f in self.fault_log[-2:]])
+        in_month = (created >= d0 * _SECONDS_PER_DAY) & (created < (d1 + 1) * _SECONDS_PER_DAY)
+        n_fault = np.bincount(fault_agent[in_month], minlength=n_ag)
         for a in np.flatnonzero(n_fault >= p["exit"]["at_fault_dismissal"]):
             if rng.random() >= p["exit"]["at_fault_dismissal_p"]:
                 continue  # a final warning instead
@@ -842,26 +849,26 @@ class _Simulation:
         counts["policies"] = len(policies)
 
         # orders: sort by creation, drop those created after the end, hide later payments
-        O = {k: np.concatenate([o[k] for o in self.O]) for k in self.O[0]}
-        keep = O["created"] < end_s
-        O = {k: v[keep] for k, v in O.items()}
-        order = np.lexsort((O["idx"], O["created"]))
-        O = {k: v[order] for k, v in O.items()}
-        O["paid"] = np.where(O["paid"] >= end_s, -1, O["paid"])
-        O["refund"] = np.where(O["paid"] < 0, 0.0, O["refund"])
-        o_month = O["created"].astype("datetime64[s]").astype("datetime64[M]")
+        od = {k: np.concatenate([o[k] for o in self.O]) for k in self.O[0]}
+        keep = od["created"] < end_s
+        od = {k: v[keep] for k, v in od.items()}
+        order = np.lexsort((od["idx"], od["created"]))
+        od = {k: v[order] for k, v in od.items()}
+        od["paid"] = np.where(od["paid"] >= end_s, -1, od["paid"])
+        od["refund"] = np.where(od["paid"] < 0, 0.0, od["refund"])
+        o_month = od["created"].astype("datetime64[s]").astype("datetime64[M]")
         seq = _seq_within(o_month)
         o_ids = np.char.add(np.char.add("O", np.char.replace(
             o_month.astype(str), "-", "")), np.char.zfill(seq.astype(str), 6))
-        id_of = dict(zip(O["idx"].tolist(), o_ids.tolist(), strict=True))
+        id_of = dict(zip(od["idx"].tolist(), o_ids.tolist(), strict=True))
         cols = {
             "order_id": pa.array(o_ids.tolist(), pa.string()),
-            "customer_id": pa.array(_cust_ids(O["cust"]), pa.string()),
-            "created_ts": _ts(O["created"]),
-            "paid_ts": _ts(O["paid"]),
-            "amount": pa.array(O["amount"], pa.float64()),
-            "agent_id": pa.array([aid[a] if a >= 0 else None for a in O["agent"]], pa.string()),
-            "refund_amount": pa.array(O["refund"], pa.float64()),
+            "customer_id": pa.array(_cust_ids(od["cust"]), pa.string()),
+            "created_ts": _ts(od["created"]),
+            "paid_ts": _ts(od["paid"]),
+            "amount": pa.array(od["amount"], pa.float64()),
+            "agent_id": pa.array([aid[a] if a >= 0 else None for a in od["agent"]], pa.string()),
+            "refund_amount": pa.array(od["refund"], pa.float64()),
         }
         counts["orders"] = _write_monthly(out / "orders", pa.table(cols), o_month, "orders")
 
@@ -927,6 +934,8 @@ class _Simulation:
             agents=c["agents"], initial=args["agents"], sessions=c["sessions"]["total"],
             orders=c["orders"]["total"], complaints=c["complaints"], teams=teams,
             adoption=adoption or "none", months=args["months"], start_arg=args["start"],
+            effects="; ".join(f"{k} = {v['value']} ({v['unit']})"
+                              for k, v in truth["policy"]["effects"].items()),
         )
         (out / "README.md").write_text(text, encoding="utf-8")
 
@@ -1099,26 +1108,32 @@ _README = """\
 # Simulated customer-service dataset
 
 Written by `csnb.simulate` (seed {seed}): a fictional shop's customer-service team, months
-{start} to {end}, in csnb's data contract. Nothing here is real data.
+{start} to {end}, in csnb's data contract. Nothing here is real data. Regenerate it
+(byte-identical files) with
 
-Regenerate it (byte-identical files):
+    python -m csnb.simulate --out DIR --seed {seed} \\
+        --agents {initial} --months {months} --start {start_arg}
 
-    python -m csnb.simulate --out DIR --seed {seed} --agents {initial} --months {months} --start {start_arg}
+Files:
 
-| file | contents |
-| --- | --- |
-| `agents.csv` | {agents} agents ({initial} at the start; hires replace exits) |
-| `sessions/YYYY-MM.parquet` | {sessions} chat sessions (presale 询单 and aftersale), one file per month |
-| `orders/YYYY-MM.parquet` | {orders} orders by creation month (tagged, attributed, silent, unpaid) |
-| `complaints.csv` | {complaints} complaints |
-| `policies.csv` | bottom-ranked-out (末位淘汰) adoption: {adoption} |
-| `csnb.toml` | the settings used (the metric book's defaults) |
-| `truth.json` | every planted quantity: baselines, the conversion model, agent random-effect sds, the policy's effects with units, realized dismissals, row counts |
+- `agents.csv`: {agents} agents ({initial} at the start; hires replace exits).
+- `sessions/YYYY-MM.parquet`: {sessions} chat sessions (presale 询单 and aftersale).
+- `orders/YYYY-MM.parquet`: {orders} orders by creation month (agent-tagged, attributable,
+  silent and unpaid orders).
+- `complaints.csv`: {complaints} complaints.
+- `policies.csv`: bottom-ranked-out (末位淘汰) adoption: {adoption}.
+- `csnb.toml`: the settings used (the metric book's defaults).
+- `truth.json`: every planted quantity: baselines, the conversion model, the agent
+  random-effect sds, the policy's effects with their units, the simulator's own rankings and
+  dismissals, and the rows written per file.
 
 Teams: {teams}. Promotions: 618 (June 1-18), 双11 (Nov 1-11), 双12 (Dec 12).
+
+Planted policy effects, from the adoption month on, in the adopting teams: {effects}.
+
 There is no `rankings` table: csnb derives rankings from the metric book. The simulator ranks
-agents only internally, to dismiss those bottom-ranked two months running in teams with the
-policy.
+agents only internally (an approximation of that rule), to dismiss those bottom-ranked two
+months running in teams with the policy.
 """
 
 

@@ -75,7 +75,7 @@ def test_sample_regenerates_byte_identical(tmp_path):
 def test_same_seed_identical_different_seed_differs(tmp_path):
     a = simulate(tmp_path / "a", seed=7, agents=8, months=3)
     b = simulate(tmp_path / "b", seed=7, agents=8, months=3)
-    c = simulate(tmp_path / "c", seed=8, agents=8, months=3)
+    simulate(tmp_path / "c", seed=8, agents=8, months=3)
     assert a == b
     assert _hashes(tmp_path / "a") == _hashes(tmp_path / "b")
     ha, hc = _hashes(tmp_path / "a"), _hashes(tmp_path / "c")
