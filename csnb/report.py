@@ -406,7 +406,7 @@ def _resolve_names(only: Sequence[str] | str | None) -> tuple[str, ...]:
     if only is None:
         return NOTEBOOKS
     if isinstance(only, str):
-        only = [only]
+        only = only.split(",")
     wanted = [name.strip() for name in only if name.strip()]
     unknown = [name for name in wanted if name not in NOTEBOOKS]
     if unknown or not wanted:
@@ -593,6 +593,7 @@ def _export_html(nb, name: str, ctx: _RunContext) -> str:
         exclude_output_prompt=True,
         embed_images=True,
         theme="light",
+        language_code=ctx.lang,  # ISO 639-1, as nbconvert requires
     )
     # Cells an analyst tags "remove-cell" (or outputs tagged "remove-output") stay out of the
     # report; the executed notebook keeps them.

@@ -211,7 +211,8 @@ def test_report_success_through_python_dash_m(data_dir, tmp_path):
         ["ok", "conversion"],
         ["ok", "complaints"],
     ]
-    assert (out / MONTH / "conversion.html").is_file()
+    html = (out / MONTH / "conversion.html").read_text(encoding="utf-8")
+    assert '<html lang="zh">' in html
     assert (out / MONTH / "complaints.json").is_file()
     assert not (out / MONTH / "overview.html").exists()
     executed = nbformat.read(str(out / MONTH / "conversion.ipynb"), as_version=4)

@@ -372,6 +372,7 @@ def test_rerender_replaces_the_month_and_only_renders_the_named(tmp_path, data_d
     second = render_month(
         MONTH, data_dir, out, notebooks_dir=folder, only="turnover", progress=False
     )
+    assert '<html lang="en">' in (out / MONTH / "turnover.html").read_text(encoding="utf-8")
     assert [(r.name, r.status) for r in second.runs] == [("turnover", "ok")]
     assert (out / MONTH / "turnover.html").exists()
     assert not (out / MONTH / "turnover.failed.ipynb").exists()
@@ -437,6 +438,7 @@ def test_results_json_and_self_containment_are_checked(tmp_path, data_dir, capsy
     assert all(run.status == "failed" for run in summary.runs)
     assert "overview.ipynb" in errors["overview"] and "results_path" in errors["overview"]
     assert "lacks key 'figures'" in errors["turnover"]
+    assert "turnover.ipynb" in errors["turnover"]
     assert "'2020-01'" in errors["conversion"]
     assert "https://example.com/chart.png" in errors["complaints"]
     assert [p.name for p in out.rglob("*.html")] == ["index.html"]
