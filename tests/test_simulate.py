@@ -297,6 +297,16 @@ def test_slow_first_response_converts_less(sample, truth):
     assert slow > never
 
 
+def test_new_agents_convert_less(sample, truth):
+    s = _presale_conversion(sample)
+    hire = pd.to_datetime(s["agent_id"].map(sample["agents"].set_index("agent_id")["hire_date"]))
+    tenure = (s["start_ts"].dt.normalize() - hire).dt.days
+    new = s.loc[tenure < 30, "converted"].mean()
+    settled = s.loc[tenure.between(90, 364), "converted"].mean()
+    assert truth["conversion_model"]["tenure_logit"]["0-29"] < 0
+    assert settled - new > 0.04
+
+
 def test_agent_conversion_varies_beyond_chance(sample):
     s = _presale_conversion(sample)
     by = s.groupby("agent_id")["converted"].agg(["mean", "size"])
