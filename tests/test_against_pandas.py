@@ -20,6 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from oracle_pandas import (
@@ -342,3 +343,66 @@ def test_prep_on_hand_built_month_matches_oracle(june: Path):
     ds = load_dataset(june)
     for month in ("2025-05", "2025-06", "2025-07"):
         assert mismatches(month_figures(june, month), product_month_figures(ds, month)) == [], month
+
+
+def random_month(folder: Path, seed: int, csnb_toml: str | None) -> None:
+    """A small random shop around June 2025, dense enough for collisions: few customers and
+    agents, timestamps on a 30-minute grid (ties, payment at a session's start), tags on some
+    orders, response times at and around the thresholds, exits on month edges."""
+    rng = np.random.default_rng(seed)
+    reasons = ["voluntary", "dismissed", "bottom_ranked_out", "contract_end", "other"]
+    agents = []
+    for i in range(6):
+        hire = pd.Timestamp("2025-04-01") + pd.Timedelta(days=int(rng.integers(0, 80)))
+        if rng.random() < 0.5:
+            exit_ = (hire + pd.Timedelta(days=int(rng.integers(0, 90)))).date()
+            agents.append((f"A{i}", "n", "t", hire.date(), exit_, rng.choice(reasons)))
+        else:
+            agents.append((f"A{i}", "n", "t", hire.date(), None, None))
+    days = pd.date_range("2025-05-29", "2025-07-02")
+
+    def stamp() -> pd.Timestamp:
+        half_hours = int(rng.integers(0, 48))
+        return days[rng.integers(0, len(days))] + pd.Timedelta(minutes=30 * half_hours)
+
+    responses = [None, 0, 60, 180, 181, 300, 599, 600, 601, 2000]
+    sessions = [
+        (f"S{i}", f"A{rng.integers(0, 6)}", f"C{rng.integers(0, 15)}", stamp(),
+         rng.choice(["presale", "presale", "aftersale"]), responses[rng.integers(0, 10)])
+        for i in range(300)
+    ]
+    orders = []
+    for i in range(200):
+        paid = stamp() if rng.random() < 0.9 else None
+        created = (paid if paid is not None else stamp()) - pd.Timedelta(minutes=5)
+        tag = f"A{rng.integers(0, 6)}" if rng.random() < 0.3 else None
+        orders.append((f"O{i}", f"C{rng.integers(0, 15)}", created, paid,
+                       round(float(rng.uniform(1, 500)), 2), tag, None))
+    complaints = [(f"K{i}", stamp(), "attitude", "hotline", None) for i in range(30)]
+    write_csv(folder, "agents", AGENTS, agents)
+    write_csv(folder, "sessions", SESSIONS, sessions)
+    write_csv(folder, "orders", ORDERS, orders)
+    write_csv(folder, "complaints", COMPLAINTS, complaints)
+    if csnb_toml:
+        (folder / "csnb.toml").write_text(csnb_toml, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "csnb_toml",
+    [
+        None,
+        "attribution_window_days = 0\n",
+        "attribution_window_days = 2\nfast_response_s = 300\n",
+        'business_hours = ["09:30", "21:00"]\nresponse_cap_s = 300\n',
+    ],
+)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_prep_on_random_months_matches_oracle(tmp_path: Path, seed: int, csnb_toml):
+    from csnb.load import load_dataset
+    from csnb.prep import month_figures as product_month_figures
+
+    random_month(tmp_path, seed, csnb_toml)
+    ds = load_dataset(tmp_path)
+    for month in ("2025-05", "2025-06", "2025-07"):
+        expected = month_figures(tmp_path, month)
+        assert mismatches(expected, product_month_figures(ds, month)) == [], month
