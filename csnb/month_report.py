@@ -207,13 +207,37 @@ class MonthReport:
 
     # -- breakdowns --------------------------------------------------------------------------
 
+    @cached_property
+    def team_panel(self) -> pd.DataFrame:
+        """Team-month panel with metric-book names and ranking counts, for every month.
+
+        Returns
+        -------
+        DataFrame
+            The columns of :func:`csnb.prep.team_month_panel`, the headcount columns also under
+            their metric-book names (opening_headcount, closing_headcount), plus ranked_agents
+            and bottom_agents (NaN when nothing can be ranked).
+        """
+        from .prep import ranking_table, team_month_panel
+
+        panel = team_month_panel(self.ds)
+        panel["opening_headcount"] = panel["opening"]
+        panel["closing_headcount"] = panel["closing"]
+        if self.ds.has("agents") and (self.ds.has("sessions") or self.ds.has("agent_daily")
+                                      or self.ds.has("rankings")):
+            counts = ranking_table(self.ds).groupby(["month", "team"], as_index=False).agg(
+                ranked_agents=("eligible", "sum"), bottom_agents=("bottom", "sum")
+            )
+            panel = panel.merge(counts, on=["month", "team"], how="left")
+            panel[["ranked_agents", "bottom_agents"]] = (
+                panel[["ranked_agents", "bottom_agents"]].fillna(0)
+            )
+        return panel.sort_values(["month", "team"], ignore_index=True)
+
     def team_trend(self, metric: str) -> pd.DataFrame:
         """Tidy 24-month table of a team-level figure: month, team, ``metric``."""
-        from .prep import team_month_panel
-
         months = set(month_range(self.month, 24))
-        panel = team_month_panel(self.ds)
-        panel = panel[panel["month"].isin(months)]
+        panel = self.team_panel[self.team_panel["month"].isin(months)]
         return panel[["month", "team", metric]].reset_index(drop=True)
 
     def plot_team_trend(self, metric: str, ax=None):
@@ -225,30 +249,9 @@ class MonthReport:
                              title=title, ax=ax)
 
     def team_figures(self) -> pd.DataFrame:
-        """This month's team panel (metric-book names) with ranking counts per team.
-
-        Returns
-        -------
-        DataFrame
-            One row per team: the columns of :func:`csnb.prep.team_month_panel` with headcount
-            columns also under their metric-book names (opening_headcount, closing_headcount),
-            plus ranked_agents and bottom_agents.
-        """
-        from .prep import ranking_table, team_month_panel
-
-        panel = team_month_panel(self.ds)
-        rows = panel[panel["month"] == self.month].copy()
-        rows["opening_headcount"] = rows["opening"]
-        rows["closing_headcount"] = rows["closing"]
-        if self.ds.has("agents") and (self.ds.has("sessions") or self.ds.has("agent_daily")
-                                      or self.ds.has("rankings")):
-            ranks = ranking_table(self.ds)
-            ranks = ranks[ranks["month"] == self.month]
-            counts = ranks.groupby("team").agg(
-                ranked_agents=("eligible", "sum"), bottom_agents=("bottom", "sum")
-            )
-            rows = rows.merge(counts, left_on="team", right_index=True, how="left")
-        return rows.sort_values("team").reset_index(drop=True)
+        """This month's rows of :attr:`team_panel`, one per team."""
+        rows = self.team_panel[self.team_panel["month"] == self.month]
+        return rows.reset_index(drop=True)
 
     def team_table(self, metrics: list[str]) -> _HTML:
         """This month's figures by team, formatted in the report language."""
