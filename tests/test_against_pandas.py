@@ -298,6 +298,7 @@ def oracle(simulated, month: str) -> dict:
     return figures_from_tables(tables, month, read_settings(folder))
 
 
+@pytest.mark.slow  # runs the overview notebook through papermill (about 35 s)
 def test_report_overview_matches_oracle(simulated, tmp_path: Path):
     folder, tables, months = simulated
     month = months[len(months) // 2]  # the middle: trailing 12 months defined, data final
