@@ -89,11 +89,7 @@ def plot_trend(table: pd.DataFrame, metric: str, *, lang: str = "en", month: str
                     textcoords="offset points", fontsize=9, color="C3")
     ax.set_title(metric_label(metric, lang), fontsize=11)
     ax.set_xlabel("")
-    unit = METRICS[metric]["unit"]
-    if unit == "rate":
-        from matplotlib.ticker import PercentFormatter
-
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    _format_axis(ax, metric)
     _thin_month_ticks(ax, list(rows["month"]))
     return ax
 
@@ -146,13 +142,25 @@ def plot_by_group(table: pd.DataFrame, value: str, group: str, *, lang: str = "e
     ax.set_ylabel(metric_label(value, lang) if value in METRICS else value)
     if title:
         ax.set_title(title)
-    if value in METRICS and METRICS[value]["unit"] == "rate":
-        from matplotlib.ticker import PercentFormatter
-
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    if value in METRICS:
+        _format_axis(ax, value)
     ax.legend(title=t("col.team", lang) if group == "team" else None, fontsize=9)
     _thin_month_ticks(ax, sorted(data["month"].unique()))
     return ax
+
+
+def _format_axis(ax, metric: str) -> None:
+    """Format the y axis in the metric's unit (%, yuan with thousands separators)."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+
+    unit = METRICS[metric]["unit"]
+    if unit == "rate":
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    elif unit == "money":
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"¥{v:,.0f}"))
+    elif unit == "count":
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
 
 
 def _thin_month_ticks(ax, months: list[str], every: int = 3) -> None:

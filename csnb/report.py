@@ -589,6 +589,9 @@ def _export_html(nb, name: str, ctx: _RunContext) -> str:
         # An absolute template file: nbconvert adds its folder to the template search path.
         template_file=str(_TEMPLATES_DIR / "report.html.j2"),
         exclude_input=True,
+        # Markdown cells are analyst notes in the template's language; every sentence the
+        # report shows is a cell output, so that ``lang`` switches all of it.
+        exclude_markdown=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         embed_images=True,
