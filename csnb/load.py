@@ -702,14 +702,16 @@ class _Loader:
         """Return a UTF-8 version of a CSV: the file itself, or a transcoded temp copy."""
         if _decodes(path, "utf-8-sig"):
             return path  # DuckDB skips a UTF-8 BOM itself
-        if not _decodes(path, "gb18030"):
-            raise ValueError("the file is neither UTF-8 nor GB18030/GBK text")
         out = self.tmp / f"{len(list(self.tmp.iterdir()))}.csv"
         decoder = codecs.getincrementaldecoder("gb18030")()
-        with path.open("rb") as src, out.open("w", encoding="utf-8", newline="") as dst:
-            while chunk := src.read(_CHUNK):
-                dst.write(decoder.decode(chunk))
-            dst.write(decoder.decode(b"", final=True))
+        # One pass: transcode chunk by chunk; a byte sequence GB18030 rejects stops it.
+        try:
+            with path.open("rb") as src, out.open("w", encoding="utf-8", newline="") as dst:
+                while chunk := src.read(_CHUNK):
+                    dst.write(decoder.decode(chunk))
+                dst.write(decoder.decode(b"", final=True))
+        except UnicodeDecodeError as exc:
+            raise ValueError("the file is neither UTF-8 nor GB18030/GBK text") from exc
         return out
 
     def _check(self, st: _Staged) -> None:

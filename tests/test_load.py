@@ -254,9 +254,13 @@ def test_no_tables_and_unreadable_files(tmp_path):
     (tmp_path / "orders.parquet").write_bytes(b"PAR1 this is not parquet")
     (tmp_path / "complaints.xlsx").write_bytes(b"not a zip")
     write(tmp_path, "agents.csv", "")
+    (tmp_path / "sessions.csv").write_bytes(b"session_id\n\xff\xff\xff\n")
     report = validate_dataset(tmp_path)
     bad = problems(report, "unreadable")
-    assert {p.path for p in bad} == {"orders.parquet", "complaints.xlsx", "agents.csv"}
+    assert {p.path for p in bad} == {"orders.parquet", "complaints.xlsx", "agents.csv",
+                                     "sessions.csv"}
+    gb = [p for p in bad if p.path == "sessions.csv"][0]
+    assert "neither UTF-8 nor GB18030" in str(gb)
     assert all(p.severity == "error" and "could not be read" in str(p) for p in bad)
     assert not problems(report, "unknown_file")  # README.md is expected
     assert_accounting(report)
