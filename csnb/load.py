@@ -71,6 +71,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pandas as pd
 
+from .cache import cache_enabled, cache_path, read_cached, write_cached
 from .dataset import DUCKDB_TYPES, QUALITY_COLUMNS, Dataset, _quote
 from .errors import MAX_EXAMPLES, DataContractError, Problem, SettingsError
 from .schema import (
@@ -183,7 +184,11 @@ class ValidationReport:
 
 
 def load_dataset(
-    path: str | Path, *, settings: Settings | None = None, strict: bool = True
+    path: str | Path,
+    *,
+    settings: Settings | None = None,
+    strict: bool = True,
+    cache: bool | None = None,
 ) -> Dataset:
     """Read a dataset folder into a :class:`~csnb.dataset.Dataset`.
 
@@ -196,6 +201,9 @@ def load_dataset(
     strict : bool, default True
         Raise when any contract error is found. With ``False`` the rows with errors are
         rejected and the Dataset is returned; the errors are in ``problems``.
+    cache : bool, optional
+        Reuse the result of an earlier load of the same, unchanged files (see
+        :mod:`csnb.cache`); default on unless the environment sets ``CSNB_CACHE=0``.
 
     Returns
     -------
@@ -218,11 +226,26 @@ def load_dataset(
     >>> ds = load_dataset("data/samples/shop")          # doctest: +SKIP
     >>> ds.con.sql("SELECT count(*) FROM sessions")     # doctest: +SKIP
     """
-    ds = _Loader(Path(path), settings).run()
+    folder = Path(path)
+    cached = None
+    if cache_enabled(cache) and folder.is_dir():
+        key = cache_path(folder, settings, dt.datetime.now(_zone(settings, folder)).date())
+        cached = read_cached(key)
+    ds = cached or _Loader(folder, settings).run()
+    if cached is None and cache_enabled(cache) and folder.is_dir():
+        try:
+            write_cached(key, ds)
+        except (OSError, duckdb.Error):
+            pass  # a read-only or full cache folder only costs speed
     if strict and any(p.severity == "error" for p in ds.problems):
         ds.con.close()
         raise DataContractError(ds.problems, ds.quality)
     return ds
+
+
+def _zone(settings: Settings | None, folder: Path) -> ZoneInfo:
+    """The shop time zone of a load (the cache key holds the shop's calendar day)."""
+    return ZoneInfo((settings or load_settings(folder)).timezone)
 
 
 def validate_dataset(path: str | Path) -> ValidationReport:

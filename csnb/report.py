@@ -7,13 +7,15 @@
    ``parameters`` cell (papermill only logs unknown names), the month must be a real
    ``YYYY-MM`` month, the language one of ``"en"``/``"zh"``, the data folder must exist;
    nothing runs before all of this passed for all notebooks;
-3. **execute**: papermill, in the kernel of the running interpreter, notebooks in parallel;
-4. **check**: the notebook wrote its key figures JSON with the documented keys, and the
+3. **load**: the data are read and checked once (a contract violation stops the run before any
+   notebook starts) and the load cache is filled for the notebooks;
+4. **execute**: papermill, in the kernel of the running interpreter, notebooks in parallel;
+5. **check**: the notebook wrote its key figures JSON with the documented keys, and the
    exported HTML references no external URL;
-5. **export**: HTML without code (nbconvert lab template, see ``templates/report.html.j2``);
-6. **write**: everything is written under temporary names and renamed on success, so a failed
+6. **export**: HTML without code (nbconvert lab template, see ``templates/report.html.j2``);
+7. **write**: everything is written under temporary names and renamed on success, so a failed
    notebook never leaves a report that looks complete;
-7. **index**: ``OUT/index.json`` (manifest) and ``OUT/index.html`` are refreshed.
+8. **index**: ``OUT/index.json`` (manifest) and ``OUT/index.html`` are refreshed.
 
 Output layout::
 
@@ -263,6 +265,13 @@ def render_month(
             raise ParameterError(f"notebook template {str(path)!r} not found")
         check_parameters(path, PARAMETER_NAMES)
 
+    # 3. load: read and check the data once, before any notebook runs. A contract violation
+    # stops here with one clear error instead of five failed notebooks, and the load cache this
+    # fills lets every notebook open the dataset without parsing the files again.
+    from .load import load_dataset
+
+    load_dataset(data_dir).con.close()
+
     month_dir.mkdir(parents=True, exist_ok=True)
     # Temporary files live next to their destination (same file system), so renames are atomic.
     scratch = Path(tempfile.mkdtemp(prefix=".csnb-tmp-", dir=month_dir))
@@ -276,7 +285,7 @@ def render_month(
         execution_timeout=execution_timeout,
     )
 
-    # 3-6. execute, check, export and write each notebook, in parallel
+    # 4-7. execute, check, export and write each notebook, in parallel
     runs: dict[str, NotebookRun] = {}
     try:
         bar = _progress_bar(len(names), month, progress)
@@ -293,7 +302,7 @@ def render_month(
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
-    # 7. index: merge this month's runs into the manifest and re-draw the index page
+    # 8. index: merge this month's runs into the manifest and re-draw the index page
     ordered = tuple(runs[name] for name in names)
     index_html = write_index(out_dir, month, ordered, lang=lang, data_dir=data_dir)
     return RenderSummary(month=month, runs=ordered, out_dir=out_dir, index_html=index_html)

@@ -38,6 +38,7 @@ def _run_module(*args, timeout=300):
 def data_dir(tmp_path):
     folder = tmp_path / "data"
     folder.mkdir()
+    (folder / "agents.csv").write_text("agent_id,team,hire_date\n", encoding="utf-8")
     return folder
 
 
@@ -359,3 +360,19 @@ def test_simulate_then_validate_end_to_end(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.strip()
     assert "Traceback" not in proc.stderr
+
+
+def test_report_on_data_violating_the_contract_exits_1_before_any_notebook(tmp_path, capsys):
+    data = tmp_path / "bad"
+    data.mkdir()
+    (data / "agents.csv").write_text(
+        "agent_id,team,hire_date\nA1,T,2024-01-01\nA1,T,2024-02-01\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    code = cli.main(["report", "--month", MONTH, "--data", str(data), "--out", str(out),
+                     "--notebooks", str(TEST_NOTEBOOKS), "--no-progress"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "agents.csv" in err and "agent_id" in err and "'A1'" in err
+    assert "Traceback" not in err
+    assert not list(out.rglob("*.html"))
