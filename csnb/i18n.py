@@ -50,6 +50,36 @@ METRICS: dict[str, dict[str, str]] = {
                                 "unit": "count"},
 }
 
+#: Display labels of the contract's category values (the data keep the English codes).
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "attitude": {"en": "Attitude", "zh": "服务态度"},
+    "slow_response": {"en": "Slow response", "zh": "响应慢"},
+    "wrong_info": {"en": "Wrong information", "zh": "信息错误"},
+    "unfulfilled_promise": {"en": "Unfulfilled promise", "zh": "承诺未兑现"},
+    "order_error": {"en": "Order error", "zh": "订单错误"},
+    "logistics": {"en": "Logistics", "zh": "物流"},
+    "product_quality": {"en": "Product quality", "zh": "商品质量"},
+    "refund_dispute": {"en": "Refund dispute", "zh": "退款纠纷"},
+    "other": {"en": "Other", "zh": "其他"},
+    "platform_dispute": {"en": "Platform dispute", "zh": "平台纠纷"},
+    "bad_review": {"en": "Bad review", "zh": "差评"},
+    "hotline": {"en": "Hotline", "zh": "热线"},
+    "internal_qa": {"en": "Internal QA", "zh": "内部质检"},
+    "bottom_ranked_out": {"en": "Bottom-ranked-out", "zh": "末位淘汰"},
+    "warning": {"en": "Warning", "zh": "警告"},
+    "fine": {"en": "Fine", "zh": "罚款"},
+    "dismissal": {"en": "Dismissal", "zh": "辞退"},
+    "voluntary": {"en": "Voluntary", "zh": "主动离职"},
+    "dismissed": {"en": "Dismissed", "zh": "辞退"},
+    "contract_end": {"en": "Contract end", "zh": "合同到期"},
+    "day": {"en": "Day shift", "zh": "白班"},
+    "night": {"en": "Night shift", "zh": "夜班"},
+    "rotating": {"en": "Rotating shift", "zh": "轮班"},
+    "presale": {"en": "Presale", "zh": "售前"},
+    "aftersale": {"en": "Aftersale", "zh": "售后"},
+    "mixed": {"en": "Mixed", "zh": "售前售后"},
+}
+
 TEXT: dict[str, dict[str, str]] = {
     # report titles
     "title.overview": {"en": "Monthly overview", "zh": "月度总览"},
@@ -143,6 +173,14 @@ def t(key: str, lang: str, **values) -> str:
     """
     check_lang(lang)
     return TEXT[key][lang].format(**values)
+
+
+def value_label(value, lang: str) -> str:
+    """Display label of a contract category value (the value itself when it has none)."""
+    check_lang(lang)
+    if value is None or value != value:
+        return ""
+    return VALUE_LABELS.get(str(value), {}).get(lang, str(value))
 
 
 def metric_label(metric: str, lang: str) -> str:

@@ -22,7 +22,7 @@ import pandas as pd
 from .dataset import Dataset
 from .errors import ParameterError, check_one_of
 from .headline import AREAS, HeadlineResult, escape, headline, month_range, shift_month
-from .i18n import check_lang, format_value, metric_label, t
+from .i18n import check_lang, format_value, metric_label, t, value_label
 
 MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 VERSIONED_PACKAGES = ("csnb", "pandas", "duckdb", "statsmodels", "seaborn", "matplotlib",
@@ -274,7 +274,7 @@ class MonthReport:
         total = rows["complaints"].sum()
         lang = self.lang
         shown = pd.DataFrame({
-            t(f"col.{by}", lang): rows[by].astype(str),
+            t(f"col.{by}", lang): [value_label(v, lang) for v in rows[by]],
             metric_label("complaints", lang): [format_value("complaints", v, lang)
                                                for v in rows["complaints"]],
             t("col.share", lang): [f"{100 * v / total:.1f}%" if total else "" for v in
@@ -295,7 +295,14 @@ class MonthReport:
         cols = {"team": "col.team", "policy": "col.policy", "start_month": "col.start_month",
                 "end_month": "col.end_month", "bottom_share": "col.bottom_share",
                 "action": "col.action"}
-        shown = pol[list(cols)].rename(columns={k: t(v, lang) for k, v in cols.items()})
+        shown = pd.DataFrame({
+            t(label, lang): [
+                value_label(v, lang) if col in ("policy", "action") else
+                ("" if v is None or v != v else str(v))
+                for v in pol[col]
+            ]
+            for col, label in cols.items()
+        })
         return html_table(shown)
 
     def links(self) -> _HTML:

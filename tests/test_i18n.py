@@ -5,7 +5,8 @@ import pytest
 
 from csnb.errors import SettingsError
 from csnb.headline import AREAS, TREND_METRICS
-from csnb.i18n import LANGS, METRICS, TEXT, format_change, format_value, t
+from csnb.i18n import LANGS, METRICS, TEXT, VALUE_LABELS, format_change, format_value, t, value_label
+from csnb.schema import COMPLAINT_CATEGORIES, COMPLAINT_SOURCES, EXIT_REASONS, ACTIONS, POLICIES
 
 DOCS = Path(__file__).parents[1] / "docs" / "results-json.md"
 
@@ -66,3 +67,11 @@ def test_results_doc_lists_every_area_figure():
         block = text[text.index(line):].split("\n- ")[0]
         for m in metrics:
             assert f"`{m}`" in block, f"docs/results-json.md: {area} lacks {m}"
+
+
+def test_every_category_value_has_labels_in_both_languages():
+    for value in (*COMPLAINT_CATEGORIES, *COMPLAINT_SOURCES, *EXIT_REASONS, *ACTIONS, *POLICIES):
+        assert value in VALUE_LABELS, value
+        assert value_label(value, "zh") != value_label(value, "en")
+    assert value_label("not_a_code", "zh") == "not_a_code"
+    assert value_label(None, "en") == ""
