@@ -92,7 +92,8 @@ TEXT: dict[str, dict[str, str]] = {
     "header.provisional": {
         "en": "Provisional: the data end on {last_date}, before the month's end plus {lag} days "
               "of data lag; conversion figures may still change.",
-        "zh": "暂定数据:数据截至 {last_date},未满月末后 {lag} 天的数据延迟期,转化等指标仍可能变化。",
+        "zh": "暂定数据:数据截至 {last_date},未满月末后 {lag} 天的数据延迟期,"
+              "转化等指标仍可能变化。",
     },
     "header.final": {"en": "Final: the data cover the month and its {lag}-day lag.",
                      "zh": "最终数据:已覆盖本月及其 {lag} 天数据延迟期。"},

@@ -212,7 +212,8 @@ HEADER_ALIASES: dict[str, dict[str, str]] = {
     },
     "sessions": {
         "会话ID": "session_id", "会话id": "session_id", "会话编号": "session_id",
-        "客服ID": "agent_id", "客服工号": "agent_id", "客服账号": "agent_id", "客服昵称": "agent_id",
+        "客服ID": "agent_id", "客服工号": "agent_id", "客服账号": "agent_id",
+        "客服昵称": "agent_id",
         "买家ID": "customer_id", "买家昵称": "customer_id", "顾客ID": "customer_id",
         "客户ID": "customer_id", "会话开始时间": "start_ts", "开始时间": "start_ts",
         "接待类型": "kind", "会话类型": "kind", "首次响应时长(秒)": "first_response_s",

@@ -74,7 +74,9 @@ class Settings:
             raise SettingsError(f"timezone {self.timezone!r} is not a known IANA zone") from exc
         start, end = (_parse_hhmm("business_hours", v) for v in self.business_hours)
         if not start < end:
-            raise SettingsError(f"business_hours must start before they end; got {self.business_hours}")
+            raise SettingsError(
+                f"business_hours must start before they end; got {self.business_hours}"
+            )
         for name in ("fast_response_s", "response_cap_s"):
             if not getattr(self, name) > 0:
                 raise SettingsError(f"{name} must be positive; got {getattr(self, name)!r}")

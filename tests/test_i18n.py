@@ -5,8 +5,17 @@ import pytest
 
 from csnb.errors import SettingsError
 from csnb.headline import AREAS, TREND_METRICS
-from csnb.i18n import LANGS, METRICS, TEXT, VALUE_LABELS, format_change, format_value, t, value_label
-from csnb.schema import COMPLAINT_CATEGORIES, COMPLAINT_SOURCES, EXIT_REASONS, ACTIONS, POLICIES
+from csnb.i18n import (
+    LANGS,
+    METRICS,
+    TEXT,
+    VALUE_LABELS,
+    format_change,
+    format_value,
+    t,
+    value_label,
+)
+from csnb.schema import ACTIONS, COMPLAINT_CATEGORIES, COMPLAINT_SOURCES, EXIT_REASONS, POLICIES
 
 DOCS = Path(__file__).parents[1] / "docs" / "results-json.md"
 
