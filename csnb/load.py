@@ -704,7 +704,15 @@ class _Loader:
             # with null_padding, hence the serial reader as a second try.
             srcs = [f"read_csv({_lit(str(text_path))}, {opts.format(p)})"
                     for p in ("true", "false")]
-            names = [r[0] for r in self.con.execute(f"DESCRIBE SELECT * FROM {srcs[1]}").fetchall()]
+            try:
+                names = [r[0] for r in
+                         self.con.execute(f"DESCRIBE SELECT * FROM {srcs[1]}").fetchall()]
+            except duckdb.Error:
+                _check_csv_widths(text_path)  # names the lines when field counts differ
+                raise
+            if len(names) == 1 and "," in names[0]:
+                # The sniffer gave up on commas: some lines have more fields than the header.
+                _check_csv_widths(text_path)
             sources = [f"(SELECT row_number() OVER () AS __row, * FROM {s})" for s in srcs]
             return sources, names, lambda: None
         if suffix == ".parquet":
@@ -1170,6 +1178,33 @@ def _n(n: int, noun: str) -> str:
 
 def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def _check_csv_widths(path: Path) -> None:
+    """Raise ValueError naming the data rows whose field count differs from the header's.
+
+    Only called when DuckDB could not make sense of a CSV, so the slow stdlib pass runs on
+    the error path alone.
+    """
+    import csv
+
+    bad: list[tuple[int, int]] = []
+    count = 0
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader, [])
+        for row_number, row in enumerate((r for r in reader if r), start=1):
+            if len(row) != len(header):
+                count += 1
+                if len(bad) < MAX_EXAMPLES:
+                    bad.append((row_number, len(row)))
+    if count:
+        rows = ", ".join(f"row {r} has {n}" for r, n in bad)
+        raise ValueError(
+            f"has {_n(count, 'data row')} whose field count differs from the header's "
+            f"{len(header)} ({rows}); "
+            f"quote values that contain commas, such as \"1,234.00\""
+        )
 
 
 def _short_error(exc: BaseException) -> str:

@@ -494,3 +494,22 @@ def test_loader_leaves_no_helpers_in_the_connection(tmp_path):
                             "WHERE function_name LIKE '%csnb%'").fetchone()[0]
     assert macros == 0
     assert ds.tables == ("agents",)
+
+
+def test_csv_rows_wider_than_the_header_are_named(tmp_path):
+    # An unquoted "1,234.00" splits one value into two fields: the file cannot be parsed, and
+    # the finding names the rows and the fix instead of a confusing missing-column list.
+    (tmp_path / "orders.csv").write_text(
+        "order_id,customer_id,created_ts,amount\n"
+        "O1,c1,2025-05-01 10:05:00,1,234.00\n"
+        "O2,c2,2025-05-01 11:05:00,12.50\n"
+        "O3,c3,2025-05-01 12:05:00,2,000.00\n",
+        encoding="utf-8",
+    )
+    report = validate_dataset(tmp_path)
+    assert not report.ok
+    [problem] = [p for p in report.problems if p.severity == "error"]
+    assert problem.check == "unreadable" and problem.path == "orders.csv"
+    assert "2 data rows" in problem.message
+    assert "row 1 has 5" in problem.message and "row 3 has 5" in problem.message
+    assert "header's 4" in problem.message and "quote values" in problem.message
