@@ -53,7 +53,7 @@ class Problem:
             shown = self.examples[:MAX_EXAMPLES]
             rows = ", ".join(str(r) for r, _ in shown)
             values = ", ".join(repr(v) for _, v in shown)
-            text += f" (rows {rows}: {values})"
+            text += f" ({'row' if len(shown) == 1 else 'rows'} {rows}: {values})"
         return text
 
 

@@ -216,7 +216,7 @@ def test_every_error_check_names_file_column_count_rows_values(tmp_path):
         assert f"(rows {', '.join(str(r) for r, _ in p.examples)}: " in line
         assert line in text
     assert "(allowed: presale, aftersale, mixed)" in text
-    assert "agents.csv: column 'base_salary' has 1 non-numeric value (rows 5: 'n/a?')" in text
+    assert "agents.csv: column 'base_salary' has 1 non-numeric value (row 5: 'n/a?')" in text
     assert err.path == "agents.csv"
 
 
@@ -289,7 +289,7 @@ def test_validate_named_errors_beside_a_gbk_file(tmp_path):
         ("orders.csv", "amount", "non_numeric"),
         ("sessions.csv", "session_id", "duplicate_id"),
     ]
-    assert "orders.csv: column 'amount' has 1 non-numeric value (rows 2: 'twelve')" in str(report)
+    assert "orders.csv: column 'amount' has 1 non-numeric value (row 2: 'twelve')" in str(report)
     assert "sessions.csv: column 'session_id' has 2 rows" in str(report)
     q = report.quality.set_index("path")
     assert q.loc["agents.csv"].tolist() == ["agents", 3, 3, 0]
