@@ -213,7 +213,8 @@ def test_every_error_check_names_file_column_count_rows_values(tmp_path):
         assert p.count == len(p.examples)
         line = str(p)
         assert line.startswith(f"{p.table}.csv: column '{p.column}' has {p.count} ")
-        assert f"(rows {', '.join(str(r) for r, _ in p.examples)}: " in line
+        word = "row" if len(p.examples) == 1 else "rows"
+        assert f"({word} {', '.join(str(r) for r, _ in p.examples)}: " in line
         assert line in text
     assert "(allowed: presale, aftersale, mixed)" in text
     assert "agents.csv: column 'base_salary' has 1 non-numeric value (row 5: 'n/a?')" in text
