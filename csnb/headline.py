@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from .dataset import Dataset
-from .errors import check_one_of
-from .i18n import METRICS, check_lang, format_change, format_value, metric_label, t
+from .errors import ParameterError, check_one_of
+from .i18n import check_lang, format_change, format_value, metric_label, t
 
 #: Metric-book figures each report shows and writes under ``figures`` in its JSON.
 AREAS: dict[str, tuple[str, ...]] = {
@@ -50,6 +51,20 @@ TREND_METRICS: dict[str, tuple[str, ...]] = {
 }
 
 TREND_MONTHS = 24
+
+MONTH_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def check_month(month: object) -> str:
+    """Return ``month`` when it is a real ``YYYY-MM`` month, else raise ParameterError.
+
+    ``"2025-13"``, ``"2025-6"`` and ``"June"`` are rejected.
+    """
+    if not isinstance(month, str) or not MONTH_PATTERN.match(month):
+        raise ParameterError(
+            f"month must be a real month written YYYY-MM (for example '2025-11'); got {month!r}"
+        )
+    return month
 
 
 def shift_month(month: str, n: int) -> str:
@@ -133,8 +148,6 @@ def _clean(value: Any) -> Any:
         return value
     if hasattr(value, "item"):
         value = value.item()
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return value
     return value
 
 
@@ -250,4 +263,4 @@ def escape(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
-__all__ = ["AREAS", "HeadlineResult", "headline", "trend_table", "METRICS"]
+__all__ = ["AREAS", "HeadlineResult", "check_month", "headline", "trend_table"]

@@ -20,23 +20,23 @@ from typing import Any
 import pandas as pd
 
 from .dataset import Dataset
-from .errors import ParameterError, check_one_of
-from .headline import AREAS, HeadlineResult, escape, headline, month_range, shift_month
+from .errors import check_one_of
+from .headline import (
+    AREAS,
+    HeadlineResult,
+    check_month,
+    escape,
+    headline,
+    month_range,
+    shift_month,
+)
 from .i18n import check_lang, format_value, metric_label, t, value_label
 
-MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 VERSIONED_PACKAGES = ("csnb", "pandas", "duckdb", "statsmodels", "seaborn", "matplotlib",
                       "papermill")
 #: Schema version of the results JSON (bumped only when a key changes meaning; keys are never
 #: renamed, see docs/results-json.md).
 RESULTS_SCHEMA = 1
-
-
-def check_month(month: str) -> str:
-    """Return ``month`` if it is a real ``YYYY-MM`` month, else raise ParameterError."""
-    if not isinstance(month, str) or not MONTH_PATTERN.match(month):
-        raise ParameterError(f"month must be a YYYY-MM month such as '2025-06'; got {month!r}")
-    return month
 
 
 def package_versions() -> dict[str, str]:

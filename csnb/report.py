@@ -46,6 +46,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CsnbError, ParameterError
+from .headline import MONTH_PATTERN as _MONTH_RE
+from .headline import check_month
+from .i18n import LANGS
 
 __all__ = [
     "LANGS",
@@ -63,16 +66,12 @@ logger = logging.getLogger(__name__)
 #: The monthly report notebooks, in the order they are listed.
 NOTEBOOKS = ("overview", "turnover", "conversion", "complaints", "incentives")
 
-#: Report languages a notebook accepts as its ``lang`` parameter.
-LANGS = ("en", "zh")
-
 #: Keys every key-figures JSON must have.
 RESULT_KEYS = ("month", "provisional", "metric_book_version", "figures")
 
 #: Parameters the runner passes to every notebook.
 PARAMETER_NAMES = ("month", "data_dir", "lang", "results_path")
 
-_MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _TEMPLATES_DIR = Path(__file__).parent / "templates"
 _KERNEL_NAME = "csnb-python"
 _INJECTED_TAG = "injected-parameters"
@@ -318,18 +317,6 @@ def default_notebooks_dir() -> Path:
 # --------------------------------------------------------------------------------------------
 # Checks
 # --------------------------------------------------------------------------------------------
-
-
-def check_month(month: Any) -> str:
-    """Return ``month`` when it is a real ``YYYY-MM`` month, else raise ParameterError.
-
-    ``"2025-13"``, ``"2025-6"`` and ``"June"`` are rejected.
-    """
-    if not isinstance(month, str) or not _MONTH_RE.match(month):
-        raise ParameterError(
-            f"month must be a real month written YYYY-MM (for example '2025-11'); got {month!r}"
-        )
-    return month
 
 
 def check_parameters(path: str | os.PathLike, given: Iterable[str]) -> dict[str, Any]:

@@ -6,9 +6,9 @@ import pytest
 
 from csnb.dataset import dataset_from_frames
 from csnb.errors import ParameterError, SettingsError
-from csnb.headline import AREAS, headline, incentive_figures, month_range, shift_month
+from csnb.headline import AREAS, check_month, headline, incentive_figures, month_range, shift_month
 from csnb.load import load_dataset
-from csnb.month_report import MonthReport, check_month
+from csnb.month_report import MonthReport
 from csnb.prep import monthly_figures, ranking_table, team_month_panel
 from csnb.simulate import simulate
 
