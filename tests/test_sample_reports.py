@@ -115,3 +115,15 @@ def test_data_values_are_escaped(tmp_path):
         html = (out / SAMPLE_MONTH / f"{name}.html").read_text(encoding="utf-8")
         assert "<script>alert(1)</script>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_last_month_of_the_samples_is_provisional(tmp_path):
+    # The samples end on 2025-12-31: December's figures are final only from 2026-01-03.
+    summary = render_month("2025-12", SAMPLES, tmp_path, only=["overview"], progress=False)
+    assert summary.ok
+    data = json.loads((tmp_path / "2025-12" / "overview.json").read_text(encoding="utf-8"))
+    assert data["provisional"] is True
+    html = (tmp_path / "2025-12" / "overview.html").read_text(encoding="utf-8")
+    assert "Provisional: the data end on 2025-12-31" in html
+    index = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))
+    assert index["months"]["2025-12"]["notebooks"][0]["provisional"] is True
