@@ -87,10 +87,13 @@ _RANKING_METRICS = (
 # SQL templates
 # ---------------------------------------------------------------------------------------------
 
-# Paid orders: unpaid orders never convert and are never sales.
+# Paid orders: unpaid orders never convert and are never sales. Money is summed as exact
+# decimals (yuan with fen), so a month's sales do not change in the last digit from run to run
+# with the order in which parallel threads add doubles.
 _PAID_SQL = """
 SELECT order_id, customer_id, agent_id AS tag, paid_ts, CAST(paid_ts AS DATE) AS paid_day,
-       amount, amount - COALESCE(refund_amount, 0) AS amount_net
+       CAST(amount AS DECIMAL(18, 2)) AS amount,
+       CAST(amount - COALESCE(refund_amount, 0) AS DECIMAL(18, 2)) AS amount_net
 FROM orders
 WHERE paid_ts IS NOT NULL
 """
@@ -303,7 +306,7 @@ def _kpi_sql(settings: Settings, tables: set[str], by: tuple[str, ...], freq: st
         ctes.append(("_f_daily", grouped("agent_daily", "agent_id", "date", """
        SUM(x.inquiries) AS inquiries,
        SUM(x.paid_buyers) AS converted_inquiries,
-       SUM(x.sales) AS daily_sales,
+       SUM(CAST(x.sales AS DECIMAL(18, 2))) AS daily_sales,
        SUM(x.avg_first_response_s * x.inquiries)
            / NULLIF(SUM(CASE WHEN x.avg_first_response_s IS NOT NULL
                              THEN x.inquiries END), 0) AS avg_first_response_s,

@@ -734,3 +734,36 @@ def test_attribution_tie_on_start_goes_to_the_larger_session_id():
         orders=[("C1", "2025-06-10 12:00", 100.0, None)],
     )
     assert attribution(ds) == {"O000": "A2"}
+
+
+def test_credited_plus_silent_sales_is_every_paid_yuan_exactly(rng):
+    # Invariant: each paid order is credited to one agent or to nobody, so credited and silent
+    # sales add up to the paid amount to the fen, whatever the summation order.
+    n = 400
+    customers = [f"c{i}" for i in rng.integers(0, 60, n)]
+    days = pd.Timestamp("2025-06-01") + pd.to_timedelta(rng.integers(0, 30 * 24 * 60, n), "min")
+    sessions = pd.DataFrame({
+        "session_id": [f"S{i}" for i in range(n)],
+        "agent_id": [f"A{i}" for i in rng.integers(1, 4, n)],
+        "customer_id": customers,
+        "start_ts": days,
+        "kind": "presale",
+        "first_response_s": rng.integers(1, 400, n).astype(float),
+    })
+    paid = days + pd.to_timedelta(rng.integers(1, 3000, n), "min")
+    amounts = np.round(rng.uniform(1, 999, n), 2)
+    orders = pd.DataFrame({
+        "order_id": [f"O{i}" for i in range(n)],
+        "customer_id": [f"c{i}" for i in rng.integers(0, 80, n)],
+        "created_ts": paid - pd.Timedelta(minutes=5),
+        "paid_ts": paid,
+        "amount": amounts,
+        "agent_id": [None if rng.random() < 0.8 else "A1" for _ in range(n)],
+    })
+    ds = dataset_from_frames({"agents": agents_frame(), "sessions": sessions, "orders": orders})
+    shop = kpi_table(ds).set_index("period")
+    in_june = orders["paid_ts"].dt.strftime("%Y-%m") == "2025-06"
+    cents = round(float(orders.loc[in_june, "amount"].sum()) * 100)
+    june = shop.loc["2025-06"]
+    assert round(june["credited_sales"] * 100) + round(june["silent_sales"] * 100) == cents
+    assert june["credited_sales"] > 0 and june["silent_sales"] > 0
