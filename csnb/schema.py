@@ -285,3 +285,42 @@ BOOL_FALSE = ("false", "False", "FALSE", "0", "no", "No", "NO", "n", "N", "否",
 
 #: Table file formats the loader reads, by suffix.
 SUFFIXES = (".csv", ".parquet", ".xlsx")
+
+
+def contract_markdown() -> str:
+    """Return the data contract as Markdown (the source of ``docs/data-contract.md``)."""
+    lines = [
+        "# Data contract",
+        "",
+        "Generated from `csnb/schema.py` by `csnb.schema.contract_markdown()`; a test keeps this",
+        "page in step with the code. A dataset is a folder: each table is a file named after it",
+        "(`agents.csv`, `sessions.parquet`, `complaints.xlsx`) or a subfolder of such files,",
+        "concatenated. CSV may be UTF-8 (with or without BOM) or GB18030/GBK.",
+        "",
+        "Column kinds and the spellings the loader accepts are described in the module docstring",
+        "of `csnb/schema.py`; missing markers: "
+        + ", ".join(f"`{m}`" for m in MISSING_MARKERS if m) + " and the empty cell.",
+        "",
+    ]
+    for table in TABLES.values():
+        aliases: dict[str, list[str]] = {}
+        for alias, column in HEADER_ALIASES.get(table.name, {}).items():
+            aliases.setdefault(column, []).append(alias)
+        key = ", ".join(table.key)
+        lines += [f"## {table.name}", "", f"Key: {key}." if key else "", "",
+                  "| column | kind | required | allowed values / range | Chinese headers |",
+                  "| --- | --- | --- | --- | --- |"]
+        for c in table.columns:
+            rule = ", ".join(c.allowed)
+            if c.min is not None or c.max is not None:
+                low = "" if c.min is None else f">= {c.min:g}"
+                high = "" if c.max is None else f"<= {c.max:g}"
+                rule = " and ".join(x for x in (low, high) if x)
+            if c.references:
+                rule = (rule + "; " if rule else "") + f"refers to {c.references}"
+            lines.append(
+                f"| {c.name} | {c.kind} | {'yes' if c.required else ''} | {rule} | "
+                f"{', '.join(aliases.get(c.name, []))} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
