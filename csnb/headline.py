@@ -16,7 +16,7 @@ import pandas as pd
 
 from .dataset import Dataset
 from .errors import ParameterError, check_one_of
-from .i18n import check_lang, format_change, format_value, metric_label, t
+from .i18n import METRICS, check_lang, format_change, format_value, metric_label, t
 
 #: Metric-book figures each report shows and writes under ``figures`` in its JSON.
 AREAS: dict[str, tuple[str, ...]] = {
@@ -137,8 +137,8 @@ def trend_table(figures: pd.DataFrame, metrics: tuple[str, ...] | list[str]) -> 
     return long.sort_values(["metric", "month"], ignore_index=True)
 
 
-def _clean(value: Any) -> Any:
-    """JSON-able scalar: NaN and missing become None, numpy scalars become Python."""
+def _clean(value: Any, metric: str | None = None) -> Any:
+    """JSON-able scalar: NaN and missing become None, numpy scalars Python, counts int."""
     if value is None:
         return None
     try:
@@ -148,6 +148,8 @@ def _clean(value: Any) -> Any:
         return value
     if hasattr(value, "item"):
         value = value.item()
+    if metric is not None and METRICS[metric]["unit"] == "count" and float(value).is_integer():
+        return int(value)
     return value
 
 
@@ -175,7 +177,7 @@ class HeadlineResult:
     @property
     def figures(self) -> dict[str, Any]:
         """This month's figures by metric-book name (None where not computable)."""
-        return {row.metric: _clean(row.value) for row in self.table.itertuples()}
+        return {row.metric: _clean(row.value, row.metric) for row in self.table.itertuples()}
 
     def tidy(self) -> pd.DataFrame:
         """Return the headline table (metric, value, last_month, last_year)."""
@@ -185,8 +187,10 @@ class HeadlineResult:
         """Key figures for the report's JSON file."""
         return {
             "figures": self.figures,
-            "last_month": {r.metric: _clean(r.last_month) for r in self.table.itertuples()},
-            "last_year": {r.metric: _clean(r.last_year) for r in self.table.itertuples()},
+            "last_month": {r.metric: _clean(r.last_month, r.metric)
+                           for r in self.table.itertuples()},
+            "last_year": {r.metric: _clean(r.last_year, r.metric)
+                          for r in self.table.itertuples()},
         }
 
     def display_table(self) -> pd.DataFrame:

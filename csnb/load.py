@@ -45,11 +45,11 @@ Soft policies (severity "warning"; each is one Problem with count and examples)
 - ``unknown_reference``: a value of a referencing column (``Column.references``, e.g. a
   session's agent_id) that is not among the accepted keys of the referenced table, when that
   table is present: the row is kept (agents may be missing from an incomplete roster).
-- ``not_final``: a cell marked "延迟统计" (statistics not final yet) in a non-key, non-text
-  column becomes NULL and the row is kept, even in a required column; the distinct dates of
-  such ``agent_daily`` rows are stored in the table ``_not_final_days(date DATE)`` of the
-  dataset's connection (always created) so metrics can mark those days provisional. In a key
-  column the marker is a ``missing_value`` error.
+- ``not_final``: a cell of ``agent_daily`` marked "延迟统计" (statistics not final yet) in a
+  non-key column becomes NULL and the row is kept, even in a required column; the distinct
+  dates of such rows are stored in the table ``_not_final_days(date DATE)`` of the dataset's
+  connection (always created) so metrics can mark those days provisional. In a key column,
+  and in every other table, the marker is an ordinary missing value.
 - ``extra_columns``: columns that are not in the contract (or a second column mapping to the
   same contract column) are ignored.
 - ``unknown_file``: a file or folder that is not a contract table is ignored.
@@ -232,7 +232,9 @@ def load_dataset(
         key = cache_path(folder, settings, dt.datetime.now(_zone(settings, folder)).date())
         cached = read_cached(key)
     ds = cached or _Loader(folder, settings).run()
-    if cached is None and cache_enabled(cache) and folder.is_dir():
+    # A load that rejected future timestamps is not cached: later in the day they may be past.
+    if (cached is None and cache_enabled(cache) and folder.is_dir()
+            and not any(p.check == "future_timestamp" for p in ds.problems)):
         try:
             write_cached(key, ds)
         except (OSError, duckdb.Error):
@@ -388,8 +390,12 @@ class _Staged:
         pos = {n: i for i, n in enumerate(names)}
         src = {c: pos[mapping[c]] for c in mapping}  # contract column -> file column index
         raw = [c for c in self.raw_kept if c in src]
+        # "延迟统计" is how platform daily exports mark a figure that is not final yet: only
+        # agent_daily holds such figures. Elsewhere the marker is an ordinary missing value
+        # (so a required cell holding it is a missing_value error).
         nf = [c.name for c in table.columns
-              if c.name in src and c.name in self.raw_kept and c.name not in table.key]
+              if table.name == "agent_daily"
+              and c.name in src and c.name in self.raw_kept and c.name not in table.key]
         l1 = ["__row"] + [
             f"_csnb_trim(CAST({_quote(n)} AS VARCHAR)) AS t{i}" for i, n in enumerate(names)
         ] + [f"CAST({_quote(mapping[c])} AS VARCHAR) AS r_{c}" for c in raw]
@@ -951,7 +957,10 @@ def _create_macros(con: duckdb.DuckDBPyConnection, timezone: str) -> None:
             f"CASE WHEN {double} IS NOT NULL THEN TIMESTAMP '1899-12-30' "
             f"+ to_seconds(CAST(round(_csnb_serial(s) * 86400) AS BIGINT)) "
             f"WHEN regexp_matches(s, {_lit(_ZONE)}) "
-            f"THEN TRY_CAST(_csnb_ymd(s) AS TIMESTAMPTZ) AT TIME ZONE {_lit(timezone)} "
+            f"THEN TRY_CAST(_csnb_ymd(regexp_replace(regexp_replace(regexp_replace(s, "
+            # DuckDB takes "+08:00", "+0800", "Z" and " UTC" right after the time only.
+            f"'\\s*(UTC|GMT)$', ' UTC'), '\\s+([+-]\\d{{2}}(:?\\d{{2}})?)$', '\\1'), "
+            f"'z$', 'Z')) AS TIMESTAMPTZ) AT TIME ZONE {_lit(timezone)} "
             f"ELSE TRY_CAST(_csnb_ymd(s) AS TIMESTAMP) END)"
         ),
         "_csnb_month(s)": (
@@ -977,8 +986,12 @@ def _drop_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 def _parse_sql(c: Column, m: str) -> str:
     """Return SQL turning the cleaned text ``m`` into the contract type of column ``c``."""
-    if c.kind in ("id", "text"):
+    if c.kind == "text":
         return m
+    if c.kind == "id":
+        # A numeric id column with gaps is float in pandas-written Parquet ("1001.0"); the id is
+        # "1001", as in the tables that refer to it.
+        return f"regexp_replace({m}, '^(-?[0-9]+)\\.0+$', '\\1')"
     if c.kind == "category":
         aliases = VALUE_ALIASES.get(c.name, {})
         mapped = (

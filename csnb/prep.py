@@ -857,8 +857,9 @@ def monthly_figures(ds: Dataset, months: Sequence[str] | None = None) -> pd.Data
     -------
     pandas.DataFrame
         Column ``month`` then the keys of :func:`month_figures` (:data:`FIGURE_KEYS`). A
-        figure is NaN when its table is absent; counts are 0 in a month without records of a
-        present table (and rates over them NaN).
+        figure is NaN when its table is absent or the month lies outside the span of the
+        data (first to last dated record); counts are 0 in a month of that span without
+        records of a present table (and rates over them NaN).
     """
     months = list(months) if months is not None else _data_months(ds)
     for m in months:
@@ -877,12 +878,16 @@ def monthly_figures(ds: Dataset, months: Sequence[str] | None = None) -> pd.Data
     # Data figures from the shop-level monthly KPIs.
     kpis = kpi_table(ds, (), "month").set_index("period")
     zero = set(_zero_fill_columns(ds, shop=True))
+    # A month inside the data's span without records of a present table has zero counts (and
+    # undefined rates); a month before the data start or after its end is unknown, not zero,
+    # and figures of absent tables stay missing.
+    first, last = ds.first_date, ds.last_date
+    inside = (out["month"].between(_month_of(first), _month_of(last)) if first and last
+              else pd.Series(False, index=out.index))
     for key in _FIGURE_SOURCES:
         values = out["month"].map(kpis[key]).astype(float)
-        # A month without records has zero counts (and undefined rates) when the table is
-        # present; figures of absent tables stay missing.
         if key in zero:
-            values = values.fillna(0.0)
+            values = values.mask(values.isna() & inside, 0.0)
         out[key] = values
     last_date = ds.last_date
     not_final = _not_final_days(ds)

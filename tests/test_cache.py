@@ -95,3 +95,11 @@ def test_contract_errors_are_raised_from_a_cached_load_too(folder):
         with pytest.raises(DataContractError, match=r"orders.csv: column 'amount'"):
             load_dataset(folder)
     assert os.environ["CSNB_CACHE_DIR"].endswith("cache")
+
+
+def test_a_load_that_rejected_future_timestamps_is_not_cached(folder):
+    with (folder / "sessions.csv").open("a", encoding="utf-8") as f:
+        f.write("S9,A1,c9,2999-01-01 10:00:00,presale,30\n")
+    ds = load_dataset(folder)
+    assert any(p.check == "future_timestamp" for p in ds.problems)
+    assert _entries() == []

@@ -514,3 +514,45 @@ def test_csv_rows_wider_than_the_header_are_named(tmp_path):
     assert "2 data rows" in problem.message
     assert "row 1 has 5" in problem.message and "row 3 has 5" in problem.message
     assert "header's 4" in problem.message and "quote values" in problem.message
+
+
+def test_not_final_marker_outside_agent_daily_is_a_missing_value(tmp_path):
+    # "延迟统计" marks not-final figures of the platform's daily export; in a session's
+    # required start time it is simply missing, and the row is rejected with an error.
+    (tmp_path / "sessions.csv").write_text(
+        "session_id,agent_id,customer_id,start_ts,kind\n"
+        "S1,A1,c1,2025-06-01 10:00:00,presale\n"
+        "S2,A1,c2,延迟统计,presale\n",
+        encoding="utf-8",
+    )
+    report = validate_dataset(tmp_path)
+    [problem] = [p for p in report.problems if p.severity == "error"]
+    assert (problem.check, problem.column, problem.examples) == (
+        "missing_value", "start_ts", ((2, "延迟统计"),))
+    assert not any(p.check == "not_final" for p in report.problems)
+
+
+def test_float_ids_from_parquet_match_integer_ids(tmp_path):
+    # pandas writes an integer id column with gaps as float: 1001.0 must still be agent 1001.
+    (tmp_path / "agents.csv").write_text(
+        "agent_id,team,hire_date\n1001,T,2024-01-01\n", encoding="utf-8")
+    pd.DataFrame({
+        "order_id": ["O1", "O2"], "customer_id": ["c1", "c2"],
+        "created_ts": pd.to_datetime(["2025-06-01 10:00", "2025-06-01 11:00"]),
+        "amount": [10.0, 20.0], "agent_id": [1001, None],
+    }).to_parquet(tmp_path / "orders.parquet")
+    ds = load_dataset(tmp_path)
+    assert ds.frame("orders")["agent_id"].tolist()[0] == "1001"
+    assert not any(p.check == "unknown_reference" for p in ds.problems)
+
+
+@pytest.mark.parametrize("stamp", [
+    "2025-06-02 10:00:00 +08:00", "2025-06-02 10:00:00 +0800", "2025-06-02T02:00:00z",
+    "2025-06-02 02:00:00 GMT", "2025-06-02T02:00:00Z",
+])
+def test_zone_offsets_in_their_common_spellings(tmp_path, stamp):
+    (tmp_path / "sessions.csv").write_text(
+        f"session_id,agent_id,customer_id,start_ts,kind\nS1,A1,c1,{stamp},presale\n",
+        encoding="utf-8")
+    ds = load_dataset(tmp_path)
+    assert str(ds.frame("sessions")["start_ts"][0]) == "2025-06-02 10:00:00"

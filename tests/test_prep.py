@@ -612,9 +612,14 @@ def test_month_figures_keys_types_and_json():
     assert fig["opening_headcount"] == 3 and fig["turnover_rate"] == 0.0
     assert fig["turnover_rate_trailing_12m"] == 0.0  # hires in Jan 2024: 12 months exist
     assert fig["provisional"] is False
-    # a month without records: zero counts, no rates
+    # a month inside the data's span (June 5 to LATE in August) without records: zero
+    # counts, no rates; a month before the data start is unknown, not zero
+    july = month_figures(ds, "2025-07")
+    assert july["inquiries"] == 0 and july["paid_orders"] == 0
+    assert july["conversion_rate"] is None
     may = month_figures(ds, "2025-05")
-    assert may["inquiries"] == 0 and may["conversion_rate"] is None
+    assert may["inquiries"] is None and may["paid_orders"] is None
+    assert may["opening_headcount"] == 3  # the roster still answers for May
     # figures of absent tables are None
     bare = dataset_from_frames({"agents": agents_frame()})
     none = month_figures(bare, "2025-06")
