@@ -1008,9 +1008,12 @@ def _parse_sql(c: Column, m: str) -> str:
 
 
 def _norm_header(name: object) -> str:
-    """Normalise a header for matching: NFKC (full-width brackets), no spaces, case-folded."""
+    """Normalise a header for matching: NFKC, case-folded, no spaces, underscores or hyphens.
+
+    "Exit Date", "exit-date" and "exit_date" are one name; full-width brackets become ASCII.
+    """
     text = unicodedata.normalize("NFKC", str(name))
-    return "".join(text.split()).casefold()
+    return "".join(text.split()).casefold().replace("_", "").replace("-", "")
 
 
 def _map_headers(

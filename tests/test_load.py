@@ -556,3 +556,13 @@ def test_zone_offsets_in_their_common_spellings(tmp_path, stamp):
         encoding="utf-8")
     ds = load_dataset(tmp_path)
     assert str(ds.frame("sessions")["start_ts"][0]) == "2025-06-02 10:00:00"
+
+
+def test_english_headers_in_other_spellings(tmp_path):
+    (tmp_path / "agents.csv").write_text(
+        "Agent ID,Team,Hire Date,Exit-Date,EXIT_REASON\nA1,T,2024-01-01,2024-03-31,voluntary\n",
+        encoding="utf-8")
+    ds = load_dataset(tmp_path)
+    row = ds.frame("agents").iloc[0]
+    assert (row["agent_id"], str(row["exit_date"].date()), row["exit_reason"]) == (
+        "A1", "2024-03-31", "voluntary")
