@@ -725,7 +725,12 @@ class _Loader:
             src = f"read_parquet({_lit(str(path))}, file_row_number=true)"
             names = [r[0] for r in self.con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()
                      if r[0] != "file_row_number"]
-            source = f"(SELECT file_row_number + 1 AS __row, * FROM {src})"
+            # DuckDB reads an Arrow duration (a pandas timedelta column) as a bare integer
+            # count of its unit: turn it into seconds, which is what duration columns hold.
+            seconds = [f"{_quote(name)} / {factor} AS {_quote(name)}"
+                       for name, factor in _parquet_durations(path).items() if name in names]
+            replace = f" REPLACE ({', '.join(seconds)})" if seconds else ""
+            source = f"(SELECT file_row_number + 1 AS __row, *{replace} FROM {src})"
             return [source], names, lambda: None
         if suffix == ".xlsx":
             frame = _read_xlsx(path, table, self.settings.aliases.get(table.name, {}))
@@ -1194,6 +1199,19 @@ def _n(n: int, noun: str) -> str:
 
 def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def _parquet_durations(path: Path) -> dict[str, float]:
+    """Columns of Arrow duration type in a Parquet file, with their units per second."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    per_second = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}
+    return {
+        f.name: per_second[f.type.unit]
+        for f in pq.read_schema(path)
+        if pa.types.is_duration(f.type)
+    }
 
 
 def _check_csv_widths(path: Path) -> None:

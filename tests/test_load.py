@@ -566,3 +566,14 @@ def test_english_headers_in_other_spellings(tmp_path):
     row = ds.frame("agents").iloc[0]
     assert (row["agent_id"], str(row["exit_date"].date()), row["exit_reason"]) == (
         "A1", "2024-03-31", "voluntary")
+
+
+def test_parquet_timedelta_durations_are_seconds(tmp_path):
+    pd.DataFrame({
+        "session_id": ["S1", "S2"], "agent_id": ["A1", "A1"], "customer_id": ["c1", "c2"],
+        "start_ts": pd.to_datetime(["2025-06-01 10:00", "2025-06-01 11:00"]),
+        "kind": ["presale", "presale"],
+        "first_response_s": pd.to_timedelta([32, 150.5], unit="s"),
+    }).to_parquet(tmp_path / "sessions.parquet")
+    ds = load_dataset(tmp_path)
+    assert ds.frame("sessions")["first_response_s"].tolist() == [32.0, 150.5]
