@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import calendar
 import math
+import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
@@ -241,14 +242,18 @@ def _needed(ctes: list[tuple[str, str]], select: str) -> list[tuple[str, str]]:
     """Keep only the CTEs the final select depends on (directly or through other CTEs)."""
     names = [n for n, _ in ctes]
     sql_of = dict(ctes)
+
+    def uses(sql: str, name: str) -> bool:  # a whole word: not _inquiries in converted_inquiries
+        return re.search(rf"\b{re.escape(name)}\b", sql) is not None
+
     keep: set[str] = set()
-    todo = [n for n in names if n in select]
+    todo = [n for n in names if uses(select, n)]
     while todo:
         n = todo.pop()
         if n in keep:
             continue
         keep.add(n)
-        todo += [m for m in names if m != n and m in sql_of[n] and m not in keep]
+        todo += [m for m in names if m != n and uses(sql_of[n], m) and m not in keep]
     return [(n, s) for n, s in ctes if n in keep]
 
 
