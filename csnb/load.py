@@ -50,6 +50,8 @@ Soft policies (severity "warning"; each is one Problem with count and examples)
   dates of such rows are stored in the table ``_not_final_days(date DATE)`` of the dataset's
   connection (always created) so metrics can mark those days provisional. In a key column,
   and in every other table, the marker is an ordinary missing value.
+- ``outside_employment``: a session or agent_daily row dated before its agent's hire_date or
+  after the exit_date: kept (the roster is more often wrong than the platform's log).
 - ``extra_columns``: columns that are not in the contract (or a second column mapping to the
   same contract column) are ignored.
 - ``unknown_file``: a file or folder that is not a contract table is ignored.
@@ -93,6 +95,9 @@ __all__ = ["ValidationReport", "load_dataset", "quality_table", "validate_datase
 
 #: Files a dataset folder may hold besides its tables (not reported as unknown).
 EXPECTED_FILES = (SETTINGS_FILE, "README.md", "truth.json")
+
+#: Tables whose rows are an agent's work on a day, and the column dating it.
+_EMPLOYMENT_DATES = {"sessions": "start_ts", "agent_daily": "date"}
 
 #: Checks whose rows are rejected (errors plus the rejecting soft policies).
 REJECTING_WARNINGS = ("summary_row", "empty_row", "future_timestamp")
@@ -805,6 +810,29 @@ class _Loader:
                                               f"rows kept",
                 )
                 self._record(st, [check], self._aggregate(st.stage, [check]))
+        self._check_employment(staged)
+
+    def _check_employment(self, staged: dict[str, _Staged]) -> None:
+        """Warn about work dated outside the agent's employment (hire_date to exit_date)."""
+        agents = staged.get("agents")
+        if agents is None:
+            return
+        for name, column in _EMPLOYMENT_DATES.items():
+            st = staged.get(name)
+            if st is None:
+                continue
+            day = f"CAST({st.stage}.{_quote(column)} AS DATE)"
+            check = _Check(
+                "agent_id", "outside_employment", "warning",
+                # Unqualified names inside the subquery bind to the agents' stage.
+                f"{st.ok} AND EXISTS (SELECT 1 FROM {agents.stage} AS a WHERE {agents.ok} "
+                f"AND a.agent_id = {st.stage}.agent_id "
+                f"AND (a.hire_date > {day} OR a.exit_date < {day}))",
+                f"agent_id || ' on ' || CAST({day} AS VARCHAR)",
+                lambda n: f"has {_n(n, 'row')} dated before the agent's hire_date or after "
+                          f"the exit_date, rows kept (check the agents table)",
+            )
+            self._record(st, [check], self._aggregate(st.stage, [check]))
 
     def _not_final_days(self, staged: dict[str, _Staged]) -> None:
         st = staged.get("agent_daily")

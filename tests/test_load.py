@@ -577,3 +577,24 @@ def test_parquet_timedelta_durations_are_seconds(tmp_path):
     }).to_parquet(tmp_path / "sessions.parquet")
     ds = load_dataset(tmp_path)
     assert ds.frame("sessions")["first_response_s"].tolist() == [32.0, 150.5]
+
+
+def test_work_outside_the_agents_employment_is_kept_and_warned(tmp_path):
+    (tmp_path / "agents.csv").write_text(
+        "agent_id,team,hire_date,exit_date,exit_reason\n"
+        "A1,T,2025-06-10,2025-06-20,voluntary\n"
+        "A2,T,2025-01-01,,\n",
+        encoding="utf-8")
+    (tmp_path / "sessions.csv").write_text(
+        "session_id,agent_id,customer_id,start_ts,kind\n"
+        "S1,A1,c1,2025-06-09 23:00:00,presale\n"   # the day before hire
+        "S2,A1,c2,2025-06-10 08:00:00,presale\n"   # hire day: fine
+        "S3,A1,c3,2025-06-20 22:00:00,presale\n"   # last day employed: fine
+        "S4,A1,c4,2025-06-21 09:00:00,presale\n"   # after exit
+        "S5,A2,c5,2025-06-21 09:00:00,presale\n",  # employed
+        encoding="utf-8")
+    ds = load_dataset(tmp_path)
+    [problem] = [p for p in ds.problems if p.check == "outside_employment"]
+    assert problem.severity == "warning" and problem.count == 2
+    assert problem.examples == ((1, "A1 on 2025-06-09"), (4, "A1 on 2025-06-21"))
+    assert len(ds.frame("sessions")) == 5  # kept
