@@ -297,8 +297,9 @@ class MonthReport:
                 "action": "col.action"}
         shown = pd.DataFrame({
             t(label, lang): [
+                "" if v is None or v != v else
                 value_label(v, lang) if col in ("policy", "action") else
-                ("" if v is None or v != v else str(v))
+                f"{100 * v:.0f}%" if col == "bottom_share" else str(v)
                 for v in pol[col]
             ]
             for col, label in cols.items()
