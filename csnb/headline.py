@@ -77,8 +77,38 @@ def month_range(end: str, n: int) -> list[str]:
     return [shift_month(end, -k) for k in range(n - 1, -1, -1)]
 
 
+def team_panel(ds: Dataset) -> pd.DataFrame:
+    """Team-month panel with metric-book names and the month's ranking counts per team.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`csnb.prep.team_month_panel`, the headcount columns also under
+        their metric-book names (opening_headcount, closing_headcount), plus ranked_agents and
+        bottom_agents (agents eligible for, and ranked bottom in, the month's ranking; NaN
+        when nothing can be ranked).
+    """
+    from .prep import ranking_table, team_month_panel
+
+    panel = team_month_panel(ds)
+    panel["opening_headcount"] = panel["opening"]
+    panel["closing_headcount"] = panel["closing"]
+    if ds.has("agents") and (ds.has("sessions") or ds.has("agent_daily") or ds.has("rankings")):
+        counts = ranking_table(ds).groupby(["month", "team"], as_index=False).agg(
+            ranked_agents=("eligible", "sum"), bottom_agents=("bottom", "sum")
+        )
+        panel = panel.merge(counts, on=["month", "team"], how="left")
+        panel[["ranked_agents", "bottom_agents"]] = (
+            panel[["ranked_agents", "bottom_agents"]].fillna(0)
+        )
+    else:
+        panel["ranked_agents"] = math.nan
+        panel["bottom_agents"] = math.nan
+    return panel.sort_values(["month", "team"], ignore_index=True)
+
+
 def incentive_figures(ds: Dataset, months: list[str]) -> pd.DataFrame:
-    """Monthly counts of the bottom-ranked-out policy.
+    """Monthly counts of the bottom-ranked-out policy (team counts summed over the teams).
 
     Returns
     -------
@@ -86,29 +116,23 @@ def incentive_figures(ds: Dataset, months: list[str]) -> pd.DataFrame:
         Columns month, teams_with_policy, ranked_agents, bottom_agents,
         exits_bottom_ranked_out (NaN where the needed table is absent).
     """
-    from .prep import ranking_table, team_month_panel
-
     out = pd.DataFrame({"month": months})
-    if ds.has("agents"):
-        agents = ds.frame("agents")
-        exit_month = pd.to_datetime(agents["exit_date"]).dt.strftime("%Y-%m")
-        bro = exit_month[agents["exit_reason"] == "bottom_ranked_out"].value_counts()
-        out["exits_bottom_ranked_out"] = out["month"].map(bro).fillna(0)
-        teams = team_month_panel(ds)
-        active = teams[teams["policy_active"]].groupby("month")["team"].nunique()
-        out["teams_with_policy"] = out["month"].map(active).fillna(0)
-    else:
-        out["exits_bottom_ranked_out"] = math.nan
-        out["teams_with_policy"] = math.nan
-    if ds.has("agents") and (ds.has("sessions") or ds.has("agent_daily") or ds.has("rankings")):
-        ranks = ranking_table(ds)
-        ranked = ranks[ranks["eligible"]].groupby("month")["agent_id"].nunique()
-        bottom = ranks[ranks["bottom"]].groupby("month")["agent_id"].nunique()
-        out["ranked_agents"] = out["month"].map(ranked).fillna(0)
-        out["bottom_agents"] = out["month"].map(bottom).fillna(0)
-    else:
-        out["ranked_agents"] = math.nan
-        out["bottom_agents"] = math.nan
+    if not ds.has("agents"):
+        for column in ("teams_with_policy", "ranked_agents", "bottom_agents",
+                       "exits_bottom_ranked_out"):
+            out[column] = math.nan
+        return out
+    agents = ds.frame("agents")
+    exit_month = pd.to_datetime(agents["exit_date"]).dt.strftime("%Y-%m")
+    bro = exit_month[agents["exit_reason"] == "bottom_ranked_out"].value_counts()
+    out["exits_bottom_ranked_out"] = out["month"].map(bro).fillna(0)
+    panel = team_panel(ds)
+    by_month = panel.groupby("month")
+    out["teams_with_policy"] = out["month"].map(by_month["policy_active"].sum()).fillna(0)
+    for column in ("ranked_agents", "bottom_agents"):
+        out[column] = out["month"].map(by_month[column].sum(min_count=1))
+        if panel[column].notna().any():
+            out[column] = out[column].fillna(0)
     return out
 
 

@@ -29,6 +29,7 @@ from .headline import (
     headline,
     month_range,
     shift_month,
+    team_panel,
 )
 from .i18n import check_lang, format_value, metric_label, t, value_label
 
@@ -209,30 +210,8 @@ class MonthReport:
 
     @cached_property
     def team_panel(self) -> pd.DataFrame:
-        """Team-month panel with metric-book names and ranking counts, for every month.
-
-        Returns
-        -------
-        DataFrame
-            The columns of :func:`csnb.prep.team_month_panel`, the headcount columns also under
-            their metric-book names (opening_headcount, closing_headcount), plus ranked_agents
-            and bottom_agents (NaN when nothing can be ranked).
-        """
-        from .prep import ranking_table, team_month_panel
-
-        panel = team_month_panel(self.ds)
-        panel["opening_headcount"] = panel["opening"]
-        panel["closing_headcount"] = panel["closing"]
-        if self.ds.has("agents") and (self.ds.has("sessions") or self.ds.has("agent_daily")
-                                      or self.ds.has("rankings")):
-            counts = ranking_table(self.ds).groupby(["month", "team"], as_index=False).agg(
-                ranked_agents=("eligible", "sum"), bottom_agents=("bottom", "sum")
-            )
-            panel = panel.merge(counts, on=["month", "team"], how="left")
-            panel[["ranked_agents", "bottom_agents"]] = (
-                panel[["ranked_agents", "bottom_agents"]].fillna(0)
-            )
-        return panel.sort_values(["month", "team"], ignore_index=True)
+        """:func:`csnb.headline.team_panel` of the dataset (every month, every team)."""
+        return team_panel(self.ds)
 
     def team_trend(self, metric: str) -> pd.DataFrame:
         """Tidy 24-month table of a team-level figure: month, team, ``metric``."""
