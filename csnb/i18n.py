@@ -87,6 +87,14 @@ TEXT: dict[str, dict[str, str]] = {
     "title.conversion": {"en": "Inquiry conversion and sales", "zh": "询单转化与销售"},
     "title.complaints": {"en": "Complaints", "zh": "投诉"},
     "title.incentives": {"en": "Bottom-ranked-out incentives", "zh": "末位淘汰激励"},
+    # short names (index page, report banner)
+    "nav.overview": {"en": "Overview", "zh": "总览"},
+    "nav.turnover": {"en": "Turnover", "zh": "人员流失"},
+    "nav.conversion": {"en": "Conversion", "zh": "询单转化"},
+    "nav.complaints": {"en": "Complaints", "zh": "投诉"},
+    "nav.incentives": {"en": "Incentives", "zh": "末位淘汰与激励"},
+    "nav.rendered": {"en": "rendered", "zh": "生成于"},
+    "nav.index": {"en": "all reports", "zh": "全部报告"},
     # header
     "header.month": {"en": "Month", "zh": "月份"},
     "header.provisional": {

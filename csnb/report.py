@@ -48,7 +48,7 @@ from typing import Any
 from .errors import CsnbError, ParameterError
 from .headline import MONTH_PATTERN as _MONTH_RE
 from .headline import check_month
-from .i18n import LANGS
+from .i18n import LANGS, TEXT, t
 
 __all__ = [
     "LANGS",
@@ -77,22 +77,6 @@ _KERNEL_NAME = "csnb-python"
 _INJECTED_TAG = "injected-parameters"
 _MANIFEST_VERSION = 1
 
-_TITLES = {
-    "en": {
-        "overview": "Overview",
-        "turnover": "Turnover",
-        "conversion": "Conversion",
-        "complaints": "Complaints",
-        "incentives": "Incentives",
-    },
-    "zh": {
-        "overview": "总览",
-        "turnover": "人员流失",
-        "conversion": "询单转化",
-        "complaints": "投诉",
-        "incentives": "末位淘汰与激励",
-    },
-}
 
 
 # --------------------------------------------------------------------------------------------
@@ -573,6 +557,12 @@ def _check_results(name: str, path: Path, month: str) -> dict:
     return results
 
 
+def _short_title(name, lang: str) -> str:
+    """Short report name for the index and the report banner (the name itself if unknown)."""
+    entry = TEXT.get(f"nav.{name}")
+    return entry[lang] if entry else str(name)
+
+
 def _export_html(nb, name: str, ctx: _RunContext) -> str:
     """Export the executed notebook to HTML: no code, no prompts, images embedded."""
     from nbconvert import HTMLExporter
@@ -604,7 +594,7 @@ def _export_html(nb, name: str, ctx: _RunContext) -> str:
         ),
         enabled=True,
     )
-    title = _TITLES[ctx.lang].get(name, name)
+    title = _short_title(name, ctx.lang)
     resources = {
         "metadata": {"name": f"{title} {ctx.month}", "path": str(ctx.nb_dir)},
         "csnb": {
@@ -612,8 +602,8 @@ def _export_html(nb, name: str, ctx: _RunContext) -> str:
             "month": ctx.month,
             "version": getattr(csnb, "__version__", "?"),
             "rendered_at": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z").strip(),
-            "rendered_label": "rendered" if ctx.lang == "en" else "生成于",
-            "index_label": "all reports" if ctx.lang == "en" else "全部报告",
+            "rendered_label": t("nav.rendered", ctx.lang),
+            "index_label": t("nav.index", ctx.lang),
         },
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
@@ -900,7 +890,7 @@ def render_index_html(manifest: dict) -> str:
             notebooks.append(
                 {
                     **{k: entry.get(k) for k in ("name", "status", "html", "json", "ipynb")},
-                    "title": _TITLES[lang].get(entry.get("name"), entry.get("name")),
+                    "title": _short_title(entry.get("name"), lang),
                     "seconds": _format_seconds(entry.get("seconds")),
                     "provisional": entry.get("provisional"),
                     "error": entry.get("error"),
