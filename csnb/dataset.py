@@ -8,9 +8,11 @@ builds one from clean, already typed pandas frames (tests, simulation).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -89,6 +91,18 @@ class Dataset:
                 f"table {table!r} is not in this dataset (present: {', '.join(self.tables)})"
             )
         return self.con.sql(f'SELECT * FROM "{table}"').df()
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """Return ``compute()``, computed once per Dataset and ``key``.
+
+        Reports ask for the same panels many times; a Dataset's tables never change once it
+        is built, so a result keyed by everything it depends on (e.g. the SQL text, which
+        inlines every setting) can be kept. Callers copy a kept frame before changing it.
+        """
+        cache = self.__dict__.setdefault("_memo", {})
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
 
     @property
     def fingerprint(self) -> str:

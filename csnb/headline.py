@@ -88,6 +88,10 @@ def team_panel(ds: Dataset) -> pd.DataFrame:
         bottom_agents (agents eligible for, and ranked bottom in, the month's ranking; NaN
         when nothing can be ranked).
     """
+    return ds.memo("headline.team_panel", lambda: _team_panel(ds)).copy()
+
+
+def _team_panel(ds: Dataset) -> pd.DataFrame:
     from .prep import ranking_table, team_month_panel
 
     panel = team_month_panel(ds)

@@ -653,12 +653,9 @@ def kpi_table(ds: Dataset, by: Sequence[str] = (), freq: str = "month") -> pd.Da
     check_one_of("freq", freq, KPI_FREQS)
     sql = _kpi_sql(ds.settings, set(ds.tables), by, freq)
     # Reports ask for the same panel many times (each team trend, the ranking, the panels);
-    # the raw-table step is the expensive part, so its result is kept on the Dataset, keyed by
-    # the SQL text (which inlines every setting). A Dataset's tables do not change once built.
-    cache = ds.__dict__.setdefault("_prep_cache", {})
-    if sql not in cache:
-        cache[sql] = ds.con.execute(sql).df()
-    return _finish_kpis(ds, cache[sql].copy(), by, freq)
+    # the raw-table step is the expensive part, so its result is kept, keyed by the SQL text.
+    raw = ds.memo(sql, lambda: ds.con.execute(sql).df())
+    return _finish_kpis(ds, raw.copy(), by, freq)
 
 
 def _finish_kpis(ds: Dataset, out: pd.DataFrame, by: tuple[str, ...], freq: str) -> pd.DataFrame:
