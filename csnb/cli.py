@@ -10,7 +10,6 @@ The heavy modules (pandas, papermill, nbconvert) are imported inside the command
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -54,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error(args.command, f"{detail}{where}")
         return 1
     except ModuleNotFoundError as exc:
+        # A broken installation (a csnb module missing) is named, not a traceback.
         if not (exc.name or "").startswith("csnb."):
             raise
         _error(args.command, f"this installation of csnb lacks the module {exc.name!r}")
@@ -169,24 +169,26 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
         what = "is not a folder" if args.data.exists() else "does not exist"
         raise ParameterError(f"data folder {str(args.data)!r} {what}")
-    load = importlib.import_module("csnb.load")
-    report = load.validate_dataset(args.data)
+    from .load import validate_dataset
+
+    report = validate_dataset(args.data)
     print(report)
     return 0 if report.ok else 1
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
-    simulate_module = importlib.import_module("csnb.simulate")
+    from .simulate import simulate
+
     options = {
         key: value
         for key, value in (("agents", args.agents), ("months", args.months), ("start", args.start))
         if value is not None
     }
     if "start" in options:
-        from .report import check_month
+        from .headline import check_month
 
         check_month(options["start"])
-    truth = simulate_module.simulate(args.out, args.seed, **options)
+    truth = simulate(args.out, args.seed, **options)
     print(f"simulated data written to {args.out} (seed {args.seed})")
     files = sorted(p for p in Path(args.out).rglob("*") if p.is_file())
     if files:

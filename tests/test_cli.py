@@ -1,6 +1,5 @@
 """Command line: exit codes, messages without tracebacks, report/validate/simulate wiring."""
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -227,7 +226,7 @@ def test_report_success_through_python_dash_m(data_dir, tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
-# validate and simulate (the modules may not exist yet: fake them in sys.modules)
+# validate and simulate (fakes in sys.modules keep these tests about the CLI alone)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -340,16 +339,11 @@ def test_missing_csnb_module_is_reported(tmp_path, monkeypatch, capsys):
 
 
 # ---------------------------------------------------------------------------------------------
-# End to end with the real simulator and loader (when they exist)
+# End to end with the real simulator and loader
 # ---------------------------------------------------------------------------------------------
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    importlib.util.find_spec("csnb.simulate") is None
-    or importlib.util.find_spec("csnb.load") is None,
-    reason="csnb.simulate / csnb.load not written yet",
-)
 def test_simulate_then_validate_end_to_end(tmp_path):
     out = tmp_path / "sim"
     proc = _run_module("simulate", "--out", str(out), "--seed", "3", timeout=600)
