@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -380,7 +381,6 @@ def test_parquet_with_typed_and_zoned_columns(tmp_path):
 
 
 def test_xlsx_with_preamble_summary_and_serial_dates(tmp_path):
-    openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["客服绩效报表 2025-06"])

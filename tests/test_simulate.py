@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from csnb.load import load_dataset
 from csnb.schema import (
     ACTIONS,
     COMPLAINT_CATEGORIES,
@@ -407,13 +408,7 @@ def test_policy_complaint_effect_across_seeds(tmp_path):
 # -- the loader reads what the simulator writes ------------------------------------------------
 
 
-def _load_dataset():
-    load = pytest.importorskip("csnb.load", reason="csnb.load (the loader) is not there yet")
-    return load.load_dataset
-
-
 def test_small_simulation_loads_without_problems(tmp_path):
-    load_dataset = _load_dataset()
     simulate(tmp_path, seed=2, agents=8, months=2)
     ds = load_dataset(tmp_path)
     assert [p for p in ds.problems if p.severity == "error"] == []
@@ -424,7 +419,6 @@ def test_small_simulation_loads_without_problems(tmp_path):
 
 @pytest.mark.slow
 def test_sample_loads_without_problems(truth):
-    load_dataset = _load_dataset()
     ds = load_dataset(SAMPLE)
     assert [p for p in ds.problems if p.severity == "error"] == []
     q = ds.quality.groupby("table")[["read", "accepted", "rejected"]].sum()
