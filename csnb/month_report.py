@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import platform
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from IPython.display import HTML
 
 from .dataset import Dataset
 from .errors import check_one_of
@@ -51,22 +51,9 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-class _HTML:
-    """Minimal rich-display wrapper (IPython renders ``_repr_html_``)."""
-
-    def __init__(self, markup: str):
-        self.markup = markup
-
-    def _repr_html_(self) -> str:
-        return self.markup
-
-    def __str__(self) -> str:
-        return re.sub(r"<[^>]+>", "", self.markup)
-
-
-def html_table(df: pd.DataFrame) -> _HTML:
+def html_table(df: pd.DataFrame) -> HTML:
     """Render a DataFrame as an escaped HTML table (every cell from the data is escaped)."""
-    return _HTML(df.to_html(index=False, escape=True, border=0, classes="csnb-table",
+    return HTML(df.to_html(index=False, escape=True, border=0, classes="csnb-table",
                             na_rep="", float_format=lambda x: f"{x:,.4g}"))
 
 
@@ -128,7 +115,7 @@ class MonthReport:
         """Return a report text in the report language."""
         return t(key, self.lang, **values)
 
-    def header(self) -> _HTML:
+    def header(self) -> HTML:
         """Title, provisional banner, parameters, data fingerprint and versions."""
         lang = self.lang
         lag = self.ds.settings.lag_days
@@ -154,7 +141,7 @@ class MonthReport:
             (t("header.versions", lang), versions),
         ]
         facts_html = "".join(f"<tr><td>{escape(k)}</td><td>{v}</td></tr>" for k, v in facts)
-        return _HTML(
+        return HTML(
             f'<h1>{escape(t(f"title.{self.name}", lang))} · {escape(self.month)}</h1>'
             f"{banner}"
             f'<details><summary>{escape(t("header.parameters", lang))} · '
@@ -162,16 +149,16 @@ class MonthReport:
             f'<table class="csnb-table">{params}{facts_html}</table></details>'
         )
 
-    def section(self, key: str) -> _HTML:
+    def section(self, key: str) -> HTML:
         """A section heading in the report language."""
-        return _HTML(f"<h2>{escape(t(key, self.lang))}</h2>")
+        return HTML(f"<h2>{escape(t(key, self.lang))}</h2>")
 
-    def note(self, key: str, **values: Any) -> _HTML:
+    def note(self, key: str, **values: Any) -> HTML:
         """A paragraph in the report language (values are escaped)."""
         safe = {k: escape(v) for k, v in values.items()}
-        return _HTML(f"<p>{t(key, self.lang, **safe)}</p>")
+        return HTML(f"<p>{t(key, self.lang, **safe)}</p>")
 
-    def quality(self) -> _HTML:
+    def quality(self) -> HTML:
         """The data-quality section: rows read, accepted, rejected by reason, and findings."""
         from .load import quality_table
 
@@ -181,7 +168,7 @@ class MonthReport:
             "accepted": t("col.accepted", lang), "rejected": t("col.rejected", lang),
             "reasons": t("col.reasons", lang),
         })
-        parts = [f"<p>{escape(t('quality.intro', lang))}</p>", html_table(q).markup]
+        parts = [f"<p>{escape(t('quality.intro', lang))}</p>", html_table(q).data]
         if self.ds.problems:
             findings = pd.DataFrame(
                 [
@@ -195,12 +182,12 @@ class MonthReport:
                     for p in self.ds.problems
                 ]
             )
-            parts.append(html_table(findings).markup)
+            parts.append(html_table(findings).data)
         else:
             parts.append(f"<p>{escape(t('quality.no_problems', lang))}</p>")
-        return _HTML("".join(parts))
+        return HTML("".join(parts))
 
-    def missing(self, table: str) -> _HTML | None:
+    def missing(self, table: str) -> HTML | None:
         """A note that ``table`` is absent, or None when it is present."""
         if self.ds.has(table):
             return None
@@ -232,7 +219,7 @@ class MonthReport:
         rows = self.team_panel[self.team_panel["month"] == self.month]
         return rows.reset_index(drop=True)
 
-    def team_table(self, metrics: list[str]) -> _HTML:
+    def team_table(self, metrics: list[str]) -> HTML:
         """This month's figures by team, formatted in the report language."""
         rows = self.team_figures()
         lang = self.lang
@@ -241,7 +228,7 @@ class MonthReport:
             shown[metric_label(m, lang)] = [format_value(m, v, lang) for v in rows[m]]
         return html_table(shown)
 
-    def complaint_breakdown(self, by: str) -> _HTML:
+    def complaint_breakdown(self, by: str) -> HTML:
         """This month's complaints by ``by`` ("category" or "source"): count, share, per 1,000."""
         from .prep import complaint_rate_table
 
@@ -265,7 +252,7 @@ class MonthReport:
         })
         return html_table(shown)
 
-    def policy_table(self) -> _HTML:
+    def policy_table(self) -> HTML:
         """The policies table (adoption timeline) in the report language."""
         if not self.ds.has("policies"):
             return self.note("policies.none")
@@ -285,14 +272,14 @@ class MonthReport:
         })
         return html_table(shown)
 
-    def links(self) -> _HTML:
+    def links(self) -> HTML:
         """Links to this month's other reports (relative: they sit beside this one)."""
         items = "".join(
             f'<li><a href="{escape(name)}.html">{escape(t(f"title.{name}", self.lang))}</a></li>'
             for name in AREAS
             if name != "overview"
         )
-        return _HTML(f"<h2>{escape(t('section.reports', self.lang))}</h2><ul>{items}</ul>")
+        return HTML(f"<h2>{escape(t('section.reports', self.lang))}</h2><ul>{items}</ul>")
 
     # -- output ------------------------------------------------------------------------------
 
