@@ -12,7 +12,7 @@ OUT ?= reports
 MONTH ?= $(SAMPLE_MONTH)
 LANG_OPT ?= en
 
-.PHONY: report report-zh test test-fast lint bench samples clean
+.PHONY: report report-zh test test-fast lint bench samples notebooks clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_prep.py
+
+## Copy the report templates (notebooks/, what analysts edit) into the package (a test checks).
+notebooks:
+	cp notebooks/*.ipynb csnb/report/notebooks/
 
 ## Regenerate data/samples/ from the fixed seed (a test checks this gives the same files).
 samples: $(STAMP)

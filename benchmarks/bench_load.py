@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from csnb.load import load_dataset, quality_table
+    from csnb.io import load_dataset, quality_table
 
     with tempfile.TemporaryDirectory(prefix="csnb-bench-") as tmp:
         folder = Path(tmp)

@@ -1,4 +1,4 @@
-"""Benchmark of the metric book's raw-table step (csnb.prep.kpi_table) on DuckDB.
+"""Benchmark of the metric book's raw-table step (csnb.metrics.kpi_table) on DuckDB.
 
 Generates N sessions and N orders directly in DuckDB (no pandas), one month of shop time for
 300 agents, then runs ``kpi_table(ds, by=("agent_id",), freq="month")`` and prints the wall
@@ -22,8 +22,8 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from csnb.dataset import Dataset  # noqa: E402
-from csnb.prep import kpi_table  # noqa: E402
+from csnb.io.dataset import Dataset  # noqa: E402
+from csnb.metrics import kpi_table  # noqa: E402
 from csnb.settings import Settings  # noqa: E402
 
 

@@ -169,7 +169,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
         what = "is not a folder" if args.data.exists() else "does not exist"
         raise ParameterError(f"data folder {str(args.data)!r} {what}")
-    from .load import validate_dataset
+    from .io import validate_dataset
 
     report = validate_dataset(args.data)
     print(report)
@@ -185,7 +185,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         if value is not None
     }
     if "start" in options:
-        from .headline import check_month
+        from .months import check_month
 
         check_month(options["start"])
     truth = simulate(args.out, args.seed, **options)

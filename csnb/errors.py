@@ -57,6 +57,11 @@ class Problem:
         return text
 
 
+def plural(n: int, noun: str) -> str:
+    """``"1 row"``, ``"3 rows"``: a count with its noun, for messages."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 class CsnbError(Exception):
     """Base class of every error csnb raises on purpose."""
 
@@ -83,6 +88,10 @@ class DataContractError(CsnbError, ValueError):
         lines = [f"data contract violated ({len(errors)} problem{'s' * (len(errors) != 1)}):"]
         lines += [f"  - {p}" for p in errors]
         super().__init__("\n".join(lines))
+
+
+class RowAccountingError(CsnbError, RuntimeError):
+    """A load lost rows: read != accepted + rejected. Always a bug in csnb, never bad data."""
 
 
 class SettingsError(CsnbError, ValueError):

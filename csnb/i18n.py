@@ -46,6 +46,8 @@ METRICS: dict[str, dict[str, str]] = {
     "at_fault_complaints": {"en": "At-fault complaints", "zh": "客服责任投诉", "unit": "count"},
     "agent_complaint_rate": {"en": "Complaints per 1,000 sessions", "zh": "千次接待投诉率",
                              "unit": "per1k"},
+    "share": {"en": "Share", "zh": "占比", "unit": "rate"},
+    "bottom_share": {"en": "Bottom share", "zh": "末位比例", "unit": "rate"},
     "exits_bottom_ranked_out": {"en": "Exits by bottom-ranked-out", "zh": "末位淘汰离职",
                                 "unit": "count"},
 }
@@ -196,6 +198,16 @@ def metric_label(metric: str, lang: str) -> str:
     """Return the display label of a metric-book figure."""
     check_lang(lang)
     return METRICS[metric][lang]
+
+
+def column_label(column: str, lang: str) -> str:
+    """Display label of a table column: a metric's label, a ``col.*`` text, else the name."""
+    check_lang(lang)
+    if column in METRICS:
+        return METRICS[column][lang]
+    if f"col.{column}" in TEXT:
+        return TEXT[f"col.{column}"][lang]
+    return column
 
 
 def format_value(metric: str, value, lang: str = "en") -> str:

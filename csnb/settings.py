@@ -32,7 +32,6 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import SettingsError
-from .schema import TABLES
 
 SETTINGS_FILE = "csnb.toml"
 
@@ -92,6 +91,8 @@ class Settings:
                 f"ranking_weights has unknown metrics {sorted(unknown)}; "
                 f"allowed: {sorted(_default_weights())}"
             )
+        from .io.schema import TABLES  # here: io imports settings
+
         for table in self.aliases:
             if table not in TABLES:
                 raise SettingsError(f"aliases.{table}: unknown table; allowed: {sorted(TABLES)}")

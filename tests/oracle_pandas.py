@@ -1,7 +1,7 @@
 """An independent plain-pandas oracle of the shop-level metric book (version 1).
 
 This is the reference the tests hold the product against. It is written from the wording of
-DESIGN.md's "Metric book (version 1)" and shares nothing with ``csnb.prep`` (which computes the
+DESIGN.md's "Metric book (version 1)" and shares nothing with ``csnb.metrics`` (which computes the
 same figures in DuckDB SQL): it reads the dataset's files itself with pandas, and it computes
 each figure in a different way on purpose (``merge_asof`` for attribution, explicit groupbys
 and set logic for conversion, a day-by-day reading of the headcount rules).

@@ -157,7 +157,7 @@ def test_report_unknown_only_name_exits_1(data_dir, tmp_path, capsys):
 
 def test_report_with_a_failing_notebook_exits_1(data_dir, tmp_path, monkeypatch, capsys):
     # the default notebooks folder is looked up at call time: point it at the test notebooks
-    monkeypatch.setattr("csnb.report.default_notebooks_dir", lambda: TEST_NOTEBOOKS)
+    monkeypatch.setattr("csnb.report.runner.default_notebooks_dir", lambda: TEST_NOTEBOOKS)
     out = tmp_path / "out"
     code = cli.main(
         [
@@ -254,7 +254,7 @@ def test_validate_prints_report_and_exit_code(ok, code, data_dir, monkeypatch, c
         seen.append(path)
         return _FakeReport(ok)
 
-    _fake_module(monkeypatch, "csnb.load", validate_dataset=validate_dataset)
+    _fake_module(monkeypatch, "csnb.io", validate_dataset=validate_dataset)
     assert cli.main(["validate", "--data", str(data_dir)]) == code
     assert seen == [data_dir]
     assert f"OK={ok}" in capsys.readouterr().out
@@ -274,7 +274,7 @@ def test_validate_contract_error_is_one_message(data_dir, monkeypatch, capsys):
     def validate_dataset(path):
         raise DataContractError([problem])
 
-    _fake_module(monkeypatch, "csnb.load", validate_dataset=validate_dataset)
+    _fake_module(monkeypatch, "csnb.io", validate_dataset=validate_dataset)
     assert cli.main(["validate", "--data", str(data_dir)]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err
@@ -287,7 +287,7 @@ def test_validate_os_error_is_one_message(data_dir, monkeypatch, capsys):
     def validate_dataset(path):
         raise PermissionError(13, "Permission denied", str(path / "orders.csv"))
 
-    _fake_module(monkeypatch, "csnb.load", validate_dataset=validate_dataset)
+    _fake_module(monkeypatch, "csnb.io", validate_dataset=validate_dataset)
     assert cli.main(["validate", "--data", str(data_dir)]) == 1
     err = capsys.readouterr().err
     assert err.strip() == f"csnb validate: error: Permission denied: {data_dir / 'orders.csv'}"
@@ -333,9 +333,9 @@ def test_simulate_bad_start_month(tmp_path, monkeypatch, capsys):
 
 
 def test_missing_csnb_module_is_reported(tmp_path, monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "csnb.load", None)  # makes `import csnb.load` fail
+    monkeypatch.setitem(sys.modules, "csnb.io", None)  # makes `import csnb.io` fail
     assert cli.main(["validate", "--data", str(tmp_path)]) == 1
-    assert "csnb.load" in capsys.readouterr().err
+    assert "csnb.io" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from csnb.prep import METRIC_BOOK_VERSION
-from csnb.schema import TABLES, contract_markdown
+from csnb.io.schema import TABLES, contract_markdown
+from csnb.metrics import METRIC_BOOK_VERSION
 
 DOCS = Path(__file__).parents[1] / "docs"
 
@@ -10,7 +10,7 @@ def test_data_contract_page_is_generated_from_the_schema():
     page = (DOCS / "data-contract.md").read_text(encoding="utf-8")
     assert page == contract_markdown(), (
         "docs/data-contract.md is stale: regenerate it with "
-        "python -c \"from csnb.schema import contract_markdown; "
+        "python -c \"from csnb.io.schema import contract_markdown; "
         "open('docs/data-contract.md','w').write(contract_markdown())\""
     )
     for name, table in TABLES.items():

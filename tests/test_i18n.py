@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from csnb.analyses import AREAS, TREND_METRICS
 from csnb.errors import SettingsError
-from csnb.headline import AREAS, TREND_METRICS
 from csnb.i18n import (
     LANGS,
     METRICS,
@@ -15,7 +15,7 @@ from csnb.i18n import (
     t,
     value_label,
 )
-from csnb.schema import ACTIONS, COMPLAINT_CATEGORIES, COMPLAINT_SOURCES, EXIT_REASONS, POLICIES
+from csnb.io.schema import ACTIONS, COMPLAINT_CATEGORIES, COMPLAINT_SOURCES, EXIT_REASONS, POLICIES
 
 DOCS = Path(__file__).parents[1] / "docs" / "results-json.md"
 

@@ -1,0 +1,162 @@
+"""The result base every analysis returns (STYLE.md 4, DESIGN.md "Layers").
+
+A result is a frozen dataclass that holds what an analysis computed:
+
+- ``tidy()`` returns a DataFrame with the documented columns (the class's ``columns``);
+- ``to_json()`` the key figures as JSON-able values, for the report's JSON file;
+- ``_repr_html_()`` an escaped table, so a result displays itself in a notebook;
+- ``plot(ax=None)`` draws from ``tidy()`` (matplotlib is imported only there);
+- ``model`` holds the raw fitted object (statsmodels, lifelines, ...) for anyone who needs
+  more than the tidy table; notebooks never receive a bare model.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from ..i18n import METRICS, check_lang, column_label, format_value, value_label
+
+__all__ = ["Result", "TableResult", "html_table", "json_value"]
+
+#: Columns whose values are contract categories, shown with their labels.
+CATEGORY_COLUMNS = ("category", "source", "policy", "action", "exit_reason", "shift", "role",
+                    "severity_label")
+
+
+def json_value(value: Any, metric: str | None = None) -> Any:
+    """A JSON-able scalar: NaN and missing become None, numpy scalars Python, counts int."""
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        return value
+    if hasattr(value, "item"):
+        value = value.item()
+    if (metric is not None and metric in METRICS and METRICS[metric]["unit"] == "count"
+            and isinstance(value, float) and value.is_integer()):
+        return int(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def html_table(df: pd.DataFrame) -> str:
+    """Render a DataFrame as an HTML table in which every cell and header is escaped."""
+    return df.to_html(index=False, escape=True, border=0, classes="csnb-table", na_rep="",
+                      float_format=lambda x: f"{x:,.4g}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Result:
+    """Base of every analysis result.
+
+    Attributes
+    ----------
+    model : object, optional
+        The raw fitted model (statsmodels results, a lifelines fitter, ...), when there is one.
+    """
+
+    #: The documented columns of :meth:`tidy`, in order.
+    columns: ClassVar[tuple[str, ...]] = ()
+
+    model: Any = field(default=None, repr=False, compare=False)
+
+    def tidy(self) -> pd.DataFrame:
+        """Return the result as a tidy DataFrame with the columns in ``columns``."""
+        raise NotImplementedError
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the key figures as JSON-able values (by default the tidy rows)."""
+        return {"rows": records(self.tidy())}
+
+    def display_table(self) -> pd.DataFrame:
+        """The table shown by :meth:`_repr_html_` (by default :meth:`tidy`)."""
+        return self.tidy()
+
+    def _repr_html_(self) -> str:
+        return html_table(self.display_table())
+
+    def plot(self, ax=None):
+        """Draw the result from :meth:`tidy` on ``ax`` (a new figure when None)."""
+        raise NotImplementedError(f"{type(self).__name__} has nothing to plot")
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of a DataFrame as JSON-able dicts (metric-book counts as int, NaN as None)."""
+    return [
+        {str(k): json_value(v, str(k)) for k, v in row.items()}
+        for row in df.to_dict(orient="records")
+    ]
+
+
+@dataclass(frozen=True)
+class TableResult(Result):
+    """A table a report shows: raw values for the analyst, formatted for reading.
+
+    ``tidy()`` returns the table as computed (metric-book column names, numbers as numbers),
+    so it can be sorted, filtered and plotted; ``display_table()`` formats each metric by its
+    unit and labels columns and category values in ``lang``.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        The values.
+    lang : {"en", "zh"}
+        Language of labels in :meth:`display_table`.
+    """
+
+    table: pd.DataFrame = field(repr=False)
+    lang: str = "en"
+
+    def __post_init__(self) -> None:
+        check_lang(self.lang)
+
+    def tidy(self) -> pd.DataFrame:
+        """Return a copy of the table."""
+        return self.table.copy()
+
+    def display_table(self) -> pd.DataFrame:
+        """The table with labelled columns and values formatted in the report language."""
+        lang = self.lang
+        shown = {}
+        for col in self.table.columns:
+            values = self.table[col]
+            if col in METRICS:
+                text = [format_value(col, v, lang) for v in values]
+            elif col in CATEGORY_COLUMNS:
+                text = [value_label(v, lang) for v in values]
+            else:
+                text = [_plain(v) for v in values]
+            shown[column_label(str(col), lang)] = text
+        return pd.DataFrame(shown, index=range(len(self.table)))
+
+    def plot(self, ax=None, *, x: str | None = None, y: str | None = None):
+        """Bar chart of column ``y`` by column ``x`` (default: the first two columns)."""
+        from ..plots import plot_bars
+
+        x = x or str(self.table.columns[0])
+        y = y or str(self.table.columns[1])
+        return plot_bars(self.table, x, y, lang=self.lang, ax=ax)
+
+
+def _plain(value: Any) -> str:
+    """Text of a value that is not a metric: numbers with thousands separators."""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, int | np.integer):
+        return f"{int(value):,}"
+    if isinstance(value, float | np.floating):
+        return f"{float(value):,.0f}" if float(value).is_integer() else f"{float(value):,.4g}"
+    return str(value)

@@ -1,0 +1,194 @@
+"""The :class:`Dataset`: typed contract tables in an embedded DuckDB database.
+
+Raw tables (sessions, orders) stay in DuckDB; analyses pull small panels into pandas through
+:meth:`Dataset.query`, the one function every query of the metric book goes through (the seam
+where another engine can plug in). :func:`csnb.io.load_dataset` builds a Dataset from files;
+:func:`dataset_from_frames` builds one from clean, already typed pandas frames (tests,
+simulation).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from .._sql import ident
+from ..errors import Problem
+from ..settings import Settings
+from .schema import TABLES
+
+#: DuckDB type of each column kind.
+DUCKDB_TYPES = {
+    "id": "VARCHAR",
+    "text": "VARCHAR",
+    "category": "VARCHAR",
+    "month": "VARCHAR",
+    "int": "BIGINT",
+    "float": "DOUBLE",
+    "money": "DOUBLE",
+    "rate": "DOUBLE",
+    "duration": "DOUBLE",
+    "bool": "BOOLEAN",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+}
+
+QUALITY_COLUMNS = ["table", "path", "read", "accepted", "rejected"]
+
+
+@dataclass
+class Dataset:
+    """A loaded dataset.
+
+    Attributes
+    ----------
+    path : Path or None
+        Dataset folder (``None`` when built from frames).
+    settings : Settings
+        The dataset's settings (``csnb.toml`` over the defaults).
+    con : duckdb.DuckDBPyConnection
+        Holds one table per contract table present, named after it, with exactly the contract's
+        columns in contract order and types (:data:`DUCKDB_TYPES`). Timestamps are naive shop time.
+    tables : tuple of str
+        Contract tables present.
+    quality : pandas.DataFrame
+        Row accounting, one row per table and file: table, path, read, accepted, rejected
+        (read = accepted + rejected).
+    problems : tuple of Problem
+        Every finding of the load (errors stop a strict load, so a loaded Dataset holds warnings).
+    files : pandas.DataFrame
+        Input files: path, bytes, sha256.
+    """
+
+    path: Path | None
+    settings: Settings
+    con: duckdb.DuckDBPyConnection
+    tables: tuple[str, ...]
+    quality: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=QUALITY_COLUMNS))
+    problems: tuple[Problem, ...] = ()
+    files: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["path", "bytes", "sha256"])
+    )
+
+    def has(self, table: str) -> bool:
+        """Return whether the contract table ``table`` is present."""
+        return table in self.tables
+
+    def frame(self, table: str) -> pd.DataFrame:
+        """Return a contract table as a pandas DataFrame (meant for the small tables).
+
+        Raises
+        ------
+        KeyError
+            The table is not in the dataset; the message says which tables are.
+        """
+        if not self.has(table):
+            raise KeyError(
+                f"table {table!r} is not in this dataset (present: {', '.join(self.tables)})"
+            )
+        return self.query(f"SELECT * FROM {ident(table)}")
+
+    def query(self, sql: str) -> pd.DataFrame:
+        """Run one SQL statement on the dataset's engine and return its result.
+
+        Every query of the metric book on the raw tables goes through here: this is the one
+        place another engine (Spark) plugs in. A Dataset's tables never change once it is
+        built, so the result is kept per SQL text (which inlines every setting) and reports
+        that ask for the same panel many times run it once. The caller gets a copy.
+
+        Parameters
+        ----------
+        sql : str
+            One statement in DuckDB's dialect, reading contract tables by their names.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        return self.memo(("query", sql), lambda: self.con.execute(sql).df()).copy()
+
+    def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """Return ``compute()``, computed once per Dataset and ``key``.
+
+        Reports ask for the same panels many times; a Dataset's tables never change once it
+        is built, so a result keyed by everything it depends on can be kept. Callers copy a
+        kept frame before changing it.
+        """
+        cache = self.__dict__.setdefault("_memo", {})
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
+
+    @property
+    def fingerprint(self) -> str:
+        """Short hash of the input files (path and content), shown in every report."""
+        h = hashlib.sha256()
+        for row in self.files.sort_values("path").itertuples():
+            h.update(f"{row.path}\0{row.sha256}\n".encode())
+        return h.hexdigest()[:16]
+
+    @property
+    def not_final_days(self) -> frozenset[date]:
+        """Days the loader found values marked not final (延迟统计) on; empty when none."""
+        def read() -> frozenset[date]:
+            # Look the table up first: a bare name that is not a table would make DuckDB scan
+            # a Python variable of that name (replacement scan).
+            found = self.query("SELECT COUNT(*) AS n FROM duckdb_tables() "
+                               "WHERE table_name = '_not_final_days'")["n"].iloc[0]
+            if not found:
+                return frozenset()
+            days = self.query('SELECT DISTINCT CAST("date" AS DATE) AS d FROM "_not_final_days"')
+            return frozenset(pd.Timestamp(d).date() for d in days["d"].dropna())
+
+        return self.memo("not_final_days", read)
+
+
+def dataset_from_frames(
+    frames: dict[str, pd.DataFrame], settings: Settings | None = None
+) -> Dataset:
+    """Build a :class:`Dataset` from clean pandas frames with contract column names.
+
+    Missing optional columns are added as NULL; values are cast to the contract types. No
+    cleaning or contract check happens here: use :func:`csnb.load_dataset` for user data.
+
+    Parameters
+    ----------
+    frames : dict of str to DataFrame
+        Contract table name to frame.
+    settings : Settings, optional
+
+    Returns
+    -------
+    Dataset
+    """
+    con = duckdb.connect()
+    quality = []
+    for name, df in frames.items():
+        spec = TABLES[name]
+        missing = [c for c in spec.required if c not in df.columns]
+        if missing:
+            raise ValueError(f"{name}: frame lacks required columns {missing}")
+        con.register("_frame", df)
+        select = ", ".join(
+            f'CAST({ident(c.name) if c.name in df.columns else "NULL"} AS '
+            f'{DUCKDB_TYPES[c.kind]}) AS {ident(c.name)}'
+            for c in spec.columns
+        )
+        con.execute(f'CREATE TABLE "{name}" AS SELECT {select} FROM _frame')
+        con.unregister("_frame")
+        quality.append({"table": name, "path": "(frame)", "read": len(df), "accepted": len(df),
+                        "rejected": 0})
+    return Dataset(
+        path=None,
+        settings=settings or Settings(),
+        con=con,
+        tables=tuple(n for n in TABLES if n in frames),
+        quality=pd.DataFrame(quality, columns=QUALITY_COLUMNS),
+    )

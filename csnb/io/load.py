@@ -1,0 +1,572 @@
+"""Read a dataset folder into a :class:`~csnb.io.dataset.Dataset`, checking the data contract.
+
+A dataset is a folder (DESIGN.md, "Data contract"). Each contract table is a file named after
+it (``agents.csv``, ``sessions.parquet``, ``complaints.xlsx``) or a subfolder whose files are
+concatenated (``sessions/2025-06.csv``, ...). CSV (UTF-8, UTF-8 with BOM, GB18030/GBK), Parquet
+and XLSX (first sheet) are read.
+
+How a load works
+----------------
+1. Discover: list the table files; other files are ignored with an ``unknown_file`` warning
+   (``csnb.toml``, ``README.md``, ``truth.json`` and dot-files are expected and not listed).
+2. Stage: every file is read by DuckDB as text (``read_csv(all_varchar=true)``,
+   ``read_parquet`` with every column cast to VARCHAR; XLSX through openpyxl, registered into
+   DuckDB). A CSV that is not UTF-8 is transcoded in chunks to a UTF-8 temp file first, so raw
+   tables are never held in pandas. Headers are mapped to contract names (English names,
+   :data:`~csnb.io.schema.HEADER_ALIASES` and ``[aliases.TABLE]`` of ``csnb.toml``).
+3. Parse: one SQL mechanism for all tables and formats turns each cell into its contract type
+   (``TRY_CAST``, regular expressions: percent strings, "1,234.00", "￥", "2分30秒",
+   "00:02:30", Excel serial dates, 是/否, value aliases, zone offsets converted to shop time).
+4. Check: every contract check runs as SQL; findings become :class:`~csnb.errors.Problem`
+   records naming file, column, count and up to five ``(row, value)`` examples. Row numbers
+   are 1-based data rows of their file (the row after the header is row 1; blank CSV lines
+   are not data rows).
+5. Build: accepted rows go into one DuckDB table per contract table with exactly the contract
+   columns; the row accounting (read = accepted + rejected) is checked per file and
+   a failure raises :class:`~csnb.errors.RowAccountingError` (a bug, never bad data).
+
+Error checks (severity "error"; the row is rejected)
+---------------------------------------------------
+``missing_column`` (a required column is absent: every row of that file is rejected),
+``missing_value``, ``non_numeric``, ``bad_date``, ``bad_timestamp``, ``bad_duration``,
+``bad_rate``, ``bad_bool``, ``bad_month``, ``not_allowed``, ``out_of_range``, ``duplicate_id``
+(every row sharing a repeated key, within and across the files of a table),
+``exit_before_hire``, ``exit_reason_mismatch``, ``unreadable`` (a file that cannot be read at
+all), ``no_tables`` (the folder holds no contract table). With ``strict=True`` any error
+raises one :class:`~csnb.errors.DataContractError` listing all of them, after every table has
+been checked.
+
+Soft policies (severity "warning"; each is one Problem with count and examples)
+-------------------------------------------------------------------------------
+- ``summary_row``: a row with any cell equal to a summary marker (汇总值, 平均值, ...) is a
+  platform total, not data: rejected.
+- ``empty_row``: a row whose cells are all empty or missing markers: rejected.
+- ``future_timestamp``: a timestamp after the load time in shop time cannot be real data (a
+  clock or zone error): the row is rejected.
+- ``unknown_reference``: a value of a referencing column (``Column.references``, e.g. a
+  session's agent_id) that is not among the accepted keys of the referenced table, when that
+  table is present: the row is kept (agents may be missing from an incomplete roster).
+- ``not_final``: a cell of ``agent_daily`` marked "延迟统计" (statistics not final yet) in a
+  non-key column becomes NULL and the row is kept, even in a required column; the distinct
+  dates of such rows are stored in the table ``_not_final_days(date DATE)`` of the dataset's
+  connection (always created) so metrics can mark those days provisional. In a key column,
+  and in every other table, the marker is an ordinary missing value.
+- ``outside_employment``: a session or agent_daily row dated before its agent's hire_date or
+  after the exit_date: kept (the roster is more often wrong than the platform's log).
+- ``extra_columns``: columns that are not in the contract (or a second column mapping to the
+  same contract column) are ignored.
+- ``unknown_file``: a file or folder that is not a contract table is ignored.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import hashlib
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pandas as pd
+
+from .._sql import ident, lit
+from ..errors import (
+    MAX_EXAMPLES,
+    DataContractError,
+    Problem,
+    RowAccountingError,
+    SettingsError,
+    plural,
+)
+from ..settings import SETTINGS_FILE, Settings, load_settings
+from .cache import cache_enabled, cache_path, read_cached, write_cached
+from .checks import Check, Staged
+from .dataset import QUALITY_COLUMNS, Dataset
+from .parsers import create_macros, drop_macros
+from .readers import (
+    CHUNK,
+    check_csv_widths,
+    decodes,
+    map_headers,
+    parquet_durations,
+    read_xlsx,
+    short_error,
+)
+from .schema import SUFFIXES, TABLES, Table
+from .validation import ValidationReport
+
+__all__ = ["load_dataset", "validate_dataset"]
+
+#: Files a dataset folder may hold besides its tables (not reported as unknown).
+EXPECTED_FILES = (SETTINGS_FILE, "README.md", "truth.json")
+
+#: Tables whose rows are an agent's work on a day, and the column dating it.
+_EMPLOYMENT_DATES = {"sessions": "start_ts", "agent_daily": "date"}
+
+#: Checks whose rows are rejected (errors plus the rejecting soft policies).
+
+def load_dataset(
+    path: str | Path,
+    *,
+    settings: Settings | None = None,
+    strict: bool = True,
+    cache: bool | None = None,
+) -> Dataset:
+    """Read a dataset folder into a :class:`~csnb.io.dataset.Dataset`.
+
+    Parameters
+    ----------
+    path : path
+        The dataset folder.
+    settings : Settings, optional
+        Settings to use; by default ``csnb.toml`` in the folder over the defaults.
+    strict : bool, default True
+        Raise when any contract error is found. With ``False`` the rows with errors are
+        rejected and the Dataset is returned; the errors are in ``problems``.
+    cache : bool, optional
+        Reuse the result of an earlier load of the same, unchanged files (see
+        :mod:`csnb.io.cache`); default on unless the environment sets ``CSNB_CACHE=0``.
+
+    Returns
+    -------
+    Dataset
+        ``con`` holds each present table under its name (contract columns, order and types)
+        and ``_not_final_days(date DATE)``; ``quality`` is the per-file row accounting
+        (table, path, read, accepted, rejected); ``files`` lists path, bytes, sha256;
+        ``problems`` holds every finding (see the module docstring for the policies).
+
+    Raises
+    ------
+    DataContractError
+        ``strict`` and at least one error problem; lists every error after all tables were
+        checked, each naming file, column, count and example rows.
+    SettingsError
+        ``csnb.toml`` is invalid.
+
+    Examples
+    --------
+    >>> ds = load_dataset("data/samples/shop")          # doctest: +SKIP
+    >>> ds.con.sql("SELECT count(*) FROM sessions")     # doctest: +SKIP
+    """
+    folder = Path(path)
+    cached = None
+    if cache_enabled(cache) and folder.is_dir():
+        key = cache_path(folder, settings, dt.datetime.now(_zone(settings, folder)).date())
+        cached = read_cached(key)
+    ds = cached or _Loader(folder, settings).run()
+    # A load that rejected future timestamps is not cached: later in the day they may be past.
+    if (cached is None and cache_enabled(cache) and folder.is_dir()
+            and not any(p.check == "future_timestamp" for p in ds.problems)):
+        try:
+            write_cached(key, ds)
+        except (OSError, duckdb.Error):
+            pass  # a read-only or full cache folder only costs speed
+    if strict and any(p.severity == "error" for p in ds.problems):
+        ds.con.close()
+        raise DataContractError(ds.problems, ds.quality)
+    return ds
+
+
+def _zone(settings: Settings | None, folder: Path) -> ZoneInfo:
+    """The shop time zone of a load (the cache key holds the shop's calendar day)."""
+    return ZoneInfo((settings or load_settings(folder)).timezone)
+
+
+def validate_dataset(path: str | Path) -> ValidationReport:
+    """Check a dataset folder against the data contract without raising on bad data.
+
+    Parameters
+    ----------
+    path : path
+        The dataset folder.
+
+    Returns
+    -------
+    ValidationReport
+        ``ok`` is False when any error problem was found; ``str(report)`` is the plain-text
+        data-quality report that ``csnb validate`` prints.
+    """
+    folder = Path(path)
+    try:
+        ds = _Loader(folder, None).run()
+    except SettingsError as exc:
+        problem = Problem("", SETTINGS_FILE, None, "bad_settings", f"is not valid: {exc}")
+        return ValidationReport(str(folder), pd.DataFrame(columns=QUALITY_COLUMNS), (problem,))
+    ds.con.close()
+    return ValidationReport(str(folder), ds.quality, ds.problems)
+
+
+
+
+class _Loader:
+    """One load of one folder; collects problems, never raises on bad data."""
+
+    def __init__(self, folder: Path, settings: Settings | None):
+        self.folder = folder
+        self.settings = settings
+        self.problems: list[Problem] = []
+        self.quality: list[dict] = []
+        self.files: list[dict] = []
+
+    # -- steps
+
+    def run(self) -> Dataset:
+        settings = self.settings if self.settings is not None else load_settings(
+            self.folder if self.folder.is_dir() else None
+        )
+        self.settings = settings
+        con = duckdb.connect()
+        # Shop time everywhere: TIMESTAMPTZ text from parquet carries the shop offset.
+        con.execute(f"SET TimeZone = {lit(settings.timezone)}")
+        con.execute("SET enable_progress_bar = false")
+        self.con = con
+        self.now = dt.datetime.now(ZoneInfo(settings.timezone)).replace(tzinfo=None, microsecond=0)
+
+        found = self._discover()
+        staged: dict[str, Staged] = {}
+        create_macros(con, settings.timezone)
+        with tempfile.TemporaryDirectory(prefix="csnb-load-") as tmp:
+            self.tmp = Path(tmp)
+            for name, paths in found.items():
+                st = self._stage(TABLES[name], paths)
+                if st.read_files:
+                    staged[name] = st
+                    self._check(st)
+                else:
+                    con.execute(f"DROP TABLE {st.stage}")
+        self._check_references(staged)
+        self._not_final_days(staged)
+        tables = self._build(staged)
+        drop_macros(con)
+
+        quality = pd.DataFrame(self.quality, columns=QUALITY_COLUMNS)
+        for col in ("read", "accepted", "rejected"):
+            quality[col] = quality[col].astype("int64")
+        lost = quality[quality["read"] != quality["accepted"] + quality["rejected"]]
+        if len(lost):
+            raise RowAccountingError(
+                f"row accounting failed for {', '.join(lost['path'])}: read != accepted + "
+                f"rejected ({lost.to_dict(orient='records')})")
+        return Dataset(
+            path=self.folder,
+            settings=settings,
+            con=con,
+            tables=tables,
+            quality=quality,
+            problems=tuple(self.problems),
+            files=pd.DataFrame(self.files, columns=["path", "bytes", "sha256"]),
+        )
+
+    def _discover(self) -> dict[str, list[Path]]:
+        found: dict[str, list[Path]] = {}
+        if not self.folder.is_dir():
+            what = "does not exist" if not self.folder.exists() else "is not a folder"
+            self._problem("", str(self.folder), None, "no_tables",
+                          f"{what}; a dataset is a folder of table files")
+            return found
+        for entry in sorted(self.folder.iterdir()):
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir() and entry.name in TABLES:
+                for sub in sorted(entry.iterdir()):
+                    if sub.name.startswith("."):
+                        continue
+                    if sub.is_file() and sub.suffix.lower() in SUFFIXES:
+                        found.setdefault(entry.name, []).append(sub)
+                    else:
+                        self._unknown(sub)
+            elif entry.is_file() and entry.stem in TABLES and entry.suffix.lower() in SUFFIXES:
+                found.setdefault(entry.stem, []).append(entry)
+            elif entry.is_file() and entry.name in EXPECTED_FILES:
+                if entry.name == SETTINGS_FILE:
+                    self._register_file(entry)
+            else:
+                self._unknown(entry)
+        if not found:
+            self._problem(
+                "", ".", None, "no_tables",
+                f"holds no contract table (expected files or folders named "
+                f"{', '.join(TABLES)} with suffix {', '.join(SUFFIXES)})",
+            )
+        # Stage in contract order so references resolve against staged tables.
+        return {name: sorted(found[name]) for name in TABLES if name in found}
+
+    def _stage(self, table: Table, paths: Sequence[Path]) -> Staged:
+        st = Staged(table, self.now)
+        self.con.execute(f"CREATE TEMP TABLE {st.stage} ({st.schema()})")
+        for path in paths:
+            rel = self._register_file(path)
+            index = len(st.files)
+            st.files.append(rel)
+            try:
+                self._stage_file(st, index, path, rel)
+            except Exception as exc:  # noqa: BLE001 - any reader failure is a finding
+                self._problem(table.name, rel, None, "unreadable",
+                              f"could not be read: {short_error(exc)}")
+                self.quality.append({"table": table.name, "path": rel, "read": 0,
+                                     "accepted": 0, "rejected": 0})
+                continue
+            st.read_files.append(index)
+        return st
+
+    def _stage_file(self, st: Staged, index: int, path: Path, rel: str) -> None:
+        """Read one file, parse and flag its rows into the staging table."""
+        table = st.table
+        sources, names, cleanup = self._open(path, table)
+        try:
+            mapping, extras = map_headers(names, table, self.settings.aliases.get(table.name, {}))
+            missing = [c for c in table.required if c not in mapping]
+            if missing:
+                st.bad_files.append(index)
+            for i, source in enumerate(sources):
+                try:
+                    # One statement: a failed try leaves nothing behind.
+                    self.con.execute(st.insert_sql(index, source, names, mapping))
+                    break
+                except duckdb.Error:
+                    if i == len(sources) - 1:
+                        raise
+        except Exception:
+            if index in st.bad_files:
+                st.bad_files.remove(index)
+            raise
+        finally:
+            cleanup()
+        if extras:
+            self._problem(
+                table.name, rel, None, "extra_columns",
+                f"has {plural(len(extras), 'column')} that the contract does not use, "
+                f"ignored: {', '.join(extras)}",
+                count=len(extras), severity="warning",
+            )
+        if missing:
+            rows = self.con.execute(
+                f"SELECT count(*) FROM {st.stage} WHERE _file = ?", [index]
+            ).fetchone()[0]
+            for col in missing:
+                self._problem(
+                    table.name, rel, col, "missing_column",
+                    f"is missing (required), so all {plural(rows, 'row')} of the file are "
+                    f"rejected; columns found: {', '.join(names) if names else '(none)'}",
+                    count=rows,
+                )
+
+    def _open(self, path: Path, table: Table) -> tuple[list[str], list[str], Callable[[], None]]:
+        """Return SQL sources to try, with a ``__row`` column; the data columns; a cleanup."""
+        suffix = path.suffix.lower()
+        if suffix == ".csv":
+            if path.stat().st_size == 0:
+                raise ValueError("the file is empty (no header row)")
+            text_path = self._utf8_csv(path)
+            opts = ("all_varchar=true, header=true, skip=0, comment='', quote='\"', "
+                    "escape='\"', null_padding=true, parallel={}")
+            # Explicit skip/comment: the sniffer would otherwise drop lines it takes for a
+            # preamble or comments, silently. The parallel reader refuses quoted newlines
+            # with null_padding, hence the serial reader as a second try.
+            srcs = [f"read_csv({lit(str(text_path))}, {opts.format(p)})"
+                    for p in ("true", "false")]
+            try:
+                names = [r[0] for r in
+                         self.con.execute(f"DESCRIBE SELECT * FROM {srcs[1]}").fetchall()]
+            except duckdb.Error:
+                check_csv_widths(text_path)  # names the lines when field counts differ
+                raise
+            if len(names) == 1 and "," in names[0]:
+                # The sniffer gave up on commas: some lines have more fields than the header.
+                check_csv_widths(text_path)
+            sources = [f"(SELECT row_number() OVER () AS __row, * FROM {s})" for s in srcs]
+            return sources, names, lambda: None
+        if suffix == ".parquet":
+            src = f"read_parquet({lit(str(path))}, file_row_number=true)"
+            names = [r[0] for r in self.con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()
+                     if r[0] != "file_row_number"]
+            # DuckDB reads an Arrow duration (a pandas timedelta column) as a bare integer
+            # count of its unit: turn it into seconds, which is what duration columns hold.
+            seconds = [f"{ident(name)} / {factor} AS {ident(name)}"
+                       for name, factor in parquet_durations(path).items() if name in names]
+            replace = f" REPLACE ({', '.join(seconds)})" if seconds else ""
+            source = f"(SELECT file_row_number + 1 AS __row, *{replace} FROM {src})"
+            return [source], names, lambda: None
+        if suffix == ".xlsx":
+            frame = read_xlsx(path, table, self.settings.aliases.get(table.name, {}))
+            view = f"_xlsx_{table.name}"
+            self.con.register(view, frame)
+            names = [c for c in frame.columns if c != "__row"]
+            return [ident(view)], names, lambda: self.con.unregister(view)
+        raise ValueError(f"unsupported file type {suffix!r}")
+
+    def _utf8_csv(self, path: Path) -> Path:
+        """Return a UTF-8 version of a CSV: the file itself, or a transcoded temp copy."""
+        if decodes(path, "utf-8-sig"):
+            return path  # DuckDB skips a UTF-8 BOM itself
+        out = self.tmp / f"{len(list(self.tmp.iterdir()))}.csv"
+        decoder = codecs.getincrementaldecoder("gb18030")()
+        # One pass: transcode chunk by chunk; a byte sequence GB18030 rejects stops it.
+        try:
+            with path.open("rb") as src, out.open("w", encoding="utf-8", newline="") as dst:
+                while chunk := src.read(CHUNK):
+                    dst.write(decoder.decode(chunk))
+                dst.write(decoder.decode(b"", final=True))
+        except UnicodeDecodeError as exc:
+            raise ValueError("the file is neither UTF-8 nor GB18030/GBK text") from exc
+        return out
+
+    def _check(self, st: Staged) -> None:
+        """Run every contract check of a staged table and record its row accounting."""
+        table = st.table
+        self._mark_duplicates(st)
+        rows = self.con.execute(
+            f"SELECT _file, count(*), count(*) FILTER (WHERE {st.ok}), "
+            f"count(*) FILTER (WHERE NOT {st.ok}) FROM {st.stage} GROUP BY _file"
+        ).fetchall()
+        counts = {r[0]: r[1:] for r in rows}
+        for index in st.read_files:
+            read, accepted, rejected = counts.get(index, (0, 0, 0))
+            if read != accepted + rejected:
+                raise RowAccountingError(
+                    f"{st.files[index]}: read {read} rows, accepted {accepted} and rejected "
+                    f"{rejected}; the difference was lost")
+            self.quality.append({"table": table.name, "path": st.files[index], "read": read,
+                                 "accepted": accepted, "rejected": rejected})
+        checks = st.checks()
+        self._record(st, checks, self._aggregate(st.stage, checks, where="_flag"))
+
+    def _mark_duplicates(self, st: Staged) -> None:
+        """Flag every eligible row whose key is shared with another eligible row."""
+        key = [ident(k) for k in st.table.key]
+        if not key:
+            return
+        not_null = " AND ".join(f"{k} IS NOT NULL" for k in key)
+        same = " AND ".join(f"{st.stage}.{k} = d.{k}" for k in key)
+        self.con.execute(
+            f"UPDATE {st.stage} SET _dup = true, _flag = true FROM (SELECT {', '.join(key)} "
+            f"FROM {st.stage} WHERE {st.eligible} AND {not_null} GROUP BY ALL "
+            f"HAVING count(*) > 1) AS d WHERE {same} AND {st.eligible}"
+        )
+
+    def _check_references(self, staged: dict[str, Staged]) -> None:
+        for st in staged.values():
+            for c in st.table.columns:
+                if not c.references:
+                    continue
+                ref_table, ref_col = c.references.split(".")
+                if ref_table not in staged:
+                    continue
+                ref = staged[ref_table]
+                col = ident(c.name)
+                check = Check(
+                    c.name, "unknown_reference", "warning",
+                    f"{st.ok} AND {col} IS NOT NULL AND {col} NOT IN (SELECT {ident(ref_col)} "
+                    f"FROM {ref.stage} WHERE {ref.ok} AND {ident(ref_col)} IS NOT NULL)",
+                    col,
+                    lambda n, r=c.references: f"has {plural(n, 'value')} not found in {r}, "
+                                              f"rows kept",
+                )
+                self._record(st, [check], self._aggregate(st.stage, [check]))
+        self._check_employment(staged)
+
+    def _check_employment(self, staged: dict[str, Staged]) -> None:
+        """Warn about work dated outside the agent's employment (hire_date to exit_date)."""
+        agents = staged.get("agents")
+        if agents is None:
+            return
+        for name, column in _EMPLOYMENT_DATES.items():
+            st = staged.get(name)
+            if st is None:
+                continue
+            day = f"CAST({st.stage}.{ident(column)} AS DATE)"
+            check = Check(
+                "agent_id", "outside_employment", "warning",
+                # Unqualified names inside the subquery bind to the agents' stage.
+                f"{st.ok} AND EXISTS (SELECT 1 FROM {agents.stage} AS a WHERE {agents.ok} "
+                f"AND a.agent_id = {st.stage}.agent_id "
+                f"AND (a.hire_date > {day} OR a.exit_date < {day}))",
+                f"agent_id || ' on ' || CAST({day} AS VARCHAR)",
+                lambda n: f"has {plural(n, 'row')} dated before the agent's hire_date or after "
+                          f"the exit_date, rows kept (check the agents table)",
+            )
+            self._record(st, [check], self._aggregate(st.stage, [check]))
+
+    def _not_final_days(self, staged: dict[str, Staged]) -> None:
+        st = staged.get("agent_daily")
+        if st is None:
+            self.con.execute("CREATE TABLE _not_final_days (date DATE)")
+            return
+        marked = " OR ".join(f"s_{c} = 'not_final'" for c in st.raw_kept)
+        self.con.execute(
+            f"CREATE TABLE _not_final_days AS SELECT DISTINCT date FROM {st.stage} "
+            f"WHERE _flag AND {st.eligible} AND date IS NOT NULL AND ({marked}) ORDER BY date"
+        )
+
+    def _build(self, staged: dict[str, Staged]) -> tuple[str, ...]:
+        for name, st in staged.items():
+            cols = ", ".join(ident(c.name) for c in st.table.columns)
+            self.con.execute(
+                f"CREATE TABLE {ident(name)} AS SELECT {cols} FROM {st.stage} WHERE {st.ok}"
+            )
+            self.con.execute(f"DROP TABLE {st.stage}")
+            n = self.con.execute(f"SELECT count(*) FROM {ident(name)}").fetchone()[0]
+            accepted = sum(q["accepted"] for q in self.quality if q["table"] == name)
+            if n != accepted:
+                raise RowAccountingError(
+                    f"{name}: {accepted} rows were accepted but the table holds {n}")
+        return tuple(staged)
+
+    # -- helpers
+
+    def _aggregate(self, stage: str, checks: Sequence[Check],
+                   where: str = "true") -> dict[int, dict]:
+        """Count and sample every check per file in one scan of the staging table."""
+        parts = []
+        for i, c in enumerate(checks):
+            parts.append(f"count(*) FILTER (WHERE {c.cond}) AS n{i}")
+            parts.append(
+                f"min_by({{'row': _row, 'value': CAST({c.value} AS VARCHAR)}}, _row, "
+                f"{MAX_EXAMPLES}) FILTER (WHERE {c.cond}) AS x{i}"
+            )
+        rows = self.con.execute(
+            f"SELECT _file, {', '.join(parts)} FROM {stage} WHERE {where} GROUP BY _file"
+        ).fetchall()
+        names = ["_file"] + [p.rsplit(" AS ", 1)[1] for p in parts]
+        return {row[0]: dict(zip(names, row, strict=True)) for row in rows}
+
+    def _record(self, st: Staged, checks: Sequence[Check], results: dict[int, dict]) -> None:
+        for i, c in enumerate(checks):
+            for index in sorted(results):
+                n = results[index][f"n{i}"]
+                if not n:
+                    continue
+                examples = tuple(
+                    (int(e["row"]), "" if e["value"] is None else str(e["value"]))
+                    for e in (results[index][f"x{i}"] or [])
+                )
+                self._problem(st.table.name, st.files[index], c.column, c.check,
+                              c.message(n), count=int(n), examples=examples,
+                              severity=c.severity)
+
+    def _register_file(self, path: Path) -> str:
+        rel = path.relative_to(self.folder).as_posix()
+        h = hashlib.sha256()
+        with path.open("rb") as f:
+            while chunk := f.read(CHUNK):
+                h.update(chunk)
+        self.files.append({"path": rel, "bytes": path.stat().st_size, "sha256": h.hexdigest()})
+        return rel
+
+    def _unknown(self, path: Path) -> None:
+        what = "folder" if path.is_dir() else "file"
+        self._problem(
+            "", path.relative_to(self.folder).as_posix(), None, "unknown_file",
+            f"is not a contract table {what}, ignored (tables are files or folders named "
+            f"{', '.join(TABLES)} with suffix {', '.join(SUFFIXES)})",
+            severity="warning",
+        )
+
+    def _problem(self, table: str, path: str, column: str | None, check: str, message: str,
+                 *, count: int = 0, examples: tuple = (), severity: str = "error") -> None:
+        self.problems.append(Problem(table, path, column, check, message, count,
+                                     tuple(examples), severity))
+
+

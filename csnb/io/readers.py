@@ -1,0 +1,185 @@
+"""File readers: header matching, XLSX sheets, encodings, Parquet types, CSV shape errors."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import math
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import MAX_EXAMPLES, plural
+from .parsers import TRIM, number_text
+from .schema import HEADER_ALIASES, Table
+
+#: Bytes read at a time when checking or transcoding an encoding.
+CHUNK = 1 << 20
+
+# --------------------------------------------------------------------------- headers, files
+
+
+def norm_header(name: object) -> str:
+    """Normalise a header for matching: NFKC, case-folded, no spaces, underscores or hyphens.
+
+    "Exit Date", "exit-date" and "exit_date" are one name; full-width brackets become ASCII.
+    """
+    text = unicodedata.normalize("NFKC", str(name))
+    return "".join(text.split()).casefold().replace("_", "").replace("-", "")
+
+
+def map_headers(
+    names: Sequence[str], table: Table, extra_aliases: dict[str, str]
+) -> tuple[dict[str, str], list[str]]:
+    """Map file headers to contract columns.
+
+    Returns the mapping contract name -> file column and the ignored file columns. When two
+    file columns map to one contract column, the English name wins, else the first one.
+    """
+    lookup: dict[str, str] = {}
+    for alias, target in {**HEADER_ALIASES.get(table.name, {}), **extra_aliases}.items():
+        lookup[norm_header(alias)] = target
+    exact = {norm_header(c.name): c.name for c in table.columns}
+    lookup.update(exact)
+    mapping: dict[str, str] = {}
+    extras: list[str] = []
+    for name in sorted(names, key=lambda n: norm_header(n) not in exact):
+        target = lookup.get(norm_header(name))
+        if target is None or target not in {c.name for c in table.columns}:
+            extras.append(name)
+        elif target in mapping:
+            extras.append(f"{name} (also maps to {target})")
+        else:
+            mapping[target] = name
+    order = {n: i for i, n in enumerate(names)}
+    extras.sort(key=lambda e: order.get(e.split(" (also")[0], 0))
+    return mapping, extras
+
+
+def read_xlsx(path: Path, table: Table, extra_aliases: dict[str, str]) -> pd.DataFrame:
+    """Read the first sheet of an XLSX as text cells, finding the header below any preamble."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    while rows and all(xlsx_text(v) is None for v in rows[-1]):
+        rows.pop()  # formatted but empty trailing rows are not data rows
+    if not rows:
+        raise ValueError("the first sheet is empty")
+    # The header is the first row that holds every required column after aliasing; when no
+    # row does, the row matching most contract columns (the missing ones are then reported).
+    best, best_hits = 0, -1
+    for i, row in enumerate(rows[:50]):
+        names = [str(v).strip() for v in row if xlsx_text(v) is not None]
+        mapping, _ = map_headers(names, table, extra_aliases)
+        if all(c in mapping for c in table.required):
+            best = i
+            break
+        if len(mapping) > best_hits:
+            best, best_hits = i, len(mapping)
+    header, data = rows[best], rows[best + 1:]
+    width = max(len(r) for r in rows)
+    names, seen = [], set()
+    for j in range(width):
+        v = header[j] if j < len(header) else None
+        name = str(v).strip() if xlsx_text(v) is not None else f"column{j + 1}"
+        while name in seen or name == "__row":
+            name += "_"
+        seen.add(name)
+        names.append(name)
+    columns = {
+        name: [xlsx_text(r[j]) if j < len(r) else None for r in data]
+        for j, name in enumerate(names)
+    }
+    # Columns without header and without any value are layout, not data.
+    columns = {k: v for j, (k, v) in enumerate(columns.items())
+               if not (k == f"column{j + 1}" and all(x is None for x in v))}
+    frame = pd.DataFrame({"__row": range(1, len(data) + 1), **columns})
+    for k in columns:
+        frame[k] = frame[k].astype(object)
+    return frame
+
+
+def xlsx_text(v: object) -> str | None:
+    """Render an openpyxl cell value as the text a CSV export would hold."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time(0) else v.isoformat(sep=" ")
+    if isinstance(v, (dt.date, dt.time)):
+        return v.isoformat()
+    if isinstance(v, dt.timedelta):
+        return number_text(v.total_seconds())
+    if isinstance(v, float):
+        return None if math.isnan(v) else number_text(v)
+    text = str(v)
+    return text if text.strip(TRIM) else None
+
+
+def decodes(path: Path, encoding: str) -> bool:
+    """Whether the whole file decodes in ``encoding`` (read in chunks)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+
+
+def parquet_durations(path: Path) -> dict[str, float]:
+    """Columns of Arrow duration type in a Parquet file, with their units per second."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    per_second = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}
+    return {
+        f.name: per_second[f.type.unit]
+        for f in pq.read_schema(path)
+        if pa.types.is_duration(f.type)
+    }
+
+
+def check_csv_widths(path: Path) -> None:
+    """Raise ValueError naming the data rows whose field count differs from the header's.
+
+    Only called when DuckDB could not make sense of a CSV, so the slow stdlib pass runs on
+    the error path alone.
+    """
+    import csv
+
+    bad: list[tuple[int, int]] = []
+    count = 0
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader, [])
+        for row_number, row in enumerate((r for r in reader if r), start=1):
+            if len(row) != len(header):
+                count += 1
+                if len(bad) < MAX_EXAMPLES:
+                    bad.append((row_number, len(row)))
+    if count:
+        rows = ", ".join(f"row {r} has {n}" for r, n in bad)
+        raise ValueError(
+            f"has {plural(count, 'data row')} whose field count differs from the header's "
+            f"{len(header)} ({rows}); "
+            f"quote values that contain commas, such as \"1,234.00\""
+        )
+
+
+def short_error(exc: BaseException) -> str:
+    """The exception's type and first line, for a problem message."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"

@@ -1,0 +1,326 @@
+"""The data contract: tables, columns, types, allowed values and header aliases.
+
+This module is the single definition of what a user brings (DESIGN.md, "Data contract").
+The loader, the simulator, the validator and the docs all read it.
+
+Column kinds
+------------
+``id``        non-empty text key (agent_id, order_id...), stored as VARCHAR
+``text``      free text
+``category``  one of ``allowed`` (after applying :data:`VALUE_ALIASES`)
+``int``       integer; "1,234" accepted
+``float``     number; "1,234.00" accepted
+``money``     number; "￥1,234.00" / "¥" / "元" accepted
+``rate``      share in [0, 1]; "52.17%" accepted beside 0.5217
+``duration``  seconds; "32秒", "2分30秒", "1小时2分3秒", "00:02:30" accepted
+``bool``      true/false, 1/0, yes/no, y/n, 是/否
+``date``      calendar date (also Excel serial numbers)
+``timestamp`` local shop time; a value with a zone is converted to the shop zone
+``month``     "YYYY-MM"
+
+Missing markers ("", "-", "--", "—", "null", "NaN", "延迟统计" meaning not final yet) are NULL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ColumnKind = str  # one of KINDS
+
+KINDS = (
+    "id", "text", "category", "int", "float", "money", "rate", "duration",
+    "bool", "date", "timestamp", "month",
+)
+
+#: Cell values that mean "missing". "延迟统计" (statistics delayed) means not final yet.
+MISSING_MARKERS = ("", "-", "--", "—", "——", "null", "NULL", "None", "nan", "NaN", "N/A", "n/a",
+                   "延迟统计")
+#: Markers that mean "not final yet" (the day becomes provisional), a subset of the above.
+NOT_FINAL_MARKERS = ("延迟统计",)
+#: Summary rows that platform exports append or prepend; such rows are rejected as summaries.
+SUMMARY_MARKERS = ("汇总", "汇总值", "合计", "总计", "平均值", "均值", "全店平均值", "店铺汇总值",
+                   "店铺平均值", "total", "Total", "TOTAL", "average", "Average")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a contract table."""
+
+    name: str
+    kind: ColumnKind
+    required: bool = False
+    allowed: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    unique: bool = False
+    references: str | None = None  # "agents.agent_id": soft reference check
+
+
+@dataclass(frozen=True)
+class Table:
+    """One contract table."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()  # unique key (single id column or composite)
+    raw: bool = False  # raw tables (sessions, orders) can hold millions of rows
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """Names of the required columns."""
+        return tuple(c.name for c in self.columns if c.required)
+
+    def column(self, name: str) -> Column:
+        """Return the column called ``name``."""
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+ROLES = ("presale", "aftersale", "mixed")
+SHIFTS = ("day", "night", "rotating")
+EXIT_REASONS = ("voluntary", "dismissed", "bottom_ranked_out", "contract_end", "other")
+INVOLUNTARY_REASONS = ("dismissed", "bottom_ranked_out")
+SESSION_KINDS = ("presale", "aftersale")
+COMPLAINT_CATEGORIES = (
+    "attitude", "slow_response", "wrong_info", "unfulfilled_promise", "order_error",
+    "logistics", "product_quality", "refund_dispute", "other",
+)
+COMPLAINT_SOURCES = ("platform_dispute", "bad_review", "hotline", "internal_qa")
+POLICIES = ("bottom_ranked_out",)
+ACTIONS = ("warning", "fine", "dismissal")
+
+C = Column
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "agents",
+            (
+                C("agent_id", "id", required=True, unique=True),
+                C("name", "text"),
+                C("team", "text", required=True),
+                C("role", "category", allowed=ROLES),
+                C("shift", "category", allowed=SHIFTS),
+                C("hire_date", "date", required=True),
+                C("exit_date", "date"),
+                C("exit_reason", "category", allowed=EXIT_REASONS),
+                C("outsourced", "bool"),
+                C("base_salary", "money", min=0),
+            ),
+            key=("agent_id",),
+        ),
+        Table(
+            "sessions",
+            (
+                C("session_id", "id", required=True, unique=True),
+                C("agent_id", "id", required=True, references="agents.agent_id"),
+                C("customer_id", "id", required=True),
+                C("start_ts", "timestamp", required=True),
+                C("kind", "category", required=True, allowed=SESSION_KINDS),
+                C("first_response_s", "duration", min=0),
+                C("avg_response_s", "duration", min=0),
+                C("customer_msgs", "int", min=0),
+                C("agent_msgs", "int", min=0),
+                C("category", "text"),
+            ),
+            key=("session_id",),
+            raw=True,
+        ),
+        Table(
+            "orders",
+            (
+                C("order_id", "id", required=True, unique=True),
+                C("customer_id", "id", required=True),
+                C("created_ts", "timestamp", required=True),
+                C("paid_ts", "timestamp"),
+                C("amount", "money", required=True, min=0),
+                C("agent_id", "id", references="agents.agent_id"),
+                C("refund_amount", "money", min=0),
+            ),
+            key=("order_id",),
+            raw=True,
+        ),
+        Table(
+            "complaints",
+            (
+                C("complaint_id", "id", required=True, unique=True),
+                C("created_ts", "timestamp", required=True),
+                C("category", "category", required=True, allowed=COMPLAINT_CATEGORIES),
+                C("source", "category", required=True, allowed=COMPLAINT_SOURCES),
+                C("agent_id", "id", references="agents.agent_id"),
+                C("order_id", "id", references="orders.order_id"),
+                C("at_fault", "bool"),
+                C("severity", "int", min=1, max=3),
+                C("resolved_ts", "timestamp"),
+            ),
+            key=("complaint_id",),
+        ),
+        Table(
+            "policies",
+            (
+                C("team", "text", required=True),
+                C("policy", "category", required=True, allowed=POLICIES),
+                C("start_month", "month", required=True),
+                C("end_month", "month"),
+                C("bottom_share", "rate", min=0, max=1),
+                C("action", "category", allowed=ACTIONS),
+            ),
+            key=("team", "policy", "start_month"),
+        ),
+        Table(
+            "rankings",
+            (
+                C("month", "month", required=True),
+                C("agent_id", "id", required=True, references="agents.agent_id"),
+                C("score", "float"),
+                C("rank", "int", min=1),
+                C("bottom", "bool", required=True),
+                C("action", "category", allowed=ACTIONS),
+            ),
+            key=("month", "agent_id"),
+        ),
+        Table(
+            "agent_daily",
+            (
+                C("date", "date", required=True),
+                C("agent_id", "id", required=True, references="agents.agent_id"),
+                C("inquiries", "int", required=True, min=0),
+                C("paid_buyers", "int", required=True, min=0),
+                C("sales", "money", min=0),
+                C("avg_first_response_s", "duration", min=0),
+                C("avg_response_s", "duration", min=0),
+                C("fast_response_rate", "rate", min=0, max=1),
+            ),
+            key=("date", "agent_id"),
+        ),
+    )
+}
+
+#: Header aliases used by platform exports and Chinese spreadsheets, per table.
+#: Keys are compared after stripping spaces; English names map to themselves implicitly.
+HEADER_ALIASES: dict[str, dict[str, str]] = {
+    "agents": {
+        "客服ID": "agent_id", "客服id": "agent_id", "工号": "agent_id", "客服工号": "agent_id",
+        "客服账号": "agent_id", "姓名": "name", "客服姓名": "name", "客服昵称": "name",
+        "组别": "team", "小组": "team", "团队": "team", "岗位": "role", "班次": "shift",
+        "入职日期": "hire_date", "离职日期": "exit_date", "离职原因": "exit_reason",
+        "是否外包": "outsourced", "外包": "outsourced", "底薪": "base_salary",
+        "基本工资": "base_salary",
+    },
+    "sessions": {
+        "会话ID": "session_id", "会话id": "session_id", "会话编号": "session_id",
+        "客服ID": "agent_id", "客服工号": "agent_id", "客服账号": "agent_id",
+        "客服昵称": "agent_id",
+        "买家ID": "customer_id", "买家昵称": "customer_id", "顾客ID": "customer_id",
+        "客户ID": "customer_id", "会话开始时间": "start_ts", "开始时间": "start_ts",
+        "接待类型": "kind", "会话类型": "kind", "首次响应时长(秒)": "first_response_s",
+        "首次响应时长": "first_response_s", "首响时长": "first_response_s",
+        "平均响应时长(秒)": "avg_response_s", "平均响应时长": "avg_response_s",
+        "买家消息数": "customer_msgs", "客服消息数": "agent_msgs", "咨询类目": "category",
+        "问题分类": "category",
+    },
+    "orders": {
+        "订单编号": "order_id", "订单号": "order_id", "订单ID": "order_id",
+        "买家ID": "customer_id", "买家昵称": "customer_id", "买家会员名": "customer_id",
+        "下单时间": "created_ts", "订单创建时间": "created_ts", "创建时间": "created_ts",
+        "付款时间": "paid_ts", "支付时间": "paid_ts", "订单金额": "amount",
+        "实付金额": "amount", "买家实付金额": "amount", "备注工号": "agent_id",
+        "客服工号": "agent_id", "退款金额": "refund_amount",
+    },
+    "complaints": {
+        "投诉编号": "complaint_id", "投诉ID": "complaint_id", "投诉时间": "created_ts",
+        "创建时间": "created_ts", "投诉类型": "category", "投诉分类": "category",
+        "来源": "source", "投诉来源": "source", "客服工号": "agent_id", "客服ID": "agent_id",
+        "订单编号": "order_id", "订单号": "order_id", "是否责任": "at_fault",
+        "客服责任": "at_fault", "严重程度": "severity", "处理完成时间": "resolved_ts",
+        "解决时间": "resolved_ts",
+    },
+    "policies": {
+        "组别": "team", "小组": "team", "团队": "team", "制度": "policy", "政策": "policy",
+        "开始月份": "start_month", "结束月份": "end_month", "末位比例": "bottom_share",
+        "处理方式": "action",
+    },
+    "rankings": {
+        "月份": "month", "客服工号": "agent_id", "客服ID": "agent_id", "得分": "score",
+        "排名": "rank", "是否末位": "bottom", "处理方式": "action",
+    },
+    "agent_daily": {
+        "日期": "date", "客服昵称": "agent_id", "客服工号": "agent_id", "客服ID": "agent_id",
+        "询单人数": "inquiries", "询单最终付款人数": "paid_buyers",
+        "询单->最终付款人数": "paid_buyers", "客服销售额": "sales",
+        "平均首次响应时长(秒)": "avg_first_response_s", "首次响应时长(秒)": "avg_first_response_s",
+        "平均响应时长(秒)": "avg_response_s", "人工平响(秒)": "avg_response_s",
+        "3分钟人工响应率": "fast_response_rate", "5分钟人工响应率": "fast_response_rate",
+        "响应率": "fast_response_rate",
+    },
+}
+
+#: Value aliases for category columns (Chinese export values to contract values), per column.
+VALUE_ALIASES: dict[str, dict[str, str]] = {
+    "role": {"售前": "presale", "售后": "aftersale", "混合": "mixed", "售前售后": "mixed"},
+    "kind": {"售前": "presale", "询单": "presale", "售后": "aftersale"},
+    "shift": {"白班": "day", "早班": "day", "夜班": "night", "晚班": "night", "轮班": "rotating"},
+    "exit_reason": {
+        "主动离职": "voluntary", "辞职": "voluntary", "辞退": "dismissed", "开除": "dismissed",
+        "末位淘汰": "bottom_ranked_out", "合同到期": "contract_end", "其他": "other",
+    },
+    "category": {
+        "服务态度": "attitude", "态度": "attitude", "响应慢": "slow_response",
+        "回复慢": "slow_response", "信息错误": "wrong_info", "承诺未兑现": "unfulfilled_promise",
+        "订单错误": "order_error", "物流": "logistics", "物流问题": "logistics",
+        "质量问题": "product_quality", "商品质量": "product_quality", "退款纠纷": "refund_dispute",
+        "其他": "other",
+    },
+    "source": {"平台纠纷": "platform_dispute", "差评": "bad_review", "热线": "hotline",
+               "内部质检": "internal_qa"},
+    "policy": {"末位淘汰": "bottom_ranked_out", "末位淘汰制": "bottom_ranked_out"},
+    "action": {"警告": "warning", "罚款": "fine", "辞退": "dismissal", "开除": "dismissal"},
+}
+
+BOOL_TRUE = ("true", "True", "TRUE", "1", "yes", "Yes", "YES", "y", "Y", "是", "t", "T")
+BOOL_FALSE = ("false", "False", "FALSE", "0", "no", "No", "NO", "n", "N", "否", "f", "F")
+
+#: Table file formats the loader reads, by suffix.
+SUFFIXES = (".csv", ".parquet", ".xlsx")
+
+
+def contract_markdown() -> str:
+    """Return the data contract as Markdown (the source of ``docs/data-contract.md``)."""
+    lines = [
+        "# Data contract",
+        "",
+        "Generated from `csnb/io/schema.py` by `csnb.io.schema.contract_markdown()`; a test keeps this",
+        "page in step with the code. A dataset is a folder: each table is a file named after it",
+        "(`agents.csv`, `sessions.parquet`, `complaints.xlsx`) or a subfolder of such files,",
+        "concatenated. CSV may be UTF-8 (with or without BOM) or GB18030/GBK.",
+        "",
+        "Column kinds and the spellings the loader accepts are described in the module docstring",
+        "of `csnb/io/schema.py`; missing markers: "
+        + ", ".join(f"`{m}`" for m in MISSING_MARKERS if m) + " and the empty cell.",
+        "",
+    ]
+    for table in TABLES.values():
+        aliases: dict[str, list[str]] = {}
+        for alias, column in HEADER_ALIASES.get(table.name, {}).items():
+            aliases.setdefault(column, []).append(alias)
+        key = ", ".join(table.key)
+        lines += [f"## {table.name}", "", f"Key: {key}." if key else "", "",
+                  "| column | kind | required | allowed values / range | Chinese headers |",
+                  "| --- | --- | --- | --- | --- |"]
+        for c in table.columns:
+            rule = ", ".join(c.allowed)
+            if c.min is not None or c.max is not None:
+                low = "" if c.min is None else f">= {c.min:g}"
+                high = "" if c.max is None else f"<= {c.max:g}"
+                rule = " and ".join(x for x in (low, high) if x)
+            if c.references:
+                rule = (rule + "; " if rule else "") + f"refers to {c.references}"
+            lines.append(
+                f"| {c.name} | {c.kind} | {'yes' if c.required else ''} | {rule} | "
+                f"{', '.join(aliases.get(c.name, []))} |"
+            )
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,46 @@
+"""The metric book (DESIGN.md, "Metric book (version 1)"): raw tables to KPIs and panels.
+
+Every metric has one definition here. The raw-table step runs as SQL (:mod:`.sql`) through
+the dataset's one query function; the small tables (agents, policies) are handled in pandas.
+
+- :mod:`.sql`: the SQL of every raw-table query (:func:`metric_sql`, Spark via sqlglot)
+- :mod:`.kpis`: KPIs per period and group, the data's span and lag
+- :mod:`.headcount`: headcount flow, turnover rates, tenure
+- :mod:`.complaints`: complaint rates and the fine ledger
+- :mod:`.ranking`: agents, policies and the monthly ranking (末位淘汰)
+- :mod:`.panels`: agent-month and team-month panels
+- :mod:`.figures`: a month's headline figures at shop level
+"""
+
+from .complaints import complaint_rate_table, fines_table
+from .figures import FIGURE_KEYS, incentive_figures, month_figures, monthly_figures
+from .headcount import HEADCOUNT_COLUMNS, headcount_table, tenure_table
+from .kpis import data_months, data_span, is_provisional, kpi_table
+from .panels import agent_month_panel, team_month_panel, team_panel
+from .ranking import ranking_table
+from .sql import KPI_COLUMNS, METRIC_BOOK_VERSION, METRIC_SQL_NAMES, UNKNOWN_TEAM, metric_sql
+
+__all__ = [
+    "FIGURE_KEYS",
+    "HEADCOUNT_COLUMNS",
+    "KPI_COLUMNS",
+    "METRIC_BOOK_VERSION",
+    "METRIC_SQL_NAMES",
+    "UNKNOWN_TEAM",
+    "agent_month_panel",
+    "complaint_rate_table",
+    "data_months",
+    "data_span",
+    "fines_table",
+    "headcount_table",
+    "incentive_figures",
+    "is_provisional",
+    "kpi_table",
+    "metric_sql",
+    "month_figures",
+    "monthly_figures",
+    "ranking_table",
+    "team_month_panel",
+    "team_panel",
+    "tenure_table",
+]

@@ -1,0 +1,168 @@
+"""Headline figures of months at shop level: the figures every report leads with."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..io.dataset import Dataset
+from ..months import check_month, month_bounds, month_of
+from .headcount import headcount_table
+from .kpis import _provisional_span, data_months, data_span, kpi_table, zero_fill_columns
+from .panels import team_panel
+
+__all__ = ["FIGURE_KEYS", "INCENTIVE_KEYS", "incentive_figures", "month_figures",
+           "monthly_figures"]
+
+#: Keys of :func:`month_figures` (and columns of :func:`monthly_figures` after ``month``).
+FIGURE_KEYS = (
+    "opening_headcount", "hires", "exits", "exits_voluntary", "exits_involuntary",
+    "closing_headcount", "turnover_rate", "turnover_rate_trailing_12m", "inquiries",
+    "converted_inquiries", "conversion_rate", "credited_sales", "silent_sales", "order_value",
+    "avg_first_response_s", "fast_response_rate", "complaints", "paid_orders",
+    "complaints_per_1k_orders", "provisional",
+)
+
+#: Columns of :func:`incentive_figures` after ``month``.
+INCENTIVE_KEYS = ("teams_with_policy", "ranked_agents", "bottom_agents",
+                  "exits_bottom_ranked_out")
+
+# The data figures, all taken from the shop-level monthly KPIs.
+_FIGURE_SOURCES = (
+    "inquiries", "converted_inquiries", "conversion_rate", "avg_first_response_s",
+    "fast_response_rate", "credited_sales", "silent_sales", "order_value", "paid_orders",
+    "complaints", "complaints_per_1k_orders",
+)
+_HEADCOUNT_FIGURES = {
+    "opening_headcount": "opening", "hires": "hires", "exits": "exits",
+    "exits_voluntary": "exits_voluntary", "exits_involuntary": "exits_involuntary",
+    "closing_headcount": "closing", "turnover_rate": "turnover_rate",
+    "turnover_rate_trailing_12m": "turnover_rate_trailing_12m",
+}
+_INT_FIGURES = {"opening_headcount", "hires", "exits", "exits_voluntary", "exits_involuntary",
+                "closing_headcount", "inquiries", "converted_inquiries", "complaints",
+                "paid_orders"}
+
+
+def monthly_figures(ds: Dataset, months: Sequence[str] | None = None) -> pd.DataFrame:
+    """Return the headline figures of several months at shop level, one row per month.
+
+    Parameters
+    ----------
+    ds : Dataset
+    months : sequence of str, optional
+        ``"YYYY-MM"`` months; default every month from the first to the last month with data.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Column ``month`` then the keys of :func:`month_figures` (:data:`FIGURE_KEYS`). A
+        figure is NaN when its table is absent or the month lies outside the span of the
+        data (first to last dated record); counts are 0 in a month of that span without
+        records of a present table (and rates over them NaN).
+    """
+    months = ([check_month(m, "months") for m in months] if months is not None
+              else data_months(ds))
+    out = pd.DataFrame({"month": months})
+    if not months:
+        return pd.DataFrame(columns=["month", *FIGURE_KEYS])
+    # Headcount from agents.
+    if ds.has("agents"):
+        hc = headcount_table(ds.frame("agents"), months).set_index("month")
+        for key, col in _HEADCOUNT_FIGURES.items():
+            out[key] = out["month"].map(hc[col]).astype(float)
+    else:
+        for key in _HEADCOUNT_FIGURES:
+            out[key] = np.nan
+    # Data figures from the shop-level monthly KPIs.
+    kpis = kpi_table(ds, (), "month").set_index("period")
+    zero = set(zero_fill_columns(ds, shop=True))
+    # A month inside the data's span without records of a present table has zero counts (and
+    # undefined rates); a month before the data start or after its end is unknown, not zero,
+    # and figures of absent tables stay missing.
+    first, last = data_span(ds)
+    inside = (out["month"].between(month_of(first), month_of(last)) if first and last
+              else pd.Series(False, index=out.index))
+    for key in _FIGURE_SOURCES:
+        values = out["month"].map(kpis[key]).astype(float)
+        if key in zero:
+            values = values.mask(values.isna() & inside, 0.0)
+        out[key] = values
+    out["provisional"] = [_provisional_span(ds, *month_bounds(m)) for m in months]
+    return out[["month", *FIGURE_KEYS]]
+
+
+def month_figures(ds: Dataset, month: str) -> dict:
+    """Return the headline figures of one month at shop level (JSON-ready).
+
+    Parameters
+    ----------
+    ds : Dataset
+    month : str
+        ``"YYYY-MM"``.
+
+    Returns
+    -------
+    dict
+        Exactly the keys :data:`FIGURE_KEYS`: opening_headcount, hires, exits,
+        exits_voluntary, exits_involuntary, closing_headcount, turnover_rate,
+        turnover_rate_trailing_12m, inquiries, converted_inquiries, conversion_rate,
+        credited_sales, silent_sales, order_value, avg_first_response_s, fast_response_rate,
+        complaints, paid_orders, complaints_per_1k_orders, provisional. Counts are ``int``,
+        amounts and rates ``float``, ``provisional`` ``bool``; a figure whose table is absent
+        (or undefined, such as a rate over zero) is ``None``, never NaN.
+    """
+    row = monthly_figures(ds, [month]).iloc[0]
+    out: dict = {}
+    for key in FIGURE_KEYS:
+        value = row[key]
+        if key == "provisional":
+            out[key] = bool(value)
+        elif value is None or pd.isna(value):
+            out[key] = None
+        elif key in _INT_FIGURES:
+            out[key] = int(round(float(value)))
+        else:
+            out[key] = float(value)
+    return out
+
+
+
+
+def incentive_figures(ds: Dataset, months: Sequence[str]) -> pd.DataFrame:
+    """Monthly counts of the bottom-ranked-out policy (team counts summed over the teams).
+
+    Parameters
+    ----------
+    ds : Dataset
+    months : sequence of str
+        ``"YYYY-MM"`` months.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns month, teams_with_policy (teams with an active policy), ranked_agents and
+        bottom_agents (agents ranked, and ranked bottom, in teams whose policy is active that
+        month), exits_bottom_ranked_out (NaN where the needed table is absent).
+    """
+    months = [check_month(m, "months") for m in months]
+    out = pd.DataFrame({"month": months})
+    if not ds.has("agents"):
+        for column in INCENTIVE_KEYS:
+            out[column] = math.nan
+        return out
+    agents = ds.frame("agents")
+    exit_month = pd.to_datetime(agents["exit_date"]).dt.strftime("%Y-%m")
+    bro = exit_month[agents["exit_reason"] == "bottom_ranked_out"].value_counts()
+    out["exits_bottom_ranked_out"] = out["month"].map(bro).fillna(0)
+    panel = team_panel(ds)
+    by_month = panel.groupby("month")
+    out["teams_with_policy"] = out["month"].map(by_month["policy_active"].sum()).fillna(0)
+    for column in ("ranked_agents", "bottom_agents"):
+        out[column] = out["month"].map(by_month[column].sum(min_count=1))
+        if panel[column].notna().any():
+            out[column] = out[column].fillna(0)
+    return out[["month", *INCENTIVE_KEYS]]

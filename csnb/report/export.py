@@ -1,0 +1,178 @@
+"""Export an executed notebook to a self-contained HTML report, and check it is one."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+from ..i18n import TEXT, t
+
+__all__ = ["TEMPLATES_DIR", "export_html", "find_external_refs", "short_title"]
+
+#: The nbconvert and Jinja templates shipped with the package.
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+
+def short_title(name, lang: str) -> str:
+    """Short report name for the index and the report banner (the name itself if unknown)."""
+    entry = TEXT.get(f"nav.{name}")
+    return entry[lang] if entry else str(name)
+
+
+def export_html(nb, name: str, *, month: str, lang: str, path: Path) -> str:
+    """Export the executed notebook to HTML: no code, no prompts, images embedded.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook.
+    name : str
+        Report name (``"turnover"``).
+    month, lang : str
+        Report month and language, shown in the report's banner.
+    path : pathlib.Path
+        Folder the notebook ran in (for relative resources).
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    from .. import __version__
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        # An absolute template file: nbconvert adds its folder to the template search path.
+        template_file=str(TEMPLATES_DIR / "report.html.j2"),
+        exclude_input=True,
+        # Markdown cells are analyst notes in the template's language; every sentence the
+        # report shows is a cell output, so that ``lang`` switches all of it.
+        exclude_markdown=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+        theme="light",
+        language_code=lang,  # ISO 639-1, as nbconvert requires
+    )
+    # Cells an analyst tags "remove-cell" (or outputs tagged "remove-output") stay out of the
+    # report; the executed notebook keeps them.
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(
+            remove_cell_tags={"remove-cell"},
+            remove_all_outputs_tags={"remove-output"},
+            enabled=True,
+        ),
+        enabled=True,
+    )
+    title = short_title(name, lang)
+    resources = {
+        "metadata": {"name": f"{title} {month}", "path": str(path)},
+        "csnb": {
+            "notebook": title,
+            "month": month,
+            "version": __version__,
+            "rendered_at": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z").strip(),
+            "rendered_label": t("nav.rendered", lang),
+            "index_label": t("nav.index", lang),
+        },
+    }
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return body
+
+
+# External references: a report must load nothing from the network.
+
+_EXTERNAL = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)\s*((?:https?:)?//[^'")\s]+)""", re.IGNORECASE)
+_CSS_IMPORT = re.compile(r"""@import\s+(['"])\s*((?:https?:)?//[^'"]+)""", re.IGNORECASE)
+_JS_IMPORT = re.compile(
+    r"""(?:\bimport\s*\(\s*|\bimport\s+|\bfrom\s+)(['"`])\s*((?:https?:)?//[^'"`]+)""",
+    re.IGNORECASE,
+)
+_URL_ATTRS = {
+    "script": ("src",),
+    "link": ("href",),
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "iframe": ("src",),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "track": ("src",),
+    "input": ("src",),
+}
+
+
+class _RefFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.refs: list[str] = []
+        self._raw: str | None = None  # "style" or "script" while inside one
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in _URL_ATTRS.get(tag, ()):
+                candidates = (
+                    [part.strip().split(" ")[0] for part in value.split(",")]
+                    if name == "srcset"
+                    else [value]
+                )
+                self.refs += [c.strip() for c in candidates if _EXTERNAL.match(c)]
+            elif name == "style":
+                self._css(value)
+        if tag in ("style", "script"):
+            self._raw = tag
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag):
+        if tag == self._raw:
+            self._raw = None
+
+    def handle_data(self, data):
+        if self._raw == "style":
+            self._css(data)
+        elif self._raw == "script":
+            self.refs += [m.group(2).strip() for m in _JS_IMPORT.finditer(data)]
+            # A script may also inject CSS or assets by url(); count those too.
+            self._css(data)
+
+    def _css(self, text: str) -> None:
+        self.refs += [m.group(2).strip() for m in _CSS_URL.finditer(text)]
+        self.refs += [m.group(2).strip() for m in _CSS_IMPORT.finditer(text)]
+
+
+def find_external_refs(html: str) -> list[str]:
+    """List the network resources an HTML page would load.
+
+    Every ``src``/``href`` (and ``srcset``, ``data``, ``poster``) of ``script``, ``link``,
+    ``img``, ``source``, ``iframe`` and other embedding elements, every CSS ``url()`` and
+    ``@import`` (in ``<style>`` and ``style=""``) and every JavaScript module import whose
+    target is ``http(s)://`` or protocol-relative ``//``. Plain ``<a href>`` links are not
+    loads and are not listed; text that merely looks like a tag (escaped ``&lt;script&gt;``)
+    is text, not a tag.
+
+    Parameters
+    ----------
+    html : str
+        The page.
+
+    Returns
+    -------
+    list of str
+        The external URLs, in document order (duplicates kept).
+
+    Examples
+    --------
+    >>> find_external_refs('<script src="https://cdn.example/x.js"></script><a href="https://x">x</a>')
+    ['https://cdn.example/x.js']
+    >>> find_external_refs('<style>@import "//fonts.example/f.css";</style>')
+    ['//fonts.example/f.css']
+    """
+    finder = _RefFinder()
+    finder.feed(html)
+    finder.close()
+    return list(finder.refs)

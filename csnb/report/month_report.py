@@ -1,0 +1,285 @@
+"""What a report notebook calls: :class:`MonthReport` ties a dataset, a month and a language.
+
+A notebook opens one ``MonthReport`` after its parameters cell and then only displays what the
+report returns: text blocks (header, section headings, notes), results (the area's headline
+figures with their trend, tables by team or category) and figures, and finally
+``save(results_path)`` writes the report's JSON. Every table is a result whose ``tidy()`` is a
+DataFrame an analyst can sort, filter and plot; it displays formatted in the report language.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..analyses import AREAS, TREND_MONTHS, HeadlineResult, TableResult, headline
+from ..errors import check_one_of
+from ..i18n import check_lang, metric_label, t
+from ..io import Dataset, load_dataset, quality_table
+from ..metrics import (
+    METRIC_BOOK_VERSION,
+    complaint_rate_table,
+    data_span,
+    is_provisional,
+    team_panel,
+)
+from ..months import check_month, months_ending, shift_month
+from .display import Block, escape
+
+__all__ = ["RESULTS_SCHEMA", "MonthReport", "package_versions"]
+
+VERSIONED_PACKAGES = ("csnb", "pandas", "duckdb", "statsmodels", "seaborn", "matplotlib",
+                      "papermill")
+#: Schema version of the results JSON (bumped only when a key changes meaning; keys are never
+#: renamed, see docs/results-json.md).
+RESULTS_SCHEMA = 1
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python and the packages a report depends on."""
+    versions = {"python": platform.python_version()}
+    for name in VERSIONED_PACKAGES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+@dataclass
+class MonthReport:
+    """One report (``name``) for one month of one dataset, in one language.
+
+    Use :meth:`open` in notebooks.
+    """
+
+    name: str
+    month: str
+    lang: str
+    ds: Dataset
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, name: str, month: str, data_dir: str | Path, lang: str = "en",
+             **params: Any) -> MonthReport:
+        """Check the parameters and load the dataset.
+
+        Raises
+        ------
+        ParameterError
+            ``month`` is not ``YYYY-MM``.
+        SettingsError
+            ``name`` or ``lang`` is not one of the allowed values.
+        DataContractError
+            The data violate the contract.
+        """
+        check_one_of("name", name, tuple(AREAS))
+        check_month(month)
+        check_lang(lang)
+        ds = load_dataset(Path(data_dir))
+        all_params = {"month": month, "data_dir": str(data_dir), "lang": lang, **params}
+        return cls(name=name, month=month, lang=lang, ds=ds, params=all_params)
+
+    # -- facts -------------------------------------------------------------------------------
+
+    @cached_property
+    def provisional(self) -> bool:
+        """Whether the month's figures may still change (data lag, not-final cells)."""
+        return bool(is_provisional(self.ds, self.month))
+
+    @cached_property
+    def headline(self) -> HeadlineResult:
+        """The area's headline figures against last month and last year, with the trend."""
+        return headline(self.ds, self.month, self.name, lang=self.lang)
+
+    # -- text --------------------------------------------------------------------------------
+
+    def text(self, key: str, **values: Any) -> str:
+        """Return a report text in the report language."""
+        return t(key, self.lang, **values)
+
+    def header(self) -> Block:
+        """Title, provisional banner, parameters, data fingerprint and versions."""
+        lang = self.lang
+        lag = self.ds.settings.lag_days
+        first, last = data_span(self.ds)
+        title = f'{t(f"title.{self.name}", lang)} · {self.month}'
+        if self.provisional:
+            status = t("header.provisional", lang, last_date=last, lag=lag)
+            banner = (f'<p class="csnb-provisional" style="background:#fff3cd;padding:8px;'
+                      f'border-left:4px solid #e0a800">{escape(status)}</p>')
+        else:
+            status = t("header.final", lang, lag=lag)
+            banner = f'<p class="csnb-final">{escape(status)}</p>'
+        params = "".join(
+            f"<tr><td>{escape(k)}</td><td><code>{escape(v)}</code></td></tr>"
+            for k, v in self.params.items()
+        )
+        versions = ", ".join(f"{escape(k)} {escape(v)}" for k, v in package_versions().items())
+        facts = [
+            (t("header.fingerprint", lang), f"<code>{escape(self.ds.fingerprint)}</code>"),
+            (t("header.data_range", lang), f"{escape(first)} – {escape(last)}"),
+            (t("header.metric_book", lang), escape(METRIC_BOOK_VERSION)),
+            (t("header.versions", lang), versions),
+        ]
+        facts_html = "".join(f"<tr><td>{escape(k)}</td><td>{v}</td></tr>" for k, v in facts)
+        return Block(
+            f"<h1>{escape(title)}</h1>"
+            f"{banner}"
+            f'<details><summary>{escape(t("header.parameters", lang))} · '
+            f'{escape(t("header.data", lang))}</summary>'
+            f'<table class="csnb-table">{params}{facts_html}</table></details>',
+            f"{title}\n{status}",
+        )
+
+    def section(self, key: str) -> Block:
+        """A section heading in the report language."""
+        text = t(key, self.lang)
+        return Block(f"<h2>{escape(text)}</h2>", text)
+
+    def note(self, key: str, **values: Any) -> Block:
+        """A paragraph in the report language (values are escaped)."""
+        text = t(key, self.lang, **values)
+        safe = {k: escape(v) for k, v in values.items()}
+        return Block(f"<p>{t(key, self.lang, **safe)}</p>", text)
+
+    def missing(self, table: str) -> Block | None:
+        """A note that ``table`` is absent, or None when it is present."""
+        if self.ds.has(table):
+            return None
+        return self.note("missing.table", table=table)
+
+    def links(self) -> Block:
+        """Links to this month's other reports (relative: they sit beside this one)."""
+        names = [name for name in AREAS if name != "overview"]
+        items = "".join(
+            f'<li><a href="{escape(name)}.html">{escape(t(f"title.{name}", self.lang))}</a></li>'
+            for name in names
+        )
+        heading = t("section.reports", self.lang)
+        return Block(f"<h2>{escape(heading)}</h2><ul>{items}</ul>",
+                     "\n".join([heading, *(t(f"title.{n}", self.lang) for n in names)]))
+
+    # -- data quality ------------------------------------------------------------------------
+
+    def quality(self) -> TableResult:
+        """Rows read, accepted and rejected per table, with the rejection reasons."""
+        return TableResult(table=quality_table(self.ds), lang=self.lang)
+
+    def findings(self) -> TableResult | Block:
+        """Every finding of the load (a note when there is none)."""
+        if not self.ds.problems:
+            return self.note("quality.no_problems")
+        table = pd.DataFrame(
+            [
+                {"table": p.table, "severity": p.severity, "check": p.check, "count": p.count,
+                 "message": str(p)}
+                for p in self.ds.problems
+            ]
+        )
+        return TableResult(table=table, lang=self.lang)
+
+    # -- breakdowns --------------------------------------------------------------------------
+
+    @cached_property
+    def team_panel(self) -> pd.DataFrame:
+        """:func:`csnb.metrics.team_panel` of the dataset (every month, every team)."""
+        return team_panel(self.ds)
+
+    def team_trend(self, metric: str) -> pd.DataFrame:
+        """Tidy trend table of a team-level figure: month, team, ``metric``."""
+        months = set(months_ending(self.month, TREND_MONTHS))
+        panel = self.team_panel[self.team_panel["month"].isin(months)]
+        return panel[["month", "team", metric]].reset_index(drop=True)
+
+    def plot_team_trend(self, metric: str, ax=None):
+        """Draw :meth:`team_trend` with one line per team."""
+        from ..plots import plot_by_group
+
+        title = metric_label(metric, self.lang)
+        return plot_by_group(self.team_trend(metric), metric, "team", lang=self.lang,
+                             title=title, ax=ax)
+
+    def team_figures(self) -> pd.DataFrame:
+        """This month's rows of :attr:`team_panel`, one per team."""
+        rows = self.team_panel[self.team_panel["month"] == self.month]
+        return rows.reset_index(drop=True)
+
+    def team_table(self, metrics: list[str]) -> TableResult:
+        """This month's figures by team: columns team and ``metrics``."""
+        rows = self.team_figures()
+        table = pd.DataFrame({"team": rows["team"].astype(str)})
+        for m in metrics:
+            table[m] = rows[m].to_numpy()
+        return TableResult(table=table, lang=self.lang)
+
+    def complaint_breakdown(self, by: str) -> TableResult | Block | None:
+        """This month's complaints by ``by`` ("category" or "source").
+
+        Columns ``by``, complaints, share (of the month's complaints) and
+        complaints_per_1k_orders, largest first; a note when there are no complaints.
+        """
+        check_one_of("by", by, ("category", "source"))
+        if not self.ds.has("complaints"):
+            return self.missing("complaints")
+        rates = complaint_rate_table(self.ds, by=(by,))
+        rows = rates[rates["month"] == self.month].sort_values("complaints", ascending=False)
+        total = rows["complaints"].sum()
+        table = pd.DataFrame({
+            by: rows[by].to_numpy(),
+            "complaints": rows["complaints"].to_numpy(),
+            "share": (rows["complaints"] / total).to_numpy() if total else float("nan"),
+            "complaints_per_1k_orders": rows["complaints_per_1k_orders"].to_numpy(),
+        })
+        return TableResult(table=table, lang=self.lang)
+
+    def policy_table(self) -> TableResult | Block:
+        """The policies table (adoption timeline), or a note when there is none."""
+        if not self.ds.has("policies"):
+            return self.note("policies.none")
+        cols = ["team", "policy", "start_month", "end_month", "bottom_share", "action"]
+        pol = self.ds.frame("policies").sort_values(["start_month", "team"])
+        return TableResult(table=pol[cols].reset_index(drop=True), lang=self.lang)
+
+    # -- output ------------------------------------------------------------------------------
+
+    def results(self, **extra: Any) -> dict[str, Any]:
+        """The report's key figures as a JSON-able dict (keys in docs/results-json.md)."""
+        first, last = data_span(self.ds)
+        out: dict[str, Any] = {
+            "report": self.name,
+            "month": self.month,
+            "lang": self.lang,
+            "provisional": self.provisional,
+            "metric_book_version": METRIC_BOOK_VERSION,
+            "results_schema": RESULTS_SCHEMA,
+            "data": {
+                "fingerprint": self.ds.fingerprint,
+                "first_date": str(first),
+                "last_date": str(last),
+                "tables": list(self.ds.tables),
+            },
+            **self.headline.to_json(),
+            "comparison_months": {
+                "last_month": shift_month(self.month, -1),
+                "last_year": shift_month(self.month, -12),
+            },
+        }
+        out.update(extra)
+        return out
+
+    def save(self, results_path: str | Path, **extra: Any) -> None:
+        """Write :meth:`results` as JSON to ``results_path`` (nothing when it is empty)."""
+        if not results_path:
+            return
+        Path(results_path).write_text(
+            json.dumps(self.results(**extra), ensure_ascii=False, indent=2, default=str),
+            encoding="utf-8",
+        )

@@ -1,0 +1,411 @@
+"""Report runner: render the monthly notebooks into self-contained HTML reports.
+
+:func:`render_month` reads as the named steps of papermill's ``execute.py::execute_notebook``:
+
+1. **resolve**: which notebooks, where they live, where the outputs go;
+2. **check parameters**: every parameter given must be declared by the notebook's tagged
+   ``parameters`` cell (papermill only logs unknown names), the month must be a real
+   ``YYYY-MM`` month, the language one of ``"en"``/``"zh"``, the data folder must exist;
+   nothing runs before all of this passed for all notebooks;
+3. **load**: the data are read and checked once (a contract violation stops the run before any
+   notebook starts) and the load cache is filled for the notebooks;
+4. **execute**: papermill, in the kernel of the running interpreter, notebooks in parallel;
+5. **check**: the notebook wrote its key figures JSON with the documented keys, and the
+   exported HTML references no external URL;
+6. **export**: HTML without code (nbconvert lab template, see ``templates/report.html.j2``);
+7. **write**: everything is written under temporary names and renamed on success, so a failed
+   notebook never leaves a report that looks complete;
+8. **index**: ``OUT/index.json`` (manifest) and ``OUT/index.html`` are refreshed.
+
+Output layout::
+
+    OUT/index.html, OUT/index.json
+    OUT/YYYY-MM/NAME.html          report (code hidden, images embedded, no external URL)
+    OUT/YYYY-MM/NAME.json          key figures written by the notebook
+    OUT/YYYY-MM/NAME.ipynb         executed notebook, for audit
+    OUT/YYYY-MM/NAME.failed.ipynb  executed notebook of a failed run (no html/json then)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import NotebookError, ParameterError
+from ..i18n import LANGS
+from ..months import check_month
+from .export import export_html, find_external_refs
+from .index import write_index
+from .kernel import KERNEL_NAME, interpreter_kernel_manager_class
+from .params import PARAMETER_NAMES, check_parameters
+from .runs import NOTEBOOKS, NotebookRun, RenderSummary
+
+__all__ = ["RESULT_KEYS", "default_notebooks_dir", "render_month"]
+
+logger = logging.getLogger(__name__)
+
+#: Keys every key-figures JSON must have.
+RESULT_KEYS = ("month", "provisional", "metric_book_version", "figures")
+
+_INJECTED_TAG = "injected-parameters"
+
+
+
+def render_month(
+    month: str,
+    data: str | os.PathLike,
+    out: str | os.PathLike,
+    *,
+    lang: str = "en",
+    only: Sequence[str] | None = None,
+    workers: int = 2,
+    notebooks_dir: str | os.PathLike | None = None,
+    progress: bool = True,
+    execution_timeout: float | None = None,
+) -> RenderSummary:
+    """Render the report notebooks of one month into ``OUT/YYYY-MM/`` and refresh the index.
+
+    Parameters
+    ----------
+    month : str
+        Report month, ``YYYY-MM`` (``"2025-11"``).
+    data : path-like
+        Data folder (see the data contract); passed to each notebook as ``data_dir``.
+    out : path-like
+        Reports folder; created when missing.
+    lang : {"en", "zh"}
+        Report language, passed to each notebook as ``lang``.
+    only : sequence of str, optional
+        Names from :data:`NOTEBOOKS` to render; default all of them.
+    workers : int
+        Notebooks executed at the same time (each in its own kernel).
+    notebooks_dir : path-like, optional
+        Folder with ``NAME.ipynb`` templates; default the repository's ``notebooks/``.
+    progress : bool
+        Show a progress bar on stderr.
+    execution_timeout : float, optional
+        Seconds a single cell may run before the notebook fails; default no limit.
+
+    Returns
+    -------
+    RenderSummary
+        One :class:`NotebookRun` per notebook; ``summary.ok`` is False when any failed.
+        A failed notebook does not raise: the others still render and the index shows it.
+
+    Raises
+    ------
+    ParameterError
+        Unknown notebook name in ``only``, a month that is not a real ``YYYY-MM`` month, a
+        language not in :data:`LANGS`, a missing data folder or template, or a parameter the
+        notebook does not declare. Raised before anything executes.
+
+    Examples
+    --------
+    >>> summary = render_month("2025-11", "data/samples/shop", "reports")  # doctest: +SKIP
+    >>> [(r.name, r.status) for r in summary.runs]  # doctest: +SKIP
+    [('overview', 'ok'), ('turnover', 'ok'), ...]
+    """
+    # 1. resolve: names, templates and folders
+    names = _resolve_names(only)
+    nb_dir = Path(notebooks_dir) if notebooks_dir is not None else default_notebooks_dir()
+    nb_dir = nb_dir.resolve()
+    data_dir = Path(data).expanduser().resolve()
+    out_dir = Path(out).expanduser().resolve()
+
+    # 2. check parameters, for every notebook, before executing any
+    month_dir = out_dir / check_month(month)
+    if lang not in LANGS:
+        raise ParameterError(
+            f"lang must be one of {', '.join(repr(x) for x in LANGS)}; got {lang!r}"
+        )
+    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
+        raise ParameterError(f"workers must be a positive integer; got {workers!r}")
+    if not data_dir.is_dir():
+        what = "is not a folder" if data_dir.exists() else "does not exist"
+        raise ParameterError(f"data folder {str(data_dir)!r} {what}")
+    templates = {name: nb_dir / f"{name}.ipynb" for name in names}
+    for path in templates.values():
+        if not path.is_file():
+            raise ParameterError(f"notebook template {str(path)!r} not found")
+        check_parameters(path, PARAMETER_NAMES)
+
+    # 3. load: read and check the data once, before any notebook runs. A contract violation
+    # stops here with one clear error instead of five failed notebooks, and the load cache this
+    # fills lets every notebook open the dataset without parsing the files again.
+    from ..io import load_dataset
+
+    load_dataset(data_dir).con.close()
+
+    month_dir.mkdir(parents=True, exist_ok=True)
+    # Temporary files live next to their destination (same file system), so renames are atomic.
+    scratch = Path(tempfile.mkdtemp(prefix=".csnb-tmp-", dir=month_dir))
+    context = _RunContext(
+        month=month,
+        lang=lang,
+        data_dir=data_dir,
+        nb_dir=nb_dir,
+        month_dir=month_dir,
+        scratch=scratch,
+        execution_timeout=execution_timeout,
+    )
+
+    # 4-7. execute, check, export and write each notebook, in parallel
+    runs: dict[str, NotebookRun] = {}
+    try:
+        bar = _progress_bar(len(names), month, progress)
+        with ThreadPoolExecutor(max_workers=min(workers, len(names))) as pool:
+            futures = {
+                pool.submit(_render_one, name, templates[name], context): name for name in names
+            }
+            for future in as_completed(futures):
+                run = future.result()
+                runs[run.name] = run
+                bar.set_postfix_str(f"{run.name} {run.status}")
+                bar.update(1)
+        bar.close()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    # 8. index: merge this month's runs into the manifest and re-draw the index page
+    ordered = tuple(runs[name] for name in names)
+    index_html = write_index(out_dir, month, ordered, lang=lang, data_dir=data_dir)
+    return RenderSummary(month=month, runs=ordered, out_dir=out_dir, index_html=index_html)
+
+
+def default_notebooks_dir() -> Path:
+    """Return the report templates shipped inside the package (``csnb/report/notebooks``).
+
+    They are copies of the repository's ``notebooks/`` (``make notebooks`` copies them; a
+    test checks the two agree), so a non-editable install renders the same reports.
+    """
+    return Path(__file__).resolve().parent / "notebooks"
+
+
+def _resolve_names(only: Sequence[str] | str | None) -> tuple[str, ...]:
+    if only is None:
+        return NOTEBOOKS
+    if isinstance(only, str):
+        only = only.split(",")
+    wanted = [name.strip() for name in only if name.strip()]
+    unknown = [name for name in wanted if name not in NOTEBOOKS]
+    if unknown or not wanted:
+        allowed = ", ".join(repr(n) for n in NOTEBOOKS)
+        shown = ", ".join(repr(n) for n in unknown) if unknown else "nothing"
+        raise ParameterError(f"only must name notebooks among {allowed}; got {shown}")
+    # Keep the canonical order (and drop duplicates) so outputs list the same way every time.
+    return tuple(name for name in NOTEBOOKS if name in wanted)
+
+
+
+@dataclass(frozen=True)
+class _RunContext:
+    month: str
+    lang: str
+    data_dir: Path
+    nb_dir: Path
+    month_dir: Path
+    scratch: Path
+    execution_timeout: float | None
+
+
+def _render_one(name: str, template: Path, ctx: _RunContext) -> NotebookRun:
+    """Execute, check, export and write one notebook; never raises for notebook failures."""
+    started = time.perf_counter()
+    final = {
+        "html": ctx.month_dir / f"{name}.html",
+        "json": ctx.month_dir / f"{name}.json",
+        "ipynb": ctx.month_dir / f"{name}.ipynb",
+        "failed": ctx.month_dir / f"{name}.failed.ipynb",
+    }
+    tmp = {
+        "executed": ctx.scratch / f"{name}.executed.ipynb",
+        "results": ctx.scratch / f"{name}.results.json",
+        "html": ctx.scratch / f"{name}.html",
+        "ipynb": ctx.scratch / f"{name}.ipynb",
+    }
+    parameters = {
+        "month": ctx.month,
+        "data_dir": str(ctx.data_dir),
+        "lang": ctx.lang,
+        "results_path": str(tmp["results"]),
+    }
+    try:
+        nb = _execute(name, template, tmp["executed"], parameters, ctx)
+        results = _check_results(name, tmp["results"], ctx.month)
+        html = export_html(nb, name, month=ctx.month, lang=ctx.lang, path=ctx.nb_dir)
+        refs = find_external_refs(html)
+        if refs:
+            raise _failed(name,
+                f"{name}.ipynb: its report would load from the network ({', '.join(refs[:5])}); "
+                "reports must be self-contained: embed the content instead"
+            )
+        _write_outputs(nb, html, final, tmp)
+    except Exception as exc:  # one notebook's failure must not stop the others
+        message = str(exc) if isinstance(exc, NotebookError) else f"{name}.ipynb: {_describe(exc)}"
+        cell_index = getattr(exc, "cell_index", None)
+        kept = _keep_failed(tmp["executed"], final, ctx.month_dir)
+        logger.info(message)
+        return NotebookRun(
+            name=name,
+            status="failed",
+            seconds=round(time.perf_counter() - started, 2),
+            ipynb=kept,
+            error=message,
+            cell_index=cell_index,
+        )
+    return NotebookRun(
+        name=name,
+        status="ok",
+        seconds=round(time.perf_counter() - started, 2),
+        html=final["html"],
+        json=final["json"],
+        ipynb=final["ipynb"],
+        provisional=results["provisional"],
+    )
+
+
+def _execute(name: str, template: Path, output: Path, parameters: dict, ctx: _RunContext):
+    """Run the notebook with papermill; translate a cell error into _RunFailed."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        return papermill.execute_notebook(
+            str(template),
+            str(output),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            language="python",
+            progress_bar=False,
+            execution_timeout=ctx.execution_timeout,
+            # The kernel must be the running interpreter (the one that has this csnb and its
+            # dependencies), not whatever kernel is registered globally as "python3". A kernel
+            # manager class with an in-memory kernel spec does that without writing files or
+            # touching JUPYTER_PATH (process-global, shared by the worker threads); nbclient
+            # still creates and owns the manager, so it also shuts the kernel down.
+            kernel_manager_class=interpreter_kernel_manager_class(),
+            # The kernel starts in the notebooks folder. papermill's own ``cwd=`` would
+            # os.chdir the whole process, which races between worker threads; nbclient instead
+            # starts the kernel process there when resources name the path.
+            resources={"metadata": {"path": str(ctx.nb_dir)}},
+        )
+    except PapermillExecutionError as exc:
+        raise _cell_failure(name, output, exc) from exc
+
+
+def _cell_failure(name: str, executed: Path, exc) -> NotebookError:
+    """Message naming the notebook and the failing cell (index in the template)."""
+    index = exc.cell_index
+    # papermill inserted an injected-parameters cell after the parameters cell; report the
+    # index of the template the analyst edits.
+    try:
+        import nbformat
+
+        nb = nbformat.read(str(executed), as_version=4)
+        marker = "papermill-error-cell-tag"
+        cells = [c for c in nb.cells if marker not in c.metadata.get("tags", [])]
+        shift = sum(_INJECTED_TAG in c.metadata.get("tags", []) for c in cells[:index])
+        index -= shift
+    except Exception:  # the message is still useful without the shift
+        pass
+    first_line = next((ln.strip() for ln in str(exc.source).splitlines() if ln.strip()), "")
+    if len(first_line) > 80:
+        first_line = first_line[:77] + "..."
+    evalue = " ".join(str(exc.evalue).split())
+    message = f"{name}.ipynb: cell {index} failed: {exc.ename}: {evalue}"
+    if first_line:
+        message += f" (cell starts: {first_line})"
+    return _failed(name, message, cell_index=index)
+
+
+def _check_results(name: str, path: Path, month: str) -> dict:
+    """Check the key-figures JSON the notebook wrote to ``results_path``."""
+    if not path.is_file():
+        raise _failed(name,
+            f"{name}.ipynb: ran without writing its key figures to results_path "
+            f"(expected a JSON object with keys {', '.join(RESULT_KEYS)})"
+        )
+    try:
+        results = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _failed(name, f"{name}.ipynb: its key figures file is not valid JSON: {exc}") from exc
+    if not isinstance(results, dict):
+        raise _failed(name,
+            f"{name}.ipynb: its key figures file holds a {type(results).__name__}, "
+            "not a JSON object"
+        )
+    missing = [key for key in RESULT_KEYS if key not in results]
+    if missing:
+        raise _failed(name,
+            f"{name}.ipynb: its key figures JSON lacks key{'s' * (len(missing) != 1)} "
+            f"{', '.join(repr(k) for k in missing)}"
+        )
+    if results["month"] != month:
+        raise _failed(name,
+            f"{name}.ipynb: its key figures JSON is for month {results['month']!r}, not {month!r}"
+        )
+    if not isinstance(results["provisional"], bool):
+        raise _failed(name,
+            f"{name}.ipynb: 'provisional' in its key figures JSON must be true or false; "
+            f"got {results['provisional']!r}"
+        )
+    return results
+
+
+def _write_outputs(nb, html: str, final: dict[str, Path], tmp: dict[str, Path]) -> None:
+    """Write the executed notebook and HTML under temporary names, then rename into place."""
+    import nbformat
+
+    nb.metadata.setdefault("papermill", {})["output_path"] = str(final["ipynb"])
+    nbformat.write(nb, str(tmp["ipynb"]))
+    tmp["html"].write_text(html, encoding="utf-8")
+    # The HTML goes last: it is what looks like a finished report.
+    os.replace(tmp["results"], final["json"])
+    os.replace(tmp["ipynb"], final["ipynb"])
+    os.replace(tmp["html"], final["html"])
+    final["failed"].unlink(missing_ok=True)
+
+
+def _keep_failed(executed: Path, final: dict[str, Path], month_dir: Path) -> Path | None:
+    """Remove the stale outputs of this notebook and month; keep the failed executed copy."""
+    for key in ("html", "json", "ipynb", "failed"):
+        try:
+            final[key].unlink(missing_ok=True)
+        except OSError as exc:
+            logger.warning("could not remove stale %s: %s", final[key], exc)
+    if executed.is_file():
+        os.replace(executed, final["failed"])
+        return final["failed"]
+    return None
+
+
+def _describe(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+
+def _progress_bar(total: int, month: str, enabled: bool):
+    from tqdm.auto import tqdm
+
+    return tqdm(
+        total=total,
+        desc=f"csnb {month}",
+        unit="notebook",
+        file=sys.stderr,
+        disable=not enabled,
+        leave=True,
+    )
+
+
+def _failed(name: str, message: str, cell_index: int | None = None) -> NotebookError:
+    return NotebookError(message, notebook=name, cell_index=cell_index)

@@ -1,0 +1,84 @@
+"""What a render produced: one :class:`NotebookRun` per report, a :class:`RenderSummary`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["NOTEBOOKS", "NotebookRun", "RenderSummary"]
+
+#: The monthly report notebooks, in the order they are listed.
+NOTEBOOKS = ("overview", "turnover", "conversion", "complaints", "incentives")
+
+
+@dataclass(frozen=True)
+class NotebookRun:
+    """Outcome of rendering one notebook for one month.
+
+    Attributes
+    ----------
+    name : str
+        Notebook name (``"turnover"``).
+    status : {"ok", "failed"}
+        ``"ok"`` when the html, json and ipynb were written.
+    seconds : float
+        Wall time of execution and export.
+    html, json : pathlib.Path or None
+        The report and its key figures; ``None`` for a failed run.
+    ipynb : pathlib.Path or None
+        The executed notebook (``NAME.ipynb``, or ``NAME.failed.ipynb`` for a failed run;
+        ``None`` when the kernel never produced one).
+    error : str or None
+        For a failed run, a one-line message naming the notebook and, when known, the cell.
+    cell_index : int or None
+        Index (0-based) of the failing cell in the notebook template, when known.
+    provisional : bool or None
+        The ``provisional`` flag of the key figures JSON (``None`` for a failed run).
+    """
+
+    name: str
+    status: str
+    seconds: float
+    html: Path | None = None
+    json: Path | None = None
+    ipynb: Path | None = None
+    error: str | None = None
+    cell_index: int | None = None
+    provisional: bool | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether this notebook rendered."""
+        return self.status == "ok"
+
+
+@dataclass(frozen=True)
+class RenderSummary:
+    """Outcome of :func:`render_month`.
+
+    Attributes
+    ----------
+    month : str
+        The report month, ``YYYY-MM``.
+    runs : tuple of NotebookRun
+        One per notebook rendered, in :data:`NOTEBOOKS` order.
+    out_dir : pathlib.Path
+        The reports folder (``OUT``).
+    index_html : pathlib.Path
+        ``OUT/index.html``.
+    """
+
+    month: str
+    runs: tuple[NotebookRun, ...]
+    out_dir: Path
+    index_html: Path
+
+    @property
+    def ok(self) -> bool:
+        """Whether every notebook rendered."""
+        return all(run.ok for run in self.runs)
+
+    @property
+    def failed(self) -> tuple[NotebookRun, ...]:
+        """The failed runs."""
+        return tuple(run for run in self.runs if not run.ok)

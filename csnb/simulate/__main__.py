@@ -1,0 +1,30 @@
+"""Command line: ``python -m csnb.simulate --out DIR --seed N``."""
+
+from __future__ import annotations
+
+import argparse
+
+from . import simulate
+from .params import SAMPLE_SEED
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: ``python -m csnb.simulate --out DIR --seed N``."""
+    ap = argparse.ArgumentParser(prog="python -m csnb.simulate", description=__doc__.split(
+        "\n")[0])
+    ap.add_argument("--out", required=True, help="folder to write")
+    ap.add_argument("--seed", type=int, default=SAMPLE_SEED)
+    ap.add_argument("--agents", type=int, default=40)
+    ap.add_argument("--months", type=int, default=24)
+    ap.add_argument("--start", default="2024-01", help="first month, YYYY-MM")
+    args = ap.parse_args(argv)
+    truth = simulate(args.out, args.seed, agents=args.agents, months=args.months,
+                     start=args.start)
+    c = truth["counts"]
+    print(f"wrote {args.out}: {c['agents']} agents, {c['sessions']['total']} sessions, "
+          f"{c['orders']['total']} orders, {c['complaints']} complaints "
+          f"({truth['start_month']}..{truth['end_month']})")
+
+
+if __name__ == "__main__":
+    main()
