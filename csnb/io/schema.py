@@ -292,10 +292,10 @@ def contract_markdown() -> str:
     lines = [
         "# Data contract",
         "",
-        "Generated from `csnb/io/schema.py` by `csnb.io.schema.contract_markdown()`; a test keeps this",
-        "page in step with the code. A dataset is a folder: each table is a file named after it",
-        "(`agents.csv`, `sessions.parquet`, `complaints.xlsx`) or a subfolder of such files,",
-        "concatenated. CSV may be UTF-8 (with or without BOM) or GB18030/GBK.",
+        "Generated from `csnb/io/schema.py` by `csnb.io.schema.contract_markdown()`; a test",
+        "keeps this page in step with the code. A dataset is a folder: each table is a file",
+        "named after it (`agents.csv`, `sessions.parquet`, `complaints.xlsx`) or a subfolder",
+        "of such files, concatenated. CSV may be UTF-8 (with or without BOM) or GB18030/GBK.",
         "",
         "Column kinds and the spellings the loader accepts are described in the module docstring",
         "of `csnb/io/schema.py`; missing markers: "

@@ -76,17 +76,20 @@ def fines_table(ds: Dataset) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per complaint that is at_fault, has an agent and a category not in
-        ``settings.non_service_categories``. Columns complaint_id, agent_id, month, created_ts,
-        category, nth (1-based order of the agent's such complaints in that calendar month by
-        created_ts, ties by complaint_id; it restarts each month), fine (yuan,
+        ``settings.non_service_categories``. Columns complaint_id, agent_id, name, month,
+        created_ts, category, nth (1-based order of the agent's such complaints in that
+        calendar month by created_ts, ties by complaint_id; it restarts each month), fine (yuan,
         ``settings.fine_for(nth)``), dismissal (``nth == settings.dismissal_at``). Empty
         when the dataset has no complaints.
     """
-    cols = ["complaint_id", "agent_id", "month", "created_ts", "category", "nth", "fine",
-            "dismissal"]
+    cols = ["complaint_id", "agent_id", "name", "month", "created_ts", "category", "nth",
+            "fine", "dismissal"]
     if not ds.has("complaints"):
         return pd.DataFrame(columns=cols)
     out = ds.query(metric_sql("fines", settings=ds.settings, tables=ds.tables))
+    names = ds.frame("agents")[["agent_id", "name"]] if ds.has("agents") else None
+    out = out.merge(names, on="agent_id", how="left") if names is not None else \
+        out.assign(name=None)
     s = ds.settings
     out["nth"] = out["nth"].astype(int)
     out["fine"] = [float(s.fine_for(int(n))) for n in out["nth"]]

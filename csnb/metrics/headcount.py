@@ -136,14 +136,14 @@ def tenure_table(agents: pd.DataFrame, month: str) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns agent_id, team, shift, role, hire_date, tenure_days (exit_date - hire_date + 1
+        Columns agent_id, name, team, shift, role, hire_date, tenure_days (exit_date - hire_date + 1
         for agents who exited on or before the month's last day; otherwise right-censored:
         month end - hire_date + 1), exited (bool: the exit event was observed), exit_reason
         (missing when not exited).
     """
     _, last = month_bounds(month)
     df = agents.copy()
-    for col in ("shift", "role", "exit_reason"):
+    for col in ("name", "shift", "role", "exit_reason"):
         if col not in df:
             df[col] = None
     hire = pd.to_datetime(df["hire_date"])
@@ -155,6 +155,7 @@ def tenure_table(agents: pd.DataFrame, month: str) -> pd.DataFrame:
     stop = exit_.where(exited, end)
     out = pd.DataFrame({
         "agent_id": df["agent_id"].to_numpy(),
+        "name": df["name"].to_numpy(),
         "team": df["team"].to_numpy(),
         "shift": df["shift"].to_numpy(),
         "role": df["role"].to_numpy(),

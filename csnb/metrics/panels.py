@@ -36,7 +36,7 @@ def agent_month_panel(ds: Dataset) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns month, agent_id, team, shift, role, outsourced, hire_date, exit_date,
+        Columns month, agent_id, name, team, shift, role, outsourced, hire_date, exit_date,
         exit_reason, tenure_days (month end - hire_date + 1, or exit_date - hire_date + 1 when
         the agent exited on or before month end), active_whole_month, exited (exit_date in
         the month), then the agent-level KPI columns of :func:`kpi_table`, fines (number of
@@ -95,7 +95,7 @@ def agent_month_panel(ds: Dataset) -> pd.DataFrame:
     panel = panel.merge(bottom, on=["month", "agent_id"], how="left")
     panel["bottom"] = panel["_bottom"].fillna(False).astype(bool)
     panel["policy_active"] = policy_flags(policies_frame(ds), panel)
-    cols = ["month", "agent_id", "team", "shift", "role", "outsourced", "hire_date",
+    cols = ["month", "agent_id", "name", "team", "shift", "role", "outsourced", "hire_date",
             "exit_date", "exit_reason", "tenure_days", "active_whole_month", "exited",
             *KPI_COLUMNS, "fines", "fines_yuan", "bottom", "policy_active"]
     for col in cols:
@@ -148,8 +148,8 @@ def team_panel(ds: Dataset) -> pd.DataFrame:
     DataFrame
         The columns of :func:`team_month_panel`, the headcount columns also under
         their metric-book names (opening_headcount, closing_headcount), plus ranked_agents and
-        bottom_agents (agents eligible for, and ranked bottom in, the month's ranking; NaN
-        when nothing can be ranked).
+        bottom_agents (agents ranked, and ranked bottom, under the team's active policy; 0 in
+        a team without one; NaN when nothing can be ranked).
     """
     return ds.memo("metrics.team_panel", lambda: _team_panel(ds)).copy()
 
@@ -159,8 +159,11 @@ def _team_panel(ds: Dataset) -> pd.DataFrame:
     panel["opening_headcount"] = panel["opening"]
     panel["closing_headcount"] = panel["closing"]
     if ds.has("agents") and (ds.has("sessions") or ds.has("agent_daily") or ds.has("rankings")):
-        counts = ranking_table(ds).groupby(["month", "team"], as_index=False).agg(
-            ranked_agents=("eligible", "sum"), bottom_agents=("bottom", "sum")
+        ranking = ranking_table(ds)
+        # Agents ranked under the policy: a ranking of a team without it ranks nobody out.
+        ranking["ranked"] = ranking["eligible"] & ranking["policy_active"]
+        counts = ranking.groupby(["month", "team"], as_index=False).agg(
+            ranked_agents=("ranked", "sum"), bottom_agents=("bottom", "sum")
         )
         panel = panel.merge(counts, on=["month", "team"], how="left")
         panel[["ranked_agents", "bottom_agents"]] = (

@@ -22,7 +22,8 @@ RANKING_METRICS = (
     ("complaint_rate", "agent_complaint_rate", -1.0),
 )
 
-AGENT_ATTRS = ("team", "shift", "role", "outsourced", "hire_date", "exit_date", "exit_reason")
+AGENT_ATTRS = ("name", "team", "shift", "role", "outsourced", "hire_date", "exit_date",
+               "exit_reason")
 
 
 def agents_frame(ds: Dataset) -> pd.DataFrame:
@@ -99,8 +100,15 @@ def ranking_table(ds: Dataset) -> pd.DataFrame:
     with at least ``settings.min_inquiries`` inquiries, per team and month, score = weighted
     sum of z-scores (population sd; sd 0 gives 0; a missing metric counts as the mean) of
     conversion rate (+), fast response rate (+), credited sales (+) and agent complaint rate
-    (-), weights ``settings.ranking_weights``; bottom = the lowest ceil(bottom_share x n),
-    bottom_share from the team's active ``policies`` row when it has one, else settings.
+    (-), weights ``settings.ranking_weights``; the lowest ceil(bottom_share x n) would be
+    bottom, bottom_share from the team's active ``policies`` row when it has one, else
+    settings.
+
+    Only agents of a team whose policy is active that month are bottom-ranked (``bottom``).
+    The same ranking in teams without the policy is kept as ``would_be_bottom``: the
+    comparison group of the regression-to-the-mean analysis, never agents that were ranked
+    out. A given ``rankings`` table without a ``policies`` table is taken as the record of a
+    policy in every team it ranks.
 
     Parameters
     ----------
@@ -110,37 +118,55 @@ def ranking_table(ds: Dataset) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per agent with KPIs in the month (derived) or per rankings row (given).
-        Columns month, team, agent_id, eligible, inquiries, conversion_rate,
+        Columns month, team, agent_id, name, eligible, inquiries, conversion_rate,
         fast_response_rate, credited_sales, agent_complaint_rate, z_conversion_rate,
         z_fast_response_rate, z_credited_sales, z_agent_complaint_rate (NaN when not
         derived or not eligible), score, rank (1 = best; NaN when not ranked), n_ranked
-        (ranked agents of the team that month), bottom (bool).
+        (ranked agents of the team that month), policy_active (the team's policy is active
+        that month), would_be_bottom (in the bottom share of the ranking), bottom
+        (would_be_bottom in a team whose policy is active).
     """
+    return ds.memo("metrics.ranking_table", lambda: _ranking_table(ds)).copy()
+
+
+def _ranking_table(ds: Dataset) -> pd.DataFrame:
     metric_cols = ["inquiries", "conversion_rate", "fast_response_rate", "credited_sales",
                    "agent_complaint_rate"]
     z_cols = [f"z_{col}" for _, col, _ in RANKING_METRICS]
-    cols = ["month", "team", "agent_id", "eligible", *metric_cols, *z_cols, "score", "rank",
-            "n_ranked", "bottom"]
+    cols = ["month", "team", "agent_id", "name", "eligible", *metric_cols, *z_cols, "score",
+            "rank", "n_ranked", "policy_active", "would_be_bottom", "bottom"]
     agents = agents_frame(ds)
     kpis = kpi_table(ds, ("agent_id",), "month").rename(columns={"period": "month"})
     kpis = kpis[["month", "agent_id", *metric_cols]]
+    policies = policies_frame(ds)
     if ds.has("rankings"):
         given = ds.frame("rankings")[["month", "agent_id", "score", "rank", "bottom"]]
         out = given.merge(kpis, on=["month", "agent_id"], how="left")
-        out = out.merge(agents[["agent_id", "team"]], on="agent_id", how="left")
+        out = out.merge(agents[["agent_id", "name", "team"]], on="agent_id", how="left")
         out["team"] = out["team"].fillna(UNKNOWN_TEAM)
         out["eligible"] = True
         for z in z_cols:
             out[z] = np.nan
         out["n_ranked"] = out.groupby(["month", "team"])["agent_id"].transform("size")
-        out["bottom"] = out["bottom"].fillna(False).astype(bool)
+        out["would_be_bottom"] = out["bottom"].fillna(False).astype(bool)
         out["rank"] = out["rank"].astype(float)
         out["score"] = out["score"].astype(float)
-        return out[cols].sort_values(["month", "team", "rank", "agent_id"]).reset_index(
-            drop=True)
+        if ds.has("policies"):
+            out["policy_active"] = policy_flags(policies, out)
+        else:
+            out["policy_active"] = True
+    else:
+        out = _derive_ranking(ds, kpis, agents, policies, z_cols)
+    out["policy_active"] = out["policy_active"].astype(bool)
+    out["bottom"] = out["would_be_bottom"] & out["policy_active"]
+    return out[cols].sort_values(["month", "team", "rank", "agent_id"]).reset_index(drop=True)
 
-    out = kpis.merge(agents[["agent_id", "team", "hire_date", "exit_date"]], on="agent_id",
-                     how="left")
+
+def _derive_ranking(ds: Dataset, kpis: pd.DataFrame, agents: pd.DataFrame,
+                    policies: pd.DataFrame, z_cols: list[str]) -> pd.DataFrame:
+    """The metric book's ranking of every team, whether or not its policy is active."""
+    out = kpis.merge(agents[["agent_id", "name", "team", "hire_date", "exit_date"]],
+                     on="agent_id", how="left")
     out["team"] = out["team"].fillna(UNKNOWN_TEAM)
     s = ds.settings
     whole = whole_month(out, out["month"]) if len(out) else pd.Series(dtype=bool)
@@ -150,8 +176,7 @@ def ranking_table(ds: Dataset) -> pd.DataFrame:
     out["score"] = np.nan
     out["rank"] = np.nan
     out["n_ranked"] = 0
-    out["bottom"] = False
-    policies = policies_frame(ds)
+    out["would_be_bottom"] = False
     for (month, team), grp in out[out["eligible"]].groupby(["month", "team"]):
         idx = grp.index
         score = pd.Series(0.0, index=idx)
@@ -167,14 +192,13 @@ def ranking_table(ds: Dataset) -> pd.DataFrame:
         ranks = pd.Series(np.arange(1, n + 1, dtype=float), index=order.index)
         out.loc[idx, "rank"] = ranks
         out.loc[idx, "n_ranked"] = n
-        policy = active_policy(policies, team, month)
+        policy = active_policy(policies, str(team), str(month))
         share = s.bottom_share
         if policy is not None and pd.notna(policy.get("bottom_share")):
             share = float(policy["bottom_share"])
         k = _bottom_count(share, n)
-        out.loc[idx, "bottom"] = ranks > n - k
-    out["bottom"] = out["bottom"].astype(bool)
+        out.loc[idx, "would_be_bottom"] = ranks > n - k
+    out["would_be_bottom"] = out["would_be_bottom"].astype(bool)
     out["n_ranked"] = out["n_ranked"].astype(int)
-    return out[cols].sort_values(["month", "team", "rank", "agent_id"]).reset_index(drop=True)
-
-
+    out["policy_active"] = policy_flags(policies, out)
+    return out

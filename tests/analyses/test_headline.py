@@ -70,7 +70,8 @@ def test_incentive_figures_agree_with_ranking_and_panel(small):
     for month in months:
         r = ranks[ranks["month"] == month]
         assert inc.at[month, "bottom_agents"] == r["bottom"].sum()
-        assert inc.at[month, "ranked_agents"] == r["eligible"].sum()
+        assert inc.at[month, "ranked_agents"] == (r["eligible"] & r["policy_active"]).sum()
+        assert not r.loc[~r["policy_active"], "bottom"].any()
         active = panel[(panel["month"] == month) & panel["policy_active"]]["team"].nunique()
         assert inc.at[month, "teams_with_policy"] == active
         exits = agents[(agents["exit_reason"] == "bottom_ranked_out")

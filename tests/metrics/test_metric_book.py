@@ -19,7 +19,6 @@ from csnb.io.dataset import dataset_from_frames
 from csnb.metrics import (
     FIGURE_KEYS,
     KPI_COLUMNS,
-    METRIC_BOOK_VERSION,
     METRIC_SQL_NAMES,
     agent_month_panel,
     complaint_rate_table,
@@ -32,6 +31,7 @@ from csnb.metrics import (
     monthly_figures,
     ranking_table,
     team_month_panel,
+    team_panel,
     tenure_table,
 )
 from csnb.metrics.ranking import _bottom_count
@@ -62,7 +62,9 @@ def agents_frame(rows=None):
         ("A2", "T1", "2024-01-01", None, None),
         ("A3", "T2", "2024-01-01", None, None),
     ]
-    return frame(AGENT_COLS, rows, dates=("hire_date", "exit_date"))
+    agents = frame(AGENT_COLS, rows, dates=("hire_date", "exit_date"))
+    agents["name"] = agents["agent_id"] + " name"
+    return agents
 
 
 def sessions_frame(rows):
@@ -487,9 +489,13 @@ def test_ranking_bottom_is_ceil_share_times_n_in_a_three_agent_team():
     assert june.loc["A3", "score"] == pytest.approx(-z)
     assert june.loc[["A1", "A2", "A3"], "rank"].tolist() == [1, 2, 3]
     assert (june.loc[["A1", "A2", "A3"], "n_ranked"] == 3).all()
-    # ceil(0.1 x 3) = 1: only A3
-    assert june["bottom"].to_dict() == {"A1": False, "A2": False, "A3": True, "A4": False,
-                                        "A5": False}
+    # ceil(0.1 x 3) = 1: only A3 would be bottom...
+    assert june["would_be_bottom"].to_dict() == {"A1": False, "A2": False, "A3": True,
+                                                 "A4": False, "A5": False}
+    # ...but the team has no policy, so nobody is ranked out
+    assert not june["policy_active"].any()
+    assert not june["bottom"].any()
+    assert june.loc["A1", "name"] == "A1 name"
 
 
 def test_ranking_share_from_the_team_policy():
@@ -500,8 +506,27 @@ def test_ranking_share_from_the_team_policy():
     june = r[r["month"] == "2025-06"].set_index("agent_id")
     # ceil(0.5 x 3) = 2: A2 and A3
     assert sorted(june.index[june["bottom"]]) == ["A2", "A3"]
+    assert june["policy_active"].all()
     panel = team_month_panel(ranking_dataset(policies=policies)).set_index(["month", "team"])
     assert bool(panel.loc[("2025-06", "T1"), "policy_active"])
+
+
+def test_only_teams_under_an_active_policy_rank_agents_out():
+    # The policy starts in July: June's ranking of T1 is a would-be ranking only.
+    policies = pd.DataFrame({"team": ["T1"], "policy": ["bottom_ranked_out"],
+                             "start_month": ["2025-07"], "end_month": [None],
+                             "bottom_share": [0.5]})
+    ds = ranking_dataset(policies=policies)
+    june = ranking_table(ds).query("month == '2025-06'").set_index("agent_id")
+    # without an active policy the share is the settings' 0.1: ceil(0.1 x 3) = 1
+    assert sorted(june.index[june["would_be_bottom"]]) == ["A3"]
+    assert not june["bottom"].any()
+    july = ranking_table(ds).query("month == '2025-07'")
+    assert july.empty or july["policy_active"].all()
+    panel = team_panel(ds).set_index(["month", "team"])
+    assert panel.loc[("2025-06", "T1"), "bottom_agents"] == 0
+    assert panel.loc[("2025-06", "T1"), "ranked_agents"] == 0
+    assert not agent_month_panel(ds).query("month == '2025-06'")["bottom"].any()
 
 
 def test_bottom_count_is_exact_where_floating_point_is_not():
@@ -658,7 +683,6 @@ def test_kpi_table_columns_and_option_checks():
         kpi_table(ds, by=("shift",))
     with pytest.raises(SettingsError, match="freq"):
         kpi_table(ds, freq="week")
-    assert METRIC_BOOK_VERSION == 1
 
 
 def test_panels_have_their_columns():
@@ -669,7 +693,8 @@ def test_panels_have_their_columns():
     assert not row["active_whole_month"]
     assert row["inquiries"] == 2
     a3 = panel.set_index(["month", "agent_id"]).loc[("2025-06", "A3")]
-    assert a3["bottom"]
+    assert not a3["bottom"]  # the worst score of a team without the policy
+    assert a3["name"] == "A3 name"
     team = team_month_panel(ds).set_index(["month", "team"])
     assert team.loc[("2025-06", "T1"), "inquiries"] == 9
     assert team.loc[("2025-06", "T1"), "closing"] == 5
