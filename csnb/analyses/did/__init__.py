@@ -1,0 +1,1 @@
+"""Staggered difference in differences: one result type, one module per estimator."""
