@@ -25,7 +25,7 @@ report: $(STAMP)
 	$(BIN)/csnb report --month $(MONTH) --data $(DATA) --out $(OUT) --lang $(LANG_OPT)
 
 ## Run every test, slow ones included, then every notebook on the samples with nbval.
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/
 
@@ -33,8 +33,10 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow" -x -q
 
+## Lint: ruff on code and notebooks, mypy on the package.
 lint: $(STAMP)
-	$(BIN)/ruff check csnb tests notebooks
+	$(BIN)/ruff check csnb tests notebooks benchmarks
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_load.py

@@ -209,7 +209,7 @@ def _scalar_items(truth) -> list[tuple[str, object]]:
     """Return the simple top-level entries of the simulator's truth dict, for a summary."""
     if not isinstance(truth, dict):
         return []
-    items = []
+    items: list[tuple[str, object]] = []
     for key, value in truth.items():
         if isinstance(value, bool | int | float | str) or value is None:
             items.append((str(key), value))

@@ -6,12 +6,13 @@ so ``lang`` switches all of it. Missing translations fail loudly (tested).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from .errors import check_one_of
 
 Lang = Literal["en", "zh"]
-LANGS: tuple[str, ...] = ("en", "zh")
+#: The report languages (the values of :data:`Lang`).
+LANGS: tuple[str, ...] = get_args(Lang)
 
 #: Metric-book figures: label per language and the unit used to format them.
 #: unit: count, rate (share, shown as %), money (yuan), seconds, per1k (per 1,000 orders).
@@ -98,7 +99,6 @@ TEXT: dict[str, dict[str, str]] = {
     "nav.rendered": {"en": "rendered", "zh": "生成于"},
     "nav.index": {"en": "all reports", "zh": "全部报告"},
     # header
-    "header.month": {"en": "Month", "zh": "月份"},
     "header.provisional": {
         "en": "Provisional: the data end on {last_date}, before the month's end plus {lag} days "
               "of data lag; conversion figures may still change.",
@@ -124,7 +124,6 @@ TEXT: dict[str, dict[str, str]] = {
     "col.month": {"en": "Month", "zh": "月份"},
     "col.category": {"en": "Category", "zh": "类别"},
     "col.source": {"en": "Source", "zh": "来源"},
-    "col.share": {"en": "Share", "zh": "占比"},
     "col.table": {"en": "Table", "zh": "数据表"},
     "col.read": {"en": "Rows read", "zh": "读取行数"},
     "col.accepted": {"en": "Accepted", "zh": "接收"},
@@ -137,9 +136,7 @@ TEXT: dict[str, dict[str, str]] = {
     "col.policy": {"en": "Policy", "zh": "制度"},
     "col.start_month": {"en": "Start month", "zh": "开始月份"},
     "col.end_month": {"en": "End month", "zh": "结束月份"},
-    "col.bottom_share": {"en": "Bottom share", "zh": "末位比例"},
     "col.action": {"en": "Action", "zh": "处理方式"},
-    "col.policy_active": {"en": "Policy active", "zh": "制度生效"},
     # sections
     "section.headline": {"en": "This month at a glance", "zh": "本月概览"},
     "section.trend": {"en": "24-month trend", "zh": "近24个月趋势"},
@@ -162,9 +159,6 @@ TEXT: dict[str, dict[str, str]] = {
     "missing.value": {"en": "n/a", "zh": "无"},
     "yes": {"en": "yes", "zh": "是"},
     "no": {"en": "no", "zh": "否"},
-    "all_teams": {"en": "All teams", "zh": "全部"},
-    "axis.month": {"en": "Month", "zh": "月份"},
-    "axis.headcount": {"en": "Headcount (closing)", "zh": "期末人数"},
 }
 
 

@@ -24,6 +24,7 @@ Example ``csnb.toml``::
 
 from __future__ import annotations
 
+import json
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from datetime import time
@@ -117,6 +118,45 @@ class Settings:
     def to_dict(self) -> dict[str, Any]:
         """Return the settings as plain JSON-able values."""
         return asdict(self)
+
+    def __hash__(self) -> int:
+        # The dict fields make the generated hash fail; the canonical JSON is the identity.
+        return hash(json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False))
+
+    def to_toml(self, comment: str = "") -> str:
+        """Return the settings as the text of a ``csnb.toml`` that :func:`load_settings` reads.
+
+        Every setting is written (empty tables left out), so the file states all the metric
+        book's parameters a dataset was computed with.
+        """
+        lines = [f"# {line}".rstrip() for line in comment.splitlines()]
+        tables = []
+        for name, value in self.to_dict().items():
+            if isinstance(value, dict):
+                if value:
+                    tables.append((name, value))
+            else:
+                lines.append(f"{name} = {_toml_value(value)}")
+        for name, table in tables:
+            if all(isinstance(v, dict) for v in table.values()):
+                for sub, entries in table.items():
+                    lines += ["", f"[{name}.{sub}]"]
+                    lines += [f"{_toml_value(k)} = {_toml_value(v)}" for k, v in entries.items()]
+            else:
+                lines += ["", f"[{name}]"]
+                lines += [f"{k} = {_toml_value(v)}" for k, v in table.items()]
+        return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    # A TOML basic string is a JSON string for the characters settings hold.
+    return json.dumps(str(value), ensure_ascii=False)
 
 
 def _parse_hhmm(name: str, value: str) -> time:

@@ -84,3 +84,37 @@ def test_every_category_value_has_labels_in_both_languages():
         assert value_label(value, "zh") != value_label(value, "en")
     assert value_label("not_a_code", "zh") == "not_a_code"
     assert value_label(None, "en") == ""
+
+
+def test_every_text_key_is_used():
+    """A text no report shows is dead: keys must appear in the package or the notebooks.
+
+    Keys built at run time are recognised by their prefix: ``title.NAME``/``nav.NAME`` for
+    every report name and ``col.COLUMN`` for a column name the package uses.
+    """
+    import json
+
+    from csnb.i18n import TEXT
+
+    root = Path(__file__).parents[1]
+    sources = [p.read_text(encoding="utf-8") for p in (root / "csnb").rglob("*.py")
+               if p.name != "i18n.py"]
+    # i18n.py itself uses some texts; its table's own entries are not uses
+    own = (root / "csnb" / "i18n.py").read_text(encoding="utf-8").splitlines()
+    sources += [line for line in own if not re.match(r'^\s+"[^"]+": \{', line)]
+    sources += [p.read_text(encoding="utf-8") for p in (root / "csnb").rglob("*.j2")]
+    for nb in (root / "notebooks").glob("*.ipynb"):
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        sources += ["".join(c["source"]) for c in cells]
+    text = "\n".join(sources)
+    unused = []
+    for key in TEXT:
+        prefix, _, rest = key.partition(".")
+        if f'"{key}"' in text or f"'{key}'" in text:
+            continue
+        if prefix in ("title", "nav") and rest in AREAS:
+            continue
+        if prefix == "col" and f'"{rest}"' in text:
+            continue
+        unused.append(key)
+    assert unused == []

@@ -200,8 +200,7 @@ class Staged:
                 f"COALESCE(CAST({ident(k)} AS VARCHAR), '')" for k in table.key)
             out.append(Check(
                 ", ".join(table.key), "duplicate_id", "error", f"{eligible} AND _dup", value,
-                lambda n, k=table.key: f"has {plural(n, 'row')} with a duplicate key "
-                                       f"({', '.join(k)}); every such row is rejected",
+                _duplicate_message(table.key),
             ))
         out.append(Check(None, "summary_row", "warning",
                           f"{self.not_bad} AND _summary IS NOT NULL", "_summary",
@@ -286,3 +285,10 @@ _ROW_RULES: dict[str, list[tuple[str, str, str, str, Callable[[int], str]]]] = {
     ],
 }
 
+
+def _duplicate_message(key: tuple[str, ...]) -> Callable[[int], str]:
+    def message(n: int) -> str:
+        return f"has {plural(n, 'row')} with a duplicate key ({', '.join(key)}); every such " \
+               f"row is rejected"
+
+    return message

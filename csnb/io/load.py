@@ -316,7 +316,7 @@ class _Loader:
         table = st.table
         sources, names, cleanup = self._open(path, table)
         try:
-            mapping, extras = map_headers(names, table, self.settings.aliases.get(table.name, {}))
+            mapping, extras = map_headers(names, table, self._aliases(table))
             missing = [c for c in table.required if c not in mapping]
             if missing:
                 st.bad_files.append(index)
@@ -344,7 +344,7 @@ class _Loader:
         if missing:
             rows = self.con.execute(
                 f"SELECT count(*) FROM {st.stage} WHERE _file = ?", [index]
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             for col in missing:
                 self._problem(
                     table.name, rel, col, "missing_column",
@@ -390,12 +390,19 @@ class _Loader:
             source = f"(SELECT file_row_number + 1 AS __row, *{replace} FROM {src})"
             return [source], names, lambda: None
         if suffix == ".xlsx":
-            frame = read_xlsx(path, table, self.settings.aliases.get(table.name, {}))
+            frame = read_xlsx(path, table, self._aliases(table))
             view = f"_xlsx_{table.name}"
             self.con.register(view, frame)
             names = [c for c in frame.columns if c != "__row"]
-            return [ident(view)], names, lambda: self.con.unregister(view)
+            return [ident(view)], names, lambda: self._unregister(view)
         raise ValueError(f"unsupported file type {suffix!r}")
+
+    def _aliases(self, table: Table) -> dict[str, str]:
+        """Extra header aliases of ``csnb.toml`` for a table."""
+        return self.settings.aliases.get(table.name, {}) if self.settings else {}
+
+    def _unregister(self, view: str) -> None:
+        self.con.unregister(view)
 
     def _utf8_csv(self, path: Path) -> Path:
         """Return a UTF-8 version of a CSV: the file itself, or a transcoded temp copy."""
@@ -461,8 +468,7 @@ class _Loader:
                     f"{st.ok} AND {col} IS NOT NULL AND {col} NOT IN (SELECT {ident(ref_col)} "
                     f"FROM {ref.stage} WHERE {ref.ok} AND {ident(ref_col)} IS NOT NULL)",
                     col,
-                    lambda n, r=c.references: f"has {plural(n, 'value')} not found in {r}, "
-                                              f"rows kept",
+                    _not_found_message(str(c.references)),
                 )
                 self._record(st, [check], self._aggregate(st.stage, [check]))
         self._check_employment(staged)
@@ -507,7 +513,7 @@ class _Loader:
                 f"CREATE TABLE {ident(name)} AS SELECT {cols} FROM {st.stage} WHERE {st.ok}"
             )
             self.con.execute(f"DROP TABLE {st.stage}")
-            n = self.con.execute(f"SELECT count(*) FROM {ident(name)}").fetchone()[0]
+            n = self.con.execute(f"SELECT count(*) FROM {ident(name)}").fetchall()[0][0]
             accepted = sum(q["accepted"] for q in self.quality if q["table"] == name)
             if n != accepted:
                 raise RowAccountingError(
@@ -570,3 +576,8 @@ class _Loader:
                                      tuple(examples), severity))
 
 
+def _not_found_message(reference: str) -> Callable[[int], str]:
+    def message(n: int) -> str:
+        return f"has {plural(n, 'value')} not found in {reference}, rows kept"
+
+    return message

@@ -39,8 +39,8 @@ def map_headers(
     file columns map to one contract column, the English name wins, else the first one.
     """
     lookup: dict[str, str] = {}
-    for alias, target in {**HEADER_ALIASES.get(table.name, {}), **extra_aliases}.items():
-        lookup[norm_header(alias)] = target
+    for alias, contract_name in {**HEADER_ALIASES.get(table.name, {}), **extra_aliases}.items():
+        lookup[norm_header(alias)] = contract_name
     exact = {norm_header(c.name): c.name for c in table.columns}
     lookup.update(exact)
     mapping: dict[str, str] = {}

@@ -24,13 +24,16 @@ Missing markers ("", "-", "--", "—", "null", "NaN", "延迟统计" meaning not
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
-ColumnKind = str  # one of KINDS
+from ..errors import check_one_of
 
-KINDS = (
+ColumnKind = Literal[
     "id", "text", "category", "int", "float", "money", "rate", "duration",
     "bool", "date", "timestamp", "month",
-)
+]
+#: The column kinds (the values of :data:`ColumnKind`); each has a cell parser.
+KINDS: tuple[str, ...] = get_args(ColumnKind)
 
 #: Cell values that mean "missing". "延迟统计" (statistics delayed) means not final yet.
 MISSING_MARKERS = ("", "-", "--", "—", "——", "null", "NULL", "None", "nan", "NaN", "N/A", "n/a",
@@ -52,8 +55,10 @@ class Column:
     allowed: tuple[str, ...] = ()
     min: float | None = None
     max: float | None = None
-    unique: bool = False
     references: str | None = None  # "agents.agent_id": soft reference check
+
+    def __post_init__(self) -> None:
+        check_one_of(f"kind of column {self.name!r}", self.kind, KINDS)
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,6 @@ class Table:
     name: str
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()  # unique key (single id column or composite)
-    raw: bool = False  # raw tables (sessions, orders) can hold millions of rows
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -99,7 +103,7 @@ TABLES: dict[str, Table] = {
         Table(
             "agents",
             (
-                C("agent_id", "id", required=True, unique=True),
+                C("agent_id", "id", required=True),
                 C("name", "text"),
                 C("team", "text", required=True),
                 C("role", "category", allowed=ROLES),
@@ -115,7 +119,7 @@ TABLES: dict[str, Table] = {
         Table(
             "sessions",
             (
-                C("session_id", "id", required=True, unique=True),
+                C("session_id", "id", required=True),
                 C("agent_id", "id", required=True, references="agents.agent_id"),
                 C("customer_id", "id", required=True),
                 C("start_ts", "timestamp", required=True),
@@ -127,12 +131,11 @@ TABLES: dict[str, Table] = {
                 C("category", "text"),
             ),
             key=("session_id",),
-            raw=True,
         ),
         Table(
             "orders",
             (
-                C("order_id", "id", required=True, unique=True),
+                C("order_id", "id", required=True),
                 C("customer_id", "id", required=True),
                 C("created_ts", "timestamp", required=True),
                 C("paid_ts", "timestamp"),
@@ -141,12 +144,11 @@ TABLES: dict[str, Table] = {
                 C("refund_amount", "money", min=0),
             ),
             key=("order_id",),
-            raw=True,
         ),
         Table(
             "complaints",
             (
-                C("complaint_id", "id", required=True, unique=True),
+                C("complaint_id", "id", required=True),
                 C("created_ts", "timestamp", required=True),
                 C("category", "category", required=True, allowed=COMPLAINT_CATEGORIES),
                 C("source", "category", required=True, allowed=COMPLAINT_SOURCES),

@@ -27,6 +27,7 @@ import re
 from collections.abc import Sequence
 
 import sqlglot
+from sqlglot import exp
 
 from .._sql import lits
 from ..errors import check_one_of
@@ -481,9 +482,35 @@ def metric_sql(
         present |= needs
         ctes = _base_ctes(settings, present)
         sql = _with(_needed(ctes, final), final)
+    return transpile(sql, dialect)
+
+
+#: Dialects whose exact interpolated percentile is the function PERCENTILE(x, p).
+_PERCENTILE_FUNCTION_DIALECTS = ("spark", "spark2", "databricks", "hive")
+
+
+def transpile(sql: str, dialect: str) -> str:
+    """Write a metric-book statement (DuckDB's dialect) in another engine's dialect.
+
+    sqlglot does the translation, with one correction: it writes DuckDB's exact
+    ``PERCENTILE_CONT(p) WITHIN GROUP (ORDER BY x)`` as Spark's *approximate*
+    ``PERCENTILE_APPROX``, which would change the median and P90 first response. Spark's
+    exact equivalent is ``PERCENTILE(x, p)`` (linear interpolation between the closest ranks,
+    as ``PERCENTILE_CONT``), so that is what is written.
+    """
     if dialect == "duckdb":
         return sql
-    return sqlglot.transpile(sql, read="duckdb", write=dialect, pretty=True)[0]
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    if dialect in _PERCENTILE_FUNCTION_DIALECTS:
+        tree = tree.transform(_exact_percentile)
+    return tree.sql(dialect=dialect, pretty=True)
+
+
+def _exact_percentile(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.WithinGroup) and isinstance(node.this, exp.PercentileCont):
+        ordered = node.expression.expressions[0]
+        return exp.Anonymous(this="PERCENTILE", expressions=[ordered.this, node.this.this])
+    return node
 
 
 def _check_by(by: Sequence[str] | str | None, allowed: tuple[tuple[str, ...], ...]

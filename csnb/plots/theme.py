@@ -51,7 +51,10 @@ def theme_rc() -> dict[str, Any]:
         **sns.axes_style("whitegrid"),
         **sns.plotting_context("notebook"),
         "axes.prop_cycle": cycler(color=sns.color_palette(PALETTE)),
-        "font.family": ["sans-serif"],
+        # The family by name, not the generic "sans-serif": a text keeps the family it was
+        # created with, and a generic name is resolved again when the figure is drawn, which
+        # a notebook does after the plot function (and this theme) returned.
+        "font.family": [FONT_NAME, "sans-serif"],
         "font.sans-serif": [FONT_NAME, "DejaVu Sans"],
         "axes.unicode_minus": False,  # the CJK font has no U+2212 minus glyph
         "figure.dpi": 100,
@@ -65,7 +68,7 @@ def theme() -> Iterator[None]:
     """Draw with csnb's theme inside the ``with`` block; rcParams are restored after it."""
     import matplotlib as mpl
 
-    with mpl.rc_context(theme_rc()):
+    with mpl.rc_context(theme_rc()):  # type: ignore[arg-type]  # keys are rcParams names
         yield
 
 
@@ -73,4 +76,4 @@ def set_theme() -> None:
     """Apply csnb's theme globally (for an analyst's own plots; csnb's plots never call it)."""
     import matplotlib as mpl
 
-    mpl.rcParams.update(theme_rc())
+    mpl.rcParams.update(theme_rc())  # type: ignore[arg-type]

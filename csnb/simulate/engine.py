@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import math
+from typing import Any
 
 import numpy as np
 
@@ -15,6 +16,7 @@ from .params import (
     AFTERSALE_TOPICS,
     BUSINESS,
     DAY_HOURS,
+    FAST_RESPONSE_S,
     GIVEN,
     NIGHT_HOURS,
     NON_SERVICE_CATEGORIES,
@@ -22,6 +24,7 @@ from .params import (
     NON_SERVICE_SOURCE_P,
     PRESALE_TOPIC_P,
     PRESALE_TOPICS,
+    RANKING_WEIGHTS,
     SECONDS_PER_DAY,
     SERVICE_CATEGORIES,
     SERVICE_P,
@@ -87,7 +90,7 @@ def day_multipliers(days: np.ndarray, p: dict) -> tuple[np.ndarray, np.ndarray, 
 
 def names(rng: np.random.Generator, n: int, taken: set[str]) -> list[str]:
     """``n`` new Chinese names not in ``taken`` (which grows)."""
-    out = []
+    out: list[str] = []
     while len(out) < n:
         given_len = 1 + (rng.random() < 0.6)
         name = SURNAMES[rng.integers(len(SURNAMES))] + "".join(
@@ -164,6 +167,8 @@ class Simulation:
     def __init__(self, p: dict, rng: np.random.Generator, *, agents: int, months: int,
                  start: str):
         self.p, self.rng, self.months, self.start = p, rng, months, start
+        # The agents table as written (set by csnb.simulate.output.write_files).
+        self.written_agents: Any = None
         self.first_day = int(month_start(start, 0).astype(int))
         self.end_day = int(month_start(start, months).astype(int)) - 1  # last simulated day
         self.team_names = [t["team"] for t in p["teams"]]
@@ -228,9 +233,9 @@ class Simulation:
         # 1. dismissals decided at the last monthly review (ranking, at-fault complaints)
         for agent, day, why in self.pending.pop(mi, []):
             if st.cols["exit"][agent] is None:
-                hire = st.set_exit(agent, max(day, st.cols["hire"][agent]), why, self.end_day)
-                if hire is not None:
-                    self.hire_queue.append((st.cols["team"][agent], hire))
+                rehire = st.set_exit(agent, max(day, st.cols["hire"][agent]), why, self.end_day)
+                if rehire is not None:
+                    self.hire_queue.append((st.cols["team"][agent], rehire))
         # 2. hazards for everyone employed during the month and not leaving yet
         hire = st.array("hire", np.int64)
         exit_ = st.exit_days()
@@ -443,7 +448,7 @@ class Simulation:
         self.recent_paid = (O_cust[paid_idx], O_id[paid_idx])
 
         # -- complaints ---------------------------------------------------------------------
-        slow = never | (fr > 180)
+        slow = never | (fr > FAST_RESPONSE_S)
         u_c = st.array("u_complaint", float)
         rate = (cp["service_per_1000_sessions"] / 1000 * np.exp(u_c[s_agent])
                 * np.where(s_pre, 1.0, cp["aftersale_mult"])
@@ -514,7 +519,7 @@ class Simulation:
         fault_agent = np.concatenate([f[1] for f in self.fault_log[-2:]])
         in_month = (created >= d0 * SECONDS_PER_DAY) & (created < (d1 + 1) * SECONDS_PER_DAY)
         n_fault = np.bincount(fault_agent[in_month], minlength=n_ag)
-        for a in np.flatnonzero(n_fault >= p["exit"]["at_fault_dismissal"]):
+        for a in np.flatnonzero(n_fault >= p["exit"]["at_fault_dismissal"]).tolist():
             if rng.random() >= p["exit"]["at_fault_dismissal_p"]:
                 continue  # a final warning instead
             day = d1 + 1 + int(rng.integers(1, 8))
@@ -538,13 +543,13 @@ class Simulation:
                             minlength=n_ag)
         inq = np.bincount(s_agent[s_pre], minlength=n_ag)
         bh = in_hours
-        fast = np.bincount(s_agent[bh], weights=(~never[bh]) & (fr[bh] <= 180),
+        fast = np.bincount(s_agent[bh], weights=(~never[bh]) & (fr[bh] <= FAST_RESPONSE_S),
                            minlength=n_ag) / np.maximum(np.bincount(s_agent[bh],
                                                                     minlength=n_ag), 1)
         sessions = np.bincount(s_agent, minlength=n_ag)
         comp = np.bincount(s_agent[cs][named], minlength=n_ag) / np.maximum(sessions, 1) * 1000
-        w = {"conversion_rate": 1.0, "fast_response_rate": 1.0, "credited_sales": 1.0,
-             "complaint_rate": 1.0}
+        w = [RANKING_WEIGHTS[k] for k in ("conversion_rate", "fast_response_rate",
+                                          "credited_sales", "complaint_rate")]
         bs = p["policy"]["bottom_share"]
         for t in teams_on:
             elig = np.flatnonzero((team == t) & (hire <= d0) & (exit_ > d1)
@@ -556,7 +561,7 @@ class Simulation:
                 continue
             metrics = [conv_n[elig] / inq[elig], fast[elig], sales[elig], -comp[elig]]
             z = [(m - m.mean()) / m.std() if m.std() > 0 else np.zeros(len(m)) for m in metrics]
-            score = sum(wk * zk for wk, zk in zip(w.values(), z, strict=True))
+            score = sum(wk * zk for wk, zk in zip(w, z, strict=True))
             k = math.ceil(bs * len(elig))
             bottom = set(elig[np.argsort(score, kind="stable")[:k]].tolist())
             for a in elig.tolist():

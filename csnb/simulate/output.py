@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..io.schema import TABLES
+from ..settings import Settings
 from .engine import Simulation, split
 from .params import ROW_GROUP, SECONDS_PER_DAY, SIM_VERSION, ZSTD_LEVEL
 
@@ -45,10 +46,10 @@ def write_files(sim: Simulation, out: Path) -> dict:
     counts["agents"] = len(agents)
 
     policies = pd.DataFrame({
-        "team": [sim.team_names[t] for t in sorted(sim.adopt, key=sim.adopt.get)],
+        "team": [sim.team_names[t] for t in sorted(sim.adopt, key=lambda t: sim.adopt[t])],
         "policy": "bottom_ranked_out",
         "start_month": [sim.label(sim.adopt[t])
-                        for t in sorted(sim.adopt, key=sim.adopt.get)],
+                        for t in sorted(sim.adopt, key=lambda t: sim.adopt[t])],
         "end_month": None,
         "bottom_share": sim.p["policy"]["bottom_share"],
         "action": sim.p["policy"]["action"],
@@ -123,12 +124,13 @@ def write_files(sim: Simulation, out: Path) -> dict:
     _write_csv(complaints, out / "complaints.csv", "complaints")
     counts["complaints"] = len(complaints)
 
-    (out / "csnb.toml").write_text(_TOML.format(
-        min_inquiries=sim.p["policy"]["min_inquiries"],
-        bottom_share=sim.p["policy"]["bottom_share"],
-        dismissal_at=sim.p["exit"]["at_fault_dismissal"]), encoding="utf-8")
-    sim._counts = counts
-    sim._agents = agents
+    settings = Settings(min_inquiries=sim.p["policy"]["min_inquiries"],
+                        bottom_share=sim.p["policy"]["bottom_share"],
+                        dismissal_at=sim.p["exit"]["at_fault_dismissal"])
+    (out / "csnb.toml").write_text(
+        settings.to_toml("Settings of the simulated sample (csnb.simulate): the metric book's "
+                         "defaults."), encoding="utf-8")
+    sim.written_agents = agents
     return counts
 
 def write_readme(out: Path, truth: dict) -> None:
@@ -153,7 +155,7 @@ def truth_dict(sim: Simulation, *, seed, agents, months, start, counts) -> dict:
     """Every planted quantity of a run, for truth.json."""
     p = sim.p
     pol = p["policy"]
-    a = sim._agents
+    a = sim.written_agents
     exits = a[a["exit_date"].notna()]
     truth = {
         "sim_version": SIM_VERSION,
@@ -286,27 +288,6 @@ def truth_dict(sim: Simulation, *, seed, agents, months, start, counts) -> dict:
         "counts": counts,
     }
     return truth
-
-
-_TOML = """\
-# Settings of the simulated sample (csnb.simulate); the metric book's defaults.
-timezone = "Asia/Shanghai"
-business_hours = ["08:00", "23:00"]
-fast_response_s = 180.0
-response_cap_s = 600.0
-attribution_window_days = 1
-lag_days = 3
-min_inquiries = {min_inquiries}
-bottom_share = {bottom_share}
-fine_schedule = [50.0, 100.0]
-dismissal_at = {dismissal_at}
-
-[ranking_weights]
-conversion_rate = 1.0
-fast_response_rate = 1.0
-credited_sales = 1.0
-complaint_rate = 1.0
-"""
 
 
 _README = """\

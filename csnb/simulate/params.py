@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from ..settings import Settings
+
 SAMPLE_SEED = 20251111
 #: The sample's report month: a 双11 month with the same month of last year in the data.
 SAMPLE_MONTH = "2025-11"
@@ -149,4 +151,8 @@ NIGHT_HOURS = np.array([4, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 4, 4, 4,
                          6], dtype=float)
 DAY_HOURS /= DAY_HOURS.sum()
 NIGHT_HOURS /= NIGHT_HOURS.sum()
-BUSINESS = (8, 23)  # default business hours [08:00, 23:00)
+# The simulator ranks agents as the metric book does, with its default settings.
+_DEFAULTS = Settings()
+BUSINESS = (_DEFAULTS.business_start.hour, _DEFAULTS.business_end.hour)
+FAST_RESPONSE_S = _DEFAULTS.fast_response_s
+RANKING_WEIGHTS = dict(_DEFAULTS.ranking_weights)

@@ -12,14 +12,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
-import sqlglot
 
 from csnb.errors import SettingsError
 from csnb.io.dataset import dataset_from_frames
 from csnb.metrics import (
     FIGURE_KEYS,
     KPI_COLUMNS,
-    METRIC_SQL_NAMES,
     agent_month_panel,
     complaint_rate_table,
     fines_table,
@@ -704,20 +702,20 @@ def test_panels_have_their_columns():
 # portability
 
 
-@pytest.mark.parametrize("name", METRIC_SQL_NAMES)
-def test_metric_sql_transpiles_to_spark(name):
-    spark = metric_sql(name, dialect="spark")
-    assert sqlglot.parse_one(spark, read="spark") is not None
-    assert "STRFTIME" not in spark.upper()  # DuckDB-only function names are translated
-
-
 @pytest.mark.parametrize("by", [(), ("team",), ("agent_id",)])
 @pytest.mark.parametrize("freq", ["day", "month"])
-def test_kpi_sql_transpiles_for_every_grouping(by, freq):
-    spark = metric_sql("kpis", dialect="spark", by=by, freq=freq)
-    sqlglot.parse_one(spark, read="spark")
-    daily = metric_sql("kpis", "spark", by=by, freq=freq, tables=("agents", "agent_daily"))
-    sqlglot.parse_one(daily, read="spark")
+def test_kpi_sql_from_agent_daily_means_the_same_on_spark(by, freq):
+    """The agent_daily variant (no sessions) is not in the samples: checked here."""
+    from sql_roundtrip import canonical_rows, read_back
+
+    ds = dataset_from_frames({"agents": agents_frame(), "agent_daily": daily_frame()})
+    sql = metric_sql("kpis", settings=ds.settings, by=by, freq=freq, tables=ds.tables)
+    spark = metric_sql("kpis", "spark", settings=ds.settings, by=by, freq=freq,
+                       tables=ds.tables)
+    expected = canonical_rows(ds.con.execute(sql).df())
+    assert len(expected) > 0
+    got = canonical_rows(ds.con.execute(read_back(spark)).df())
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False, atol=1e-9)
 
 
 def test_metric_sql_runs_on_duckdb_and_matches_kpi_table():

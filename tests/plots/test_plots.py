@@ -8,7 +8,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from csnb.analyses import trend_table  # noqa: E402
-from csnb.plots import FONT_NAME, plot_by_group, plot_trend, plot_trends, set_theme  # noqa: E402
+from csnb.plots import (  # noqa: E402
+    FONT_NAME,
+    plot_bars,
+    plot_by_group,
+    plot_trend,
+    plot_trends,
+    set_theme,
+)
 
 
 def _draw_without_glyph_warnings(fig):
@@ -17,26 +24,48 @@ def _draw_without_glyph_warnings(fig):
         fig.canvas.draw()
 
 
-def test_theme_uses_the_cjk_font_and_chinese_renders(caplog):
-    set_theme()
-    assert plt.rcParams["font.family"][0] in (FONT_NAME, "sans-serif")
-    assert plt.rcParams["font.sans-serif"][0] == FONT_NAME
-    from matplotlib import font_manager
+def test_set_theme_applies_the_cjk_font_globally():
+    try:
+        set_theme()
+        assert plt.rcParams["font.sans-serif"][0] == FONT_NAME
+        from matplotlib import font_manager
 
-    resolved = font_manager.findfont(font_manager.FontProperties(family=FONT_NAME))
-    assert "NotoSansCJK" in resolved
+        resolved = font_manager.findfont(font_manager.FontProperties(family=FONT_NAME))
+        assert "NotoSansCJK" in resolved
+    finally:
+        matplotlib.rcdefaults()
+
+
+def test_plots_render_chinese_without_touching_the_users_rcparams(caplog):
+    """With matplotlib's defaults (no CJK font), every plot function sets the font itself.
+
+    The figures are drawn after the plot function returned, as a notebook draws them at
+    the end of a cell, and the user's rcParams are the same before and after.
+    """
+    matplotlib.rcdefaults()
+    before = dict(matplotlib.rcParams)
     table = pd.DataFrame({
         "month": ["2025-01", "2025-02", "2025-01", "2025-02"],
         "team": ["售前一组", "售前一组", "夜班组", "夜班组"],
         "closing_headcount": [10, 11, 8, 7],
     })
+    trend = trend_table(pd.DataFrame({"month": ["2025-01", "2025-02"], "hires": [1, 2]}),
+                        ["hires"])
+    axes = [
+        plot_by_group(table, "closing_headcount", "team", lang="zh", title="期末人数"),
+        plot_trend(trend, "hires", lang="zh", month="2025-02"),
+        plot_bars(table, "team", "closing_headcount", lang="zh"),
+        plot_trends(trend, ["hires"], lang="zh").axes[0],
+    ]
+    assert dict(matplotlib.rcParams) == before
     with caplog.at_level(logging.WARNING):
-        ax = plot_by_group(table, "closing_headcount", "team", lang="zh", title="期末人数")
-        _draw_without_glyph_warnings(ax.figure)
+        for ax in axes:
+            _draw_without_glyph_warnings(ax.figure)
     assert not [r for r in caplog.records if "missing" in r.getMessage().lower()]
-    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    labels = [text.get_text() for text in axes[0].get_legend().get_texts()]
     assert labels == ["售前一组", "夜班组"]
-    assert ax.get_ylabel() == "期末人数"
+    assert axes[0].get_ylabel() == "期末人数"
+    assert axes[1].get_title() == "入职"
     plt.close("all")
 
 

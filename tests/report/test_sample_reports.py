@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 
 from csnb.analyses import AREAS
+from csnb.i18n import metric_label, t
 from csnb.report import NOTEBOOKS, find_external_refs, render_month
+from csnb.report.display import escape
 
 ROOT = Path(__file__).parents[2]
 SAMPLES = ROOT / "data" / "samples"
@@ -85,14 +87,25 @@ def test_no_missing_glyph_warnings_in_executed_notebooks(rendered):
 
 
 def test_chinese_report_switches_every_heading(tmp_path):
-    summary = render_month(SAMPLE_MONTH, SAMPLES, tmp_path, lang="zh", only=["overview"],
-                           progress=False)
-    assert summary.ok
-    html = (tmp_path / SAMPLE_MONTH / "overview.html").read_text(encoding="utf-8")
-    for zh in ("月度总览", "本月概览", "近24个月趋势", "数据质量", "询单转化率"):
-        assert zh in html
-    for en in ("Monthly overview", "This month at a glance", "Data quality", "Conversion rate"):
-        assert en not in html
+    """Every heading and metric label of the overview is in the report's language only.
+
+    The texts come from csnb's text tables, and each must appear in its own language's
+    report, so the absence checks cannot pass by testing strings no report ever shows.
+    """
+    keys = ("title.overview", "section.headline", "section.trend", "section.quality")
+    html = {}
+    for lang in ("en", "zh"):
+        summary = render_month(SAMPLE_MONTH, SAMPLES, tmp_path / lang, lang=lang,
+                               only=["overview"], progress=False)
+        assert summary.ok
+        html[lang] = (tmp_path / lang / SAMPLE_MONTH / "overview.html").read_text("utf-8")
+    for key in keys:
+        assert t(key, "en") in html["en"] and t(key, "en") not in html["zh"], key
+        assert t(key, "zh") in html["zh"], key
+    for metric in AREAS["overview"]:
+        en, zh = metric_label(metric, "en"), metric_label(metric, "zh")
+        assert escape(en) in html["en"] and escape(en) not in html["zh"], metric
+        assert zh in html["zh"], metric
 
 
 def test_data_values_are_escaped(tmp_path):
