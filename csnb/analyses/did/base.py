@@ -26,6 +26,7 @@ __all__ = [
     "WARN_FEW_CLUSTERS",
     "WARN_NO_PRE_PERIODS",
     "WARN_PRETREND_SINGULAR",
+    "WARN_SINGLE_UNIT_GROUPS",
     "DidResult",
     "WaldTestResult",
     "normal_ci",
@@ -62,6 +63,10 @@ WARN_NO_PRE_PERIODS = "did.no_pre_periods"
 #: ``did.pretrend_singular``: the covariance of the pre-treatment estimates is singular
 #: (more pre-periods than clusters); the Wald test uses its rank {rank} as degrees of freedom.
 WARN_PRETREND_SINGULAR = "did.pretrend_singular"
+#: ``did.single_unit_groups``: {n_groups} adoption groups consist of a single cluster; the
+#: spread of that group's own change cannot be estimated, so its analytic standard errors
+#: reflect only the control units' spread and are too small.
+WARN_SINGLE_UNIT_GROUPS = "did.single_unit_groups"
 
 
 def normal_ci(estimate, se, alpha: float):

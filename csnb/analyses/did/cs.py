@@ -29,6 +29,7 @@ from ...errors import ParameterError, check_one_of
 from .base import (
     WARN_NO_PRE_PERIODS,
     WARN_PRETREND_SINGULAR,
+    WARN_SINGLE_UNIT_GROUPS,
     DidResult,
     WaldTestResult,
     few_cluster_warnings,
@@ -244,6 +245,11 @@ def fit_cs_did(
     n_tc = len(np.unique(clusters[treated_units]))
     n_cc = len(np.unique(clusters[control_units]))
     warns, values = few_cluster_warnings(n_tc, n_cc)
+    single = [g for g in np.unique(g_pos[g_pos > 0])
+              if len(np.unique(clusters[g_pos == g])) == 1]
+    if single:
+        warns += (WARN_SINGLE_UNIT_GROUPS,)
+        values["n_groups"] = len(single)
     model = CsModel(units=units, clusters=clusters,
                     labels=[(c.aggregation, _label(periods, c.g), _label(periods, c.t),
                              c.event_time) for c in columns],
