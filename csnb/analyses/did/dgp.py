@@ -70,8 +70,8 @@ def simulate_staggered(
     sizes = {g: int(round(share * n_units)) for g, share in groups.items()}
     first = np.zeros(n_units, dtype=int)
     start = 0
-    for g, size in sizes.items():
-        first[start:start + size] = g
+    for first_period, size in sizes.items():
+        first[start:start + size] = first_period
         start += size
     times = np.arange(1, n_periods + 1)
     # Groups differ in level (selection on levels), which differencing removes.
