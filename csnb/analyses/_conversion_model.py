@@ -1,0 +1,476 @@
+"""What drives conversion: the logistic model of issue 8 (re-exported by :mod:`.conversion`).
+
+One row per inquiry (the metric book's (customer, agent, day) with its conversion flag) and
+the first response of the inquiry's first presale session that day. Without sessions, but
+with ``agent_daily``, a binomial model of agent-days on the day's average first response and
+fast-response rate stands in; ``kind`` says which was fitted.
+
+Standard errors are clustered by agent (an agent's inquiries share the agent's skill, so
+they are not independent); average marginal effects and the what-if use the same
+covariance through the delta method.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..io.dataset import Dataset
+from ..metrics import kpi_table
+from ..metrics.inquiries import inquiry_facts_table
+from ..months import check_month, month_bounds, months_ending
+from ._conversion_stats import logit_margins, logit_mean_prediction
+from .base import Result, json_value, records
+
+__all__ = ["ConversionModelResult", "PROMOTION_WINDOWS", "fit_conversion_model",
+           "promotion_days"]
+
+#: Promotion windows (name, first (month, day), last (month, day)) used when none are given:
+#: 618 (June 1-18), 双11 (Nov 1-11), 双12 (Dec 12).
+PROMOTION_WINDOWS = (("618", (6, 1), (6, 18)), ("double11", (11, 1), (11, 11)),
+                     ("double12", (12, 12), (12, 12)))
+
+TENURE_BANDS = ("0-29", "30-89", "90-364", "365+")  # days since hire
+HOUR_BANDS = ((0, 8, "00-07"), (8, 12, "08-11"), (12, 18, "12-17"), (18, 23, "18-22"),
+              (23, 24, "23"))
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+#: Bins of first response for the shape of its effect (seconds; never answered apart).
+RESPONSE_BINS = ((0, 30, "0-29s"), (30, 60, "30-59s"), (60, 120, "1-2min"),
+                 (120, 180, "2-3min"), (180, 300, "3-5min"), (300, math.inf, "5-10min"))
+WHAT_IF_S = 30.0
+
+# (variable, kind, reference level or None for the most common).
+_Spec = tuple[tuple[str, str, str | None], ...]
+_SPEC: _Spec = (
+    ("first_response_min", "continuous", None),
+    ("never_answered", "binary", None),
+    ("tenure_band", "categorical", "90-364"),
+    ("shift", "categorical", "day"),
+    ("hour", "categorical", "12-17"),
+    ("weekday", "categorical", "Mon"),
+    ("category", "categorical", None),
+    ("promotion_day", "binary", None),
+    ("month", "categorical", None),
+)
+_DAILY_SPEC: _Spec = (
+    ("first_response_min", "continuous", None),
+    ("fast_response_rate", "continuous", None),
+    ("tenure_band", "categorical", "90-364"),
+    ("shift", "categorical", "day"),
+    ("weekday", "categorical", "Mon"),
+    ("promotion_day", "binary", None),
+    ("month", "categorical", None),
+)
+
+
+def promotion_days(months: Sequence[str],
+                   windows: Iterable[tuple[str, tuple[int, int], tuple[int, int]]]
+                   = PROMOTION_WINDOWS) -> dict[date, str]:
+    """Promotion days of ``months``: day -> window name."""
+    out: dict[date, str] = {}
+    for m in months:
+        first, last = month_bounds(m)
+        for name, (m0, d0), (m1, d1) in windows:
+            for day in pd.date_range(first, last).date:
+                if (m0, d0) <= (day.month, day.day) <= (m1, d1):
+                    out[day] = name
+    return out
+
+
+@dataclass(frozen=True)
+class ConversionModelResult(Result):
+    """A fitted logistic model of conversion.
+
+    Attributes
+    ----------
+    month : str
+    months : tuple of str
+        Months pooled (month dummies when more than one).
+    kind : {"inquiry", "agent_day"}
+        Inquiry-level logit, or the agent-day binomial model of ``agent_daily`` data.
+    n_obs, n_agents : int
+        Rows (inquiries or agent-days) and clusters.
+    coefficients : DataFrame
+        One row per term (see ``columns``): term, variable, level (None for continuous or
+        binary terms), estimate (log odds), std_error (agent-clustered), p_value, odds_ratio,
+        ci_low, ci_high (odds-ratio 95% CI), ame, ame_ci_low, ame_ci_high (average marginal
+        effect on the conversion probability: per minute for first response, level against
+        reference for categories, with 95% CI), n (rows at the level; all rows for
+        continuous terms). A categorical variable's reference level has no row.
+    shape : DataFrame
+        First response in bins: bin, n, converted, conversion_rate (observed), odds_ratio,
+        ci_low, ci_high, ame, ame_ci_low, ame_ci_high (against the fastest bin; NaN for it).
+    what_if : dict
+        Predicted conversion if every first response were at most 30 s (never-answered
+        inquiries answered in 30 s): estimate, ci_low, ci_high, baseline (predicted at the
+        data as they are), uplift, uplift_ci_low, uplift_ci_high.
+    references : dict
+        Reference level of each categorical variable.
+    notes : tuple of str
+        What was pooled or dropped, and why.
+    shape_model : object
+        The statsmodels results of the binned model.
+    """
+
+    columns = ("term", "variable", "level", "estimate", "std_error", "p_value", "odds_ratio",
+               "ci_low", "ci_high", "ame", "ame_ci_low", "ame_ci_high", "n")
+
+    month: str
+    months: tuple[str, ...]
+    kind: str
+    n_obs: int
+    n_agents: int
+    coefficients: pd.DataFrame = field(repr=False)
+    shape: pd.DataFrame = field(repr=False)
+    what_if: dict = field(repr=False)
+    references: dict = field(repr=False)
+    notes: tuple[str, ...] = ()
+    shape_model: Any = field(default=None, repr=False, compare=False)
+
+    def tidy(self) -> pd.DataFrame:
+        """Return the coefficient table."""
+        return self.coefficients.copy()
+
+    def odds_ratio_table(self) -> pd.DataFrame:
+        """Odds ratios: term, estimate (odds ratio), ci_low, ci_high, p_value."""
+        return self.coefficients[["term", "odds_ratio", "ci_low", "ci_high", "p_value"]] \
+            .rename(columns={"odds_ratio": "estimate"})
+
+    def marginal_effects_table(self) -> pd.DataFrame:
+        """Average marginal effects: term, estimate, ci_low, ci_high, p_value."""
+        return self.coefficients[["term", "ame", "ame_ci_low", "ame_ci_high", "p_value"]] \
+            .rename(columns={"ame": "estimate", "ame_ci_low": "ci_low",
+                             "ame_ci_high": "ci_high"})
+
+    def to_json(self) -> dict[str, Any]:
+        """``logit``, ``marginal_effects`` and ``what_if_30s`` (issue 8's keys) and more."""
+        odds = self.odds_ratio_table().rename(columns={"estimate": "odds_ratio"})
+        return {
+            "kind": self.kind, "months": list(self.months), "n_obs": self.n_obs,
+            "n_agents": self.n_agents, "logit": records(odds),
+            "marginal_effects": records(self.marginal_effects_table()),
+            "what_if_30s": {k: json_value(v) for k, v in self.what_if.items()},
+            "shape": records(self.shape), "references": self.references,
+            "notes": list(self.notes),
+        }
+
+    def plot(self, ax=None, *, which: str = "marginal_effects"):
+        """Coefficient plot of the marginal effects (or ``which="odds_ratios"``)."""
+        from ..plots.conversion import plot_coefficients
+
+        if which == "odds_ratios":
+            return plot_coefficients(self.odds_ratio_table(), ax=ax, null=1.0, log=True)
+        return plot_coefficients(self.marginal_effects_table(), ax=ax, null=0.0)
+
+
+def fit_conversion_model(ds: Dataset, month: str, *, months: int = 1,
+                         promotions: Iterable[tuple[str, tuple[int, int], tuple[int, int]]]
+                         = PROMOTION_WINDOWS, min_level_n: int = 30
+                         ) -> ConversionModelResult:
+    """Fit the logistic model of conversion with agent-clustered standard errors.
+
+    The inquiry-level model: logit P(converted) = first response in minutes (capped at the
+    metric book's cap, 10 min) + never answered + tenure band (days since hire; reference
+    90-364) + shift (reference day) + hour band of the first session (reference 12-17) +
+    weekday (reference Monday) + category (reference the most common) + promotion day
+    (+ month when several months are pooled). A second fit replaces the first-response
+    terms by bins to show the shape of the effect. Without sessions, agent-days of
+    ``agent_daily`` are modelled (binomial GLM, converted of inquiries) on the average first
+    response and the fast-response rate.
+
+    Parameters
+    ----------
+    ds : Dataset
+    month : str
+        Report month ``"YYYY-MM"``.
+    months : int, default 1
+        Months pooled, ending with ``month``.
+    promotions : iterable, default :data:`PROMOTION_WINDOWS`
+        Promotion windows (name, (first month, day), (last month, day)).
+    min_level_n : int, default 30
+        A categorical level with fewer rows, or with no variation in conversion (which
+        would make its coefficient infinite), is pooled into "other" (into the reference
+        when "other" is itself too small); a binary term is dropped the same way. Every
+        pooling is listed in ``notes``.
+
+    Returns
+    -------
+    ConversionModelResult
+        ``tidy()`` columns in :attr:`ConversionModelResult.columns`. With fewer than two
+        agents, or no variation in conversion, nothing is fitted: empty tables, ``model``
+        None and a note saying why.
+    """
+    check_month(month)
+    span = months_ending(month, months)
+    promo = promotion_days(span, promotions)
+    if ds.has("sessions"):
+        kind, frame, spec, weights = "inquiry", _inquiry_frame(ds, span, promo), _SPEC, None
+    else:
+        kind, frame, spec = "agent_day", _daily_frame(ds, span, promo), _DAILY_SPEC
+        weights = frame["n"].to_numpy(float) if len(frame) else None
+    notes: list[str] = []
+    if kind == "agent_day":
+        notes.append("agent_daily only: agent-day binomial model on average first response "
+                     "and fast-response rate")
+    y, n = frame["y"].to_numpy(float), frame["n"].to_numpy(float)
+    if frame["agent_id"].nunique() < 2 or y.sum() == 0 or y.sum() == n.sum():
+        notes.append("not fitted: needs two agents and both converted and unconverted "
+                     "inquiries")
+        return _empty(month, span, kind, len(frame), frame["agent_id"].nunique(), notes)
+    X, terms, refs = _design(frame, spec, min_level_n, notes)
+    res = _fit(X, frame, weights)
+    coefs = _coefficients(res, X, terms, weights)
+    what_if = _what_if(res, X, kind, weights)
+    shape, shape_res = _shape(frame, X, terms, weights, kind)
+    return ConversionModelResult(
+        month=month, months=tuple(span), kind=kind, n_obs=len(frame),
+        n_agents=int(frame["agent_id"].nunique()), coefficients=coefs, shape=shape,
+        what_if=what_if, references=refs, notes=tuple(notes), model=res,
+        shape_model=shape_res)
+
+
+# -- frames ------------------------------------------------------------------------------------
+
+
+def _attributes(ds: Dataset, frame: pd.DataFrame, promo: dict[date, str]) -> pd.DataFrame:
+    """Tenure band, shift, weekday and promotion day of each row (``day``, ``agent_id``)."""
+    if ds.has("agents"):
+        agents = ds.frame("agents")[["agent_id", "shift", "hire_date"]]
+        frame = frame.merge(agents, on="agent_id", how="left")
+        tenure = (frame["day"] - pd.to_datetime(frame["hire_date"])).dt.days
+        band = pd.cut(tenure, [-0.5, 29.5, 89.5, 364.5, np.inf], labels=list(TENURE_BANDS))
+        frame["tenure_band"] = band.astype(object).where(band.notna(), None)
+    else:
+        frame["tenure_band"] = frame["shift"] = None
+    frame["weekday"] = [WEEKDAYS[d] for d in frame["day"].dt.weekday]
+    frame["promotion_day"] = frame["day"].dt.date.isin(promo.keys()).astype(float)
+    frame["month"] = frame["day"].dt.strftime("%Y-%m")
+    return frame
+
+
+def _inquiry_frame(ds: Dataset, months: list[str], promo: dict[date, str]) -> pd.DataFrame:
+    f = inquiry_facts_table(ds, months)
+    f["y"] = f["converted"].astype(float)
+    f["n"] = 1.0
+    f["response_s"] = f["capped_response_s"].astype(float)
+    f["first_response_min"] = f["response_s"] / 60.0
+    f["never_answered"] = f["never_answered"].astype(float)
+    f["hour"] = [next(lab for lo, hi, lab in HOUR_BANDS if lo <= h < hi) for h in f["hour"]]
+    return _attributes(ds, f, promo)
+
+
+def _daily_frame(ds: Dataset, months: list[str], promo: dict[date, str]) -> pd.DataFrame:
+    k = kpi_table(ds, ("agent_id",), "day")
+    first, last = month_bounds(months[0])[0], month_bounds(months[-1])[1]
+    k = k[(k["period"] >= first) & (k["period"] <= last) & (k["inquiries"] > 0)
+          & k["avg_first_response_s"].notna() & k["fast_response_rate"].notna()].copy()
+    k["day"] = pd.to_datetime(k["period"])
+    k["y"] = k["converted_inquiries"].astype(float)
+    k["n"] = k["inquiries"].astype(float)
+    cap = float(ds.settings.response_cap_s)
+    k["response_s"] = k["avg_first_response_s"].clip(upper=cap)
+    k["first_response_min"] = k["response_s"] / 60.0
+    k["never_answered"] = 0.0
+    return _attributes(ds, k.reset_index(drop=True), promo)
+
+
+# -- design ------------------------------------------------------------------------------------
+
+
+def _design(frame: pd.DataFrame, spec, min_level_n: int, notes: list[str]
+            ) -> tuple[pd.DataFrame, list[dict], dict[str, str]]:
+    """The design matrix (const first) and one entry per term."""
+    cols: dict[str, np.ndarray] = {"const": np.ones(len(frame))}
+    terms: list[dict] = []
+    refs: dict[str, str] = {}
+    y, n = frame["y"].to_numpy(float), frame["n"].to_numpy(float)
+
+    def degenerate(mask: np.ndarray) -> bool:
+        return n[mask].sum() < min_level_n or y[mask].sum() in (0.0, n[mask].sum())
+
+    for var, kind, ref in spec:
+        if var not in frame or frame[var].isna().all():
+            continue
+        if kind == "continuous":
+            cols[var] = frame[var].to_numpy(float)
+            terms.append({"term": var, "variable": var, "level": None, "kind": kind})
+        elif kind == "binary":
+            x = frame[var].to_numpy(float)
+            if degenerate(x == 1) or degenerate(x == 0):
+                if (x == 1).any():
+                    notes.append(f"{var}: left out (too few rows, or no variation in "
+                                 "conversion, on one side)")
+                continue
+            cols[var] = x
+            terms.append({"term": var, "variable": var, "level": None, "kind": kind})
+        else:
+            values = frame[var].astype(object).where(frame[var].notna(), "(missing)") \
+                .astype(str).to_numpy()
+            values, ref_level = _pool_levels(var, values, y, n, ref, degenerate, notes)
+            levels = [lv for lv in pd.unique(values) if lv != ref_level]
+            if not levels:
+                continue
+            refs[var] = ref_level
+            for lv in _ordered(var, levels):
+                term = f"{var}[{lv}]"
+                cols[term] = (values == lv).astype(float)
+                terms.append({"term": term, "variable": var, "level": lv, "kind": kind})
+    return pd.DataFrame(cols, index=frame.index), terms, refs
+
+
+def _ordered(var: str, levels: list[str]) -> list[str]:
+    order = {"tenure_band": TENURE_BANDS, "weekday": WEEKDAYS,
+             "hour": tuple(b[2] for b in HOUR_BANDS),
+             "response_bin": (*(b[2] for b in RESPONSE_BINS), "never")}.get(var)
+    if order is None:
+        return sorted(levels, key=lambda v: (v == "other", v))
+    return sorted(levels, key=lambda v: order.index(v) if v in order else len(order))
+
+
+def _pool_levels(var, values, y, n, ref, degenerate, notes):
+    """Pool sparse or degenerate levels into "other", or into the reference level."""
+    counts = pd.Series(n).groupby(values).sum()
+    if ref is None or ref not in counts.index:
+        ref = str(counts.idxmax())
+    pooled = [lv for lv in counts.index if lv != ref and degenerate(values == lv)]
+    if pooled:
+        values = np.where(np.isin(values, pooled), "other", values)
+        if degenerate(values == "other"):
+            values = np.where(values == "other", ref, values)
+            notes.append(f"{var}: {', '.join(map(str, pooled))} pooled into the reference "
+                         f"{ref} (too few rows or no variation in conversion)")
+        else:
+            notes.append(f"{var}: {', '.join(map(str, pooled))} pooled into 'other' (too "
+                         "few rows or no variation in conversion)")
+    return values, ref
+
+
+# -- fitting -----------------------------------------------------------------------------------
+
+
+def _fit(X: pd.DataFrame, frame: pd.DataFrame, weights):
+    import statsmodels.api as sm
+
+    groups = pd.factorize(frame["agent_id"])[0]
+    cov = {"groups": groups}
+    if weights is None:
+        return sm.Logit(frame["y"].to_numpy(float), X).fit(
+            disp=0, maxiter=200, cov_type="cluster", cov_kwds=cov)
+    endog = np.column_stack([frame["y"], frame["n"] - frame["y"]])
+    return sm.GLM(endog, X, family=sm.families.Binomial()).fit(
+        cov_type="cluster", cov_kwds=cov)
+
+
+def _margin_groups(X: pd.DataFrame, terms: list[dict]) -> list[tuple[str, list[int]]]:
+    names = list(X.columns)
+    out = []
+    for t in terms:
+        j = names.index(t["term"])
+        if t["kind"] == "continuous":
+            out.append(("continuous", [j]))
+        elif t["kind"] == "binary":
+            out.append(("discrete", [j]))
+        else:
+            siblings = [names.index(s["term"]) for s in terms
+                        if s["variable"] == t["variable"] and s["term"] != t["term"]]
+            out.append(("discrete", [j, *siblings]))
+    return out
+
+
+def _coefficients(res, X: pd.DataFrame, terms: list[dict], weights) -> pd.DataFrame:
+    params, cov = np.asarray(res.params), np.asarray(res.cov_params())
+    ci = np.asarray(res.conf_int())
+    margins = logit_margins(params, cov, X.to_numpy(float), _margin_groups(X, terms),
+                            weights)
+    zq = stats.norm.ppf(0.975)
+    w = np.ones(len(X)) if weights is None else weights
+    rows = []
+    for t, m in zip(terms, margins, strict=True):
+        j = m["column"]
+        x = X.iloc[:, j].to_numpy()
+        rows.append({
+            "term": t["term"], "variable": t["variable"], "level": t["level"],
+            "estimate": params[j], "std_error": float(np.sqrt(cov[j, j])),
+            "p_value": float(np.asarray(res.pvalues)[j]), "odds_ratio": math.exp(params[j]),
+            "ci_low": math.exp(ci[j, 0]), "ci_high": math.exp(ci[j, 1]),
+            "ame": m["estimate"], "ame_ci_low": m["estimate"] - zq * m["std_error"],
+            "ame_ci_high": m["estimate"] + zq * m["std_error"],
+            "n": float(w.sum()) if t["kind"] == "continuous" else float(w[x == 1].sum()),
+        })
+    return pd.DataFrame(rows, columns=list(ConversionModelResult.columns))
+
+
+def _what_if(res, X: pd.DataFrame, kind: str, weights) -> dict[str, float]:
+    """Mean predicted conversion with every first response at most 30 s, against as-is."""
+    params, cov = np.asarray(res.params), np.asarray(res.cov_params())
+    base = X.to_numpy(float)
+    alt = X.copy()
+    if "first_response_min" in alt:
+        alt["first_response_min"] = alt["first_response_min"].clip(upper=WHAT_IF_S / 60)
+    if "never_answered" in alt:
+        alt["never_answered"] = 0.0
+    if kind == "agent_day" and "fast_response_rate" in alt:
+        alt["fast_response_rate"] = 1.0  # every answer within 30 s is fast
+    est, se, g1 = logit_mean_prediction(params, cov, alt.to_numpy(float), weights)
+    b, _, g0 = logit_mean_prediction(params, cov, base, weights)
+    d = g1 - g0
+    se_up = math.sqrt(max(float(d @ cov @ d), 0.0))
+    zq = stats.norm.ppf(0.975)
+    return {"estimate": est, "ci_low": est - zq * se, "ci_high": est + zq * se,
+            "baseline": b, "uplift": est - b, "uplift_ci_low": est - b - zq * se_up,
+            "uplift_ci_high": est - b + zq * se_up}
+
+
+def _shape(frame: pd.DataFrame, X: pd.DataFrame, terms: list[dict], weights, kind: str):
+    """Refit with first response in bins (never answered its own bin)."""
+    cols = ["bin", "n", "converted", "conversion_rate", "odds_ratio", "ci_low", "ci_high",
+            "ame", "ame_ci_low", "ame_ci_high"]
+    s = frame["response_s"].to_numpy(float)
+    bins = np.array([next(lab for lo, hi, lab in RESPONSE_BINS if lo <= v < hi) for v in s],
+                    dtype=object)
+    if kind == "inquiry":
+        bins = np.where(frame["never_answered"].to_numpy() == 1, "never", bins)
+    keep = [c for c in X.columns if c not in ("first_response_min", "never_answered",
+                                                "fast_response_rate")]
+    work = frame.assign(response_bin=bins)
+    notes: list[str] = []
+    Xb, tb, _ = _design(work, (("response_bin", "categorical", "0-29s"),), 1, notes)
+    Xs = pd.concat([X[keep], Xb.drop(columns="const")], axis=1)
+    tb_all = [t for t in terms if t["term"] in keep] + tb
+    if not tb:
+        return pd.DataFrame(columns=cols), None
+    try:
+        res = _fit(Xs, frame, weights)
+    except Exception:  # noqa: BLE001 - a shape that cannot be fitted is left out, not fatal
+        return pd.DataFrame(columns=cols), None
+    coefs = _coefficients(res, Xs, tb_all, weights).set_index("term")
+    obs = work.groupby("response_bin").agg(n=("n", "sum"), converted=("y", "sum"))
+    rows = []
+    for lab in _ordered("response_bin", list(obs.index)):
+        row = {"bin": lab, "n": obs.at[lab, "n"], "converted": obs.at[lab, "converted"]}
+        row["conversion_rate"] = row["converted"] / row["n"]
+        term = f"response_bin[{lab}]"
+        for c in cols[4:]:
+            row[c] = coefs.at[term, c] if term in coefs.index else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows, columns=cols), res
+
+
+def _empty(month, span, kind, n_obs, n_agents, notes) -> ConversionModelResult:
+    nan = math.nan
+    return ConversionModelResult(
+        month=month, months=tuple(span), kind=kind, n_obs=int(n_obs), n_agents=int(n_agents),
+        coefficients=pd.DataFrame(columns=list(ConversionModelResult.columns)),
+        shape=pd.DataFrame(columns=["bin", "n", "converted", "conversion_rate", "odds_ratio",
+                                    "ci_low", "ci_high", "ame", "ame_ci_low",
+                                    "ame_ci_high"]),
+        what_if={k: nan for k in ("estimate", "ci_low", "ci_high", "baseline", "uplift",
+                                  "uplift_ci_low", "uplift_ci_high")},
+        references={}, notes=tuple(notes))

@@ -1,0 +1,218 @@
+"""Charts of the conversion analysis, drawn from the results' tidy tables.
+
+- :func:`plot_waterfall`: last month's sales, the inquiries, conversion and value effects,
+  this month's sales (one panel per group when the table has several and no ``ax``);
+- :func:`plot_shrinkage`: each agent's raw and shrunk conversion rate with its interval,
+  sorted, the bottom share marked (small multiples per group, never a legend of agents);
+- :func:`plot_coefficients`: estimates with confidence intervals (odds ratios, marginal
+  effects, any ``term, estimate, ci_low, ci_high`` table);
+- :func:`plot_ranked_bars`: a metric per agent or team, sorted.
+
+Each draws inside :func:`~.theme.theme` and imports matplotlib inside the function.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .theme import theme
+
+__all__ = ["plot_coefficients", "plot_ranked_bars", "plot_shrinkage", "plot_waterfall"]
+
+_STEPS = (("inquiries_effect", "inquiries"), ("conversion_effect", "conversion"),
+          ("value_effect", "value"))
+
+
+def plot_waterfall(table: pd.DataFrame, group: str | None = None, ax=None):
+    """Draw the sales decomposition as a waterfall.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :meth:`DecompositionResult.tidy` (columns group, sales_last_month, sales,
+        inquiries_effect, conversion_effect, value_effect).
+    group : str, optional
+        The row to draw; by default the only row, or every row as panels (without ``ax``).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes, or a Figure for several panels
+    """
+    import matplotlib.pyplot as plt
+
+    with theme():
+        if group is None and len(table) > 1:
+            if ax is not None:
+                raise ValueError("plot_waterfall: give group= to draw one of several rows on ax")
+            n = len(table)
+            ncols = min(n, 3)
+            nrows = math.ceil(n / ncols)
+            fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.2 * nrows),
+                                     squeeze=False)
+            for a, (_, row) in zip(axes.flat, table.iterrows(), strict=False):
+                _waterfall(row, a)
+            for a in list(axes.flat)[n:]:
+                a.set_visible(False)
+            fig.tight_layout()
+            return fig
+        row = table.iloc[0] if group is None else table[table["group"] == group].iloc[0]
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 3.5))
+        return _waterfall(row, ax)
+
+
+def _waterfall(row: pd.Series, ax):
+    labels = ["last month", *(label for _, label in _STEPS), "this month"]
+    start = float(row["sales_last_month"])
+    level = start
+    bottoms, heights, colors = [0.0], [start], ["0.6"]
+    for col, _ in _STEPS:
+        v = float(row[col]) if pd.notna(row[col]) else 0.0
+        bottoms.append(level if v >= 0 else level + v)
+        heights.append(abs(v))
+        colors.append("C2" if v >= 0 else "C3")
+        level += v
+    bottoms.append(0.0)
+    heights.append(float(row["sales"]))
+    colors.append("0.35")
+    x = np.arange(len(labels))
+    ax.bar(x, heights, bottom=bottoms, color=colors, width=0.6)
+    for i in range(1, 4):
+        v = float(row[_STEPS[i - 1][0]]) if pd.notna(row[_STEPS[i - 1][0]]) else 0.0
+        ax.annotate(f"{v:+,.0f}", (x[i], bottoms[i] + heights[i]), ha="center",
+                    va="bottom", fontsize=8, xytext=(0, 2), textcoords="offset points")
+    ax.set_xticks(x, labels, fontsize=8)
+    ax.set_title(str(row["group"]), fontsize=10)
+    return ax
+
+
+def plot_shrinkage(table: pd.DataFrame, ax=None, *, group: str | None = None):
+    """Draw each agent's raw and shrunk conversion rate with its interval, sorted.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :meth:`ShrinkageResult.tidy` (columns agent_id, name, group, conversion_rate,
+        shrunk_rate, ci_low, ci_high, prior_mean, shrunk_bottom, disagree, inquiries).
+    ax : matplotlib Axes, optional
+        Draws one group on it (``group`` or the first).
+    group : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes, or a Figure with one panel per group (without ``ax`` and
+    ``group``)
+
+    Notes
+    -----
+    Agents are rows sorted by shrunk rate; the interval is a line, the shrunk rate a dot, the
+    raw rate a hollow marker; agents in the bottom share are red, and agents whose raw and
+    shrunk bottom status disagree are labelled in bold. The prior mean is a dashed line.
+    """
+    import matplotlib.pyplot as plt
+
+    groups = list(dict.fromkeys(table["group"]))
+    with theme():
+        if ax is not None or group is not None or len(groups) <= 1:
+            if ax is None:
+                _, ax = plt.subplots(figsize=(6, 0.3 * len(table) + 1.5))
+            g = group or (groups[0] if groups else None)
+            return _shrinkage(table[table["group"] == g], ax, str(g))
+        sizes = [int((table["group"] == g).sum()) for g in groups]
+        fig, axes = plt.subplots(len(groups), 1, sharex=True, squeeze=False,
+                                 figsize=(6.5, 0.28 * sum(sizes) + 1.2 * len(groups)),
+                                 gridspec_kw={"height_ratios": [max(s, 1) for s in sizes]})
+        for a, g in zip(axes[:, 0], groups, strict=True):
+            _shrinkage(table[table["group"] == g], a, str(g))
+        fig.tight_layout()
+        return fig
+
+
+def _shrinkage(rows: pd.DataFrame, ax, title: str):
+    rows = rows.sort_values("shrunk_rate")
+    y = np.arange(len(rows))
+    bottom = rows["shrunk_bottom"].to_numpy(bool)
+    color = np.where(bottom, "C3", "C0")
+    ax.hlines(y, rows["ci_low"], rows["ci_high"], colors=color, linewidth=2, alpha=0.6)
+    ax.scatter(rows["shrunk_rate"], y, c=color, s=22, zorder=3, label="shrunk")
+    ax.scatter(rows["conversion_rate"], y, facecolors="none", edgecolors="0.3", s=22,
+               zorder=3, label="raw")
+    if len(rows):
+        ax.axvline(float(rows["prior_mean"].iloc[0]), color="0.5", linestyle="--",
+                   linewidth=1)
+    labels = [f"{n if isinstance(n, str) and n else a} ({int(k)})" for n, a, k in
+              zip(rows["name"], rows["agent_id"], rows["inquiries"], strict=True)]
+    ax.set_yticks(y, labels, fontsize=8)
+    for tick, flag in zip(ax.get_yticklabels(), rows["disagree"], strict=True):
+        if flag:
+            tick.set_fontweight("bold")
+    ax.set_title(title, fontsize=10)
+    ax.legend(loc="lower right", fontsize=8)
+    return ax
+
+
+def plot_coefficients(table: pd.DataFrame, ax=None, *, null: float = 0.0, log: bool = False):
+    """Draw estimates with confidence intervals, one row per term.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Columns term, estimate, ci_low, ci_high (e.g. odds ratios or marginal effects).
+    ax : matplotlib Axes, optional
+    null : float, default 0.0
+        Value of no effect, drawn as a vertical line (1 for odds ratios).
+    log : bool, default False
+        Log scale for the estimate axis (odds ratios).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+
+    with theme():
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 0.3 * len(table) + 1.2))
+        rows = table.iloc[::-1]
+        y = np.arange(len(rows))
+        ax.hlines(y, rows["ci_low"], rows["ci_high"], color="C0", linewidth=2)
+        ax.scatter(rows["estimate"], y, color="C0", s=20, zorder=3)
+        ax.axvline(null, color="0.5", linestyle="--", linewidth=1)
+        ax.set_yticks(y, [str(t) for t in rows["term"]], fontsize=8)
+        if log:
+            ax.set_xscale("log")
+        return ax
+
+
+def plot_ranked_bars(table: pd.DataFrame, label: str, value: str, ax=None, *,
+                     highlight: int = 0):
+    """Draw ``value`` per ``label`` as sorted horizontal bars.
+
+    Parameters
+    ----------
+    table : DataFrame
+    label, value : str
+        Column names of the bar labels and lengths.
+    ax : matplotlib Axes, optional
+    highlight : int, default 0
+        Colour the lowest ``highlight`` bars.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+
+    with theme():
+        rows = table.sort_values(value, na_position="first")
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 0.28 * len(rows) + 1.2))
+        colors = ["C3" if i < highlight else "C0" for i in range(len(rows))]
+        ax.barh(np.arange(len(rows)), rows[value].fillna(0.0), color=colors)
+        ax.set_yticks(np.arange(len(rows)), [str(v) for v in rows[label]], fontsize=8)
+        ax.set_xlabel(value)
+        return ax
