@@ -196,7 +196,7 @@ def fit_count_model(
     if alpha is not None and (family != "nb2" or not alpha > 0):
         raise ParameterError(f"alpha (a fixed NB2 dispersion) must be positive and needs "
                              f"family='nb2'; got alpha={alpha!r}, family={family!r}")
-    y, X = patsy.dmatrices(formula, data, return_type="dataframe", NA_action="drop")
+    y, X = patsy.dmatrices(formula, data, return_type="dataframe", NA_action="raise")
     offset = None
     if exposure is not None:
         expo = pd.to_numeric(data.loc[X.index, exposure], errors="coerce").to_numpy(float)
@@ -227,7 +227,8 @@ def fit_count_model(
         dispersion = float(alpha)
         fit = _checked(glm(sm.families.NegativeBinomial(alpha=alpha)).fit(), "NB2")
     else:
-        dispersion = _profile_alpha(lambda a: glm(sm.families.NegativeBinomial(alpha=a)))
+        dispersion = _estimate_alpha(yv.to_numpy(float), X, offset, poisson,
+                                     lambda a: glm(sm.families.NegativeBinomial(alpha=a)))
         if dispersion < ALPHA_BOUNDARY:
             boundary = True
             dispersion = None
@@ -290,19 +291,49 @@ def _checked(fit, what: str):
     return fit
 
 
+def _estimate_alpha(y: np.ndarray, X: pd.DataFrame, offset, poisson, model_at) -> float:
+    """NB2 maximum-likelihood ``alpha``, or 0.0 when the maximum is at the boundary.
+
+    The profile log-likelihood's slope at ``alpha = 0`` is ``sum((y - mu)^2 - y) / 2`` at the
+    Poisson fit (Cameron & Trivedi's score); when it is not positive the likelihood is highest
+    at the Poisson limit and there is nothing to estimate (Newton steps on ``alpha`` then
+    wander off and return NaN, as statsmodels' discrete NegativeBinomial does on the ships
+    data). Otherwise the discrete NB2 model is fitted from the Poisson estimates; if that
+    fails, a profile search over ``alpha`` with GLM fits takes over.
+    """
+    import statsmodels.api as sm
+
+    mu = np.asarray(poisson.mu, float)
+    score = float(np.sum((y - mu) ** 2 - y))
+    if score <= 0:
+        return 0.0
+    start_alpha = max(score / float(np.sum(mu**2)), 1e-3)  # the moment estimate
+    try:
+        nb = sm.NegativeBinomial(y, np.asarray(X, float), offset=offset, loglike_method="nb2")
+        fit = nb.fit(start_params=np.append(np.asarray(poisson.params), start_alpha),
+                     method="newton", maxiter=100, disp=0)
+        alpha = float(fit.params[-1])
+        if fit.mle_retvals.get("converged") and math.isfinite(alpha) and alpha > 0 \
+                and math.isfinite(float(fit.llf)):
+            return alpha
+    except (np.linalg.LinAlgError, ValueError, OverflowError):
+        pass
+    return _profile_alpha(model_at)
+
+
 def _profile_alpha(model_at) -> float:
     """NB2 ``alpha`` maximising the profile log-likelihood over [ALPHA_MIN, ALPHA_MAX].
 
     A coarse grid on the log scale finds the region (the profile can be flat near the
-    boundary, where Newton steps on alpha break down and return NaN), then a bounded Brent
-    search refines the maximum between the neighbouring grid points.
+    boundary), then a bounded Brent search refines the maximum between the neighbouring grid
+    points.
     """
     def negll(log_a: float) -> float:
         fit = model_at(math.exp(log_a)).fit()
         llf = float(fit.llf)
         return -llf if math.isfinite(llf) else math.inf
 
-    grid = np.linspace(math.log(ALPHA_MIN), math.log(ALPHA_MAX), 23)
+    grid = np.linspace(math.log(ALPHA_MIN), math.log(ALPHA_MAX), 12)
     values = np.array([negll(g) for g in grid])
     if not np.isfinite(values).any():
         raise ModelFitError("The NB2 likelihood is not finite for any dispersion; check the "
@@ -310,7 +341,7 @@ def _profile_alpha(model_at) -> float:
     i = int(np.nanargmin(values))
     lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, len(grid) - 1)]
     best = optimize.minimize_scalar(negll, bounds=(lo, hi), method="bounded",
-                                    options={"xatol": 1e-4})
+                                    options={"xatol": 1e-3})
     log_a = float(best.x) if best.fun <= values[i] else float(grid[i])
     return math.exp(log_a)
 
@@ -371,7 +402,9 @@ class RateComparisonResult(Result):
         return bool(self.p_value < self.alpha)
 
     def tidy(self) -> pd.DataFrame:
-        """One row: count_a, exposure_a, rate_a, count_b, exposure_b, rate_b, rate_ratio,
+        """One row of the comparison.
+
+        Columns: count_a, exposure_a, rate_a, count_b, exposure_b, rate_b, rate_ratio,
         ci_low, ci_high, p_value (rates per ``per`` units of exposure).
         """
         return pd.DataFrame([{c: getattr(self, c) for c in self.columns}],
