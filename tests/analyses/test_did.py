@@ -215,13 +215,15 @@ def test_not_yet_treated_controls_cover_truth():
 
 @pytest.mark.slow
 def test_coverage_over_many_seeds():
-    """Coverage of the 95% intervals over 400 seeds (about 0.95 expected) and TWFE's bias.
+    """Coverage of the 95% intervals over 1,000 seeds (about 0.95 expected) and TWFE's bias.
 
     Run: ``.venv/bin/python -m pytest -p no:cacheprovider tests/analyses/test_did.py -m slow
-    -s`` (prints the measured coverage and biases).
+    -s`` (prints the measured coverage and biases; about 40 s). The group sizes of the DGP
+    are fixed, while the SEs of the aggregates also count the sampling of group shares (as
+    R's ``did``), so the aggregates may cover slightly more often than 0.95.
     """
     truth = planted_truth(simulate_staggered(seed=0))
-    seeds = range(400)
+    seeds = range(1000)
     hit = {"simple": [], "event_study_overall": [], "group_overall": [], "events": []}
     cs_est, twfe_est = [], []
     for seed in seeds:
@@ -243,7 +245,7 @@ def test_coverage_over_many_seeds():
     print(f"truth {truth['simple']:.4f}; CS bias {cs_bias:+.4f} (sd {np.std(cs_est):.4f}); "
           f"TWFE bias {twfe_bias:+.4f}")
     for value in coverage.values():
-        assert 0.92 <= value <= 0.98
+        assert 0.93 <= value <= 0.98
     assert abs(cs_bias) < 0.01
     assert twfe_bias < -0.1
 
