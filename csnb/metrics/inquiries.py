@@ -275,7 +275,7 @@ def inquiry_facts_table(ds: Dataset, months: Sequence[str]) -> pd.DataFrame:
     out["day"] = pd.to_datetime(out["day"])
     out["month"] = out["day"].dt.strftime("%Y-%m")
     out["hour"] = ts.dt.hour.astype(int)
-    out["weekday"] = ts.dt.weekday.astype(int)
+    out["weekday"] = ts.dt.day_of_week.astype(int)
     for col in ("converted", "never_answered", "counted"):
         out[col] = out[col].astype(int)
     return out[cols]
@@ -333,7 +333,7 @@ def response_grid_table(ds: Dataset, months: Sequence[str]) -> pd.DataFrame:
                                tables=ds.tables))
     out["day"] = pd.to_datetime(out["day"])
     out["hour"] = out["hour"].astype(int)
-    out["weekday"] = out["day"].dt.weekday.astype(int)
+    out["weekday"] = out["day"].dt.day_of_week.astype(int)
     for col in cols[4:]:
         out[col] = out[col].astype(float)
     return out[cols]

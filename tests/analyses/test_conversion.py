@@ -1,0 +1,546 @@
+"""Tests of the conversion analysis: references, invariants and planted effects.
+
+References: the clustered logit against statsmodels' own Logit/GLM and a hand-computed
+sandwich; marginal effects against ``Logit.get_margeff``; LMDI against a worked example;
+the beta-binomial prior against a direct scipy maximum-likelihood fit; the two-proportion
+test against ``statsmodels.stats.proportion.proportions_ztest``. Planted effects come from
+``csnb.simulate`` run with the simulator's world kept (its agents' true conversion effects).
+"""
+
+import dataclasses
+import json
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from scipy import optimize, special, stats
+
+from csnb.analyses._conversion_stats import (
+    MAX_CONCENTRATION,
+    fit_beta_binomial,
+    lmdi_parts,
+    logit_margins,
+    two_proportion_z,
+)
+from csnb.analyses.conversion import (
+    compare_proportions,
+    decompose_sales_change,
+    fit_conversion_model,
+    scorecard_table,
+    shrink_agent_rates,
+)
+from csnb.errors import SettingsError
+from csnb.io import load_dataset
+from csnb.io.dataset import dataset_from_frames
+from csnb.metrics import kpi_table, month_figures, ranking_table
+from csnb.metrics.inquiries import inquiry_facts_table
+from csnb.simulate import DEFAULT_PARAMS
+from csnb.simulate.engine import Simulation, merge_params
+from csnb.simulate.output import write_files
+
+MONTH = "2024-03"
+
+#: Attribution that makes the metric book's conversion the simulator's planted conversion:
+#: one agent per visit, every order tagged and paid the same day, no policy.
+CLEAN = {"policy": {"adopters": {}},
+         "conversion": {"second_agent_p": 0.0, "same_day_p": 1.0, "next_day_p": 0.0,
+                        "agent_tag_p": 1.0}}
+
+
+def simulate_world(out, seed: int, *, agents: int, months: int, params: dict):
+    """Simulate like :func:`csnb.simulate.simulate` and return the world (true effects)."""
+    p = merge_params(DEFAULT_PARAMS, params)
+    sim = Simulation(p, np.random.default_rng(seed), agents=agents, months=months,
+                     start="2024-01")
+    sim.run()
+    write_files(sim, out)
+    return sim
+
+
+@pytest.fixture(scope="module")
+def ds(tmp_path_factory):
+    """24 agents, three months, the default world."""
+    out = tmp_path_factory.mktemp("conv")
+    simulate_world(out, 3, agents=24, months=3, params={})
+    return load_dataset(out, cache=False)
+
+
+@pytest.fixture(scope="module")
+def model(ds):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fit_conversion_model(ds, MONTH)
+
+
+def _json_ok(obj) -> dict:
+    return json.loads(json.dumps(obj, allow_nan=False))
+
+
+# -- scorecard ------------------------------------------------------------------------------------
+
+
+HEADLINE_KEYS = ("inquiries", "converted_inquiries", "conversion_rate", "credited_sales",
+                 "order_value", "avg_first_response_s", "fast_response_rate")
+
+
+@pytest.mark.parametrize("level", ["agent", "team", "shop"])
+def test_scorecard_total_row_is_the_headline(ds, level):
+    card = scorecard_table(ds, MONTH, level)
+    table = card.tidy()
+    assert list(table.columns) == list(card.columns)
+    total = table[table["total"]]
+    assert len(total) == 1
+    head = month_figures(ds, MONTH)
+    for key in HEADLINE_KEYS:
+        assert total[key].iloc[0] == pytest.approx(head[key], rel=1e-12), key
+    assert card.provisional == head["provisional"]
+    rows = table[~table["total"]]
+    if level != "shop":
+        # Inquiries and conversions are counted once per agent: the rows add up to the total.
+        for key in ("inquiries", "converted_inquiries", "credited_sales"):
+            assert rows[key].sum() == pytest.approx(total[key].iloc[0], rel=1e-12), key
+    _json_ok(card.to_json())
+
+
+def test_scorecard_agent_rows_match_kpis_and_ranking(ds):
+    table = scorecard_table(ds, MONTH).tidy()
+    rows = table[~table["total"]].set_index("agent_id")
+    kpis = kpi_table(ds, ("agent_id",), "month")
+    kpis = kpis[kpis["period"] == MONTH].set_index("agent_id")
+    assert set(rows.index) == set(kpis.index)
+    for col in ("conversion_rate", "p90_first_response_s", "order_value"):
+        pd.testing.assert_series_equal(rows[col].sort_index(), kpis[col].sort_index(),
+                                       check_names=False)
+    ranks = ranking_table(ds)
+    now = ranks[ranks["month"] == MONTH].set_index("agent_id")["rank"]
+    before = ranks[ranks["month"] == "2024-02"].set_index("agent_id")["rank"]
+    assert (rows["rank"].dropna() == now.reindex(rows["rank"].dropna().index)).all()
+    change = before.reindex(rows.index) - now.reindex(rows.index)
+    pd.testing.assert_series_equal(rows["rank_change"], change, check_names=False)
+    assert rows["name"].notna().all()
+
+
+def test_scorecard_average_response_against_pandas(ds):
+    """平响 = mean avg_response_s over counted sessions (08:00-23:00) that have it."""
+    s = ds.frame("sessions")
+    s = s[s["start_ts"].dt.strftime("%Y-%m") == MONTH]
+    hour = s["start_ts"].dt.hour
+    counted = s[(hour >= 8) & (hour < 23) & s["avg_response_s"].notna()]
+    table = scorecard_table(ds, MONTH).tidy()
+    total = table[table["total"]].iloc[0]
+    assert total["avg_response_s"] == pytest.approx(counted["avg_response_s"].mean(), 1e-12)
+    per_agent = counted.groupby("agent_id")["avg_response_s"].mean()
+    rows = table[~table["total"]].set_index("agent_id")["avg_response_s"]
+    pd.testing.assert_series_equal(rows.sort_index(), per_agent.reindex(rows.index)
+                                   .sort_index(), check_names=False)
+    assert table["satisfaction_rate"].isna().all()  # no ratings in the contract's data
+
+
+def test_scorecard_satisfaction_when_sessions_carry_ratings(ds, monkeypatch):
+    from csnb.metrics import inquiries
+
+    sessions = ds.frame("sessions")
+    ratings = np.array(["very_satisfied", "satisfied", "neutral", "5", "2", None],
+                       dtype=object)
+    sessions["rating"] = ratings[np.arange(len(sessions)) % len(ratings)]
+    rated = dataset_from_frames({"agents": ds.frame("agents"), "orders": ds.frame("orders"),
+                                 "sessions": sessions.drop(columns="rating")})
+    rated.con.register("_r", sessions[["session_id", "rating"]])
+    rated.con.execute("ALTER TABLE sessions ADD COLUMN rating VARCHAR")
+    rated.con.execute("UPDATE sessions SET rating = _r.rating FROM _r "
+                      "WHERE sessions.session_id = _r.session_id")
+    monkeypatch.setattr(inquiries, "has_ratings", lambda tables=None: True)
+    table = scorecard_table(rated, MONTH, "team").tidy()
+    month = sessions[sessions["start_ts"].dt.strftime("%Y-%m") == MONTH]
+    ok = month["rating"].isin(["very_satisfied", "satisfied", "4", "5"]).sum()
+    total = table[table["total"]].iloc[0]
+    assert total["rated_sessions"] == month["rating"].notna().sum()
+    assert total["satisfaction_rate"] == pytest.approx(ok / month["rating"].notna().sum())
+
+
+def test_scorecard_rejects_bad_level(ds):
+    with pytest.raises(SettingsError, match="level"):
+        scorecard_table(ds, MONTH, "department")
+
+
+# -- decomposition --------------------------------------------------------------------------------
+
+
+def test_lmdi_textbook_example():
+    """Inquiries 1000 -> 1200, conversion 0.30 -> 0.25, value 100 -> 120.
+
+    Sales 30,000 -> 36,000. ln(1.2) = -ln(0.25 / 0.30), so each part is L x ln(1.2) with
+    L = 6000 / ln(1.2): exactly +6000, -6000 and +6000.
+    """
+    parts, method = lmdi_parts([1000, 0.30, 100], [1200, 0.25, 120])
+    assert method == "lmdi"
+    np.testing.assert_allclose(parts, [6000, -6000, 6000], atol=1e-8)
+
+
+def test_lmdi_against_hand_formula_and_identity(rng):
+    for _ in range(50):
+        x0, x1 = rng.uniform(0.1, 500, 3), rng.uniform(0.1, 500, 3)
+        v0, v1 = x0.prod(), x1.prod()
+        weight = (v1 - v0) / (math.log(v1) - math.log(v0))
+        parts, _ = lmdi_parts(x0, x1)
+        np.testing.assert_allclose(parts, weight * np.log(x1 / x0), rtol=1e-9)
+        assert parts.sum() == pytest.approx(v1 - v0, rel=1e-14, abs=1e-9)
+
+
+def test_lmdi_zeros_are_handled_as_the_limit():
+    # No conversions last month: conversion takes the whole change (Ang & Liu 2007 limit).
+    parts, method = lmdi_parts([100, 0.0, math.nan], [120, 0.3, 100.0])
+    assert method == "zero"
+    np.testing.assert_allclose(parts, [0, 3600, 0])
+    # LMDI with a small stand-in for the zero approaches it (slowly: as 1 / ln(1 / eps)).
+    errors = [np.abs(lmdi_parts([100, eps, 150.0], [120, 0.3, 100.0])[0] - [0, 3600, 0]).max()
+              for eps in (1e-12, 1e-100, 1e-300)]
+    assert errors[0] > errors[1] > errors[2]
+    assert errors[2] < 0.005 * 3600
+    # No inquiries this month: the inquiries factor takes it; zero both months: nothing.
+    parts, method = lmdi_parts([100, 0.3, 100.0], [0, math.nan, math.nan])
+    np.testing.assert_allclose(parts, [-3000, 0, 0])
+    assert lmdi_parts([0, math.nan, math.nan], [0, math.nan, math.nan])[1] == "no_change"
+    assert lmdi_parts([math.nan, 0.2, 1.0], [1, 0.2, 1.0])[1] == "missing"
+
+
+def test_decomposition_parts_sum_to_the_change_for_every_team(ds):
+    result = decompose_sales_change(ds, MONTH, by="team")
+    table = result.tidy()
+    parts = table[["inquiries_effect", "conversion_effect", "value_effect"]].sum(axis=1)
+    np.testing.assert_allclose(parts, table["total_change"], rtol=0, atol=1e-6)
+    shop = table[table["group"] == "shop"].iloc[0]
+    teams = table[table["group"] != "shop"]
+    assert teams["total_change"].sum() == pytest.approx(shop["total_change"], abs=1e-6)
+    head, before = month_figures(ds, MONTH), month_figures(ds, "2024-02")
+    assert shop["total_change"] == pytest.approx(head["credited_sales"]
+                                                 - before["credited_sales"], abs=1e-6)
+    assert shop["sales"] == pytest.approx(shop["inquiries"] * shop["conversion_rate"]
+                                          * shop["value"])
+    js = _json_ok(result.to_json())
+    assert set(js["decomposition"]) >= {"inquiries", "conversion", "value", "total"}
+
+
+def test_decomposition_of_the_first_month_is_missing(ds):
+    table = decompose_sales_change(ds, "2024-01").tidy()
+    assert table["method"].tolist() == ["missing"]
+    assert table["inquiries_effect"].isna().all()
+    _json_ok(decompose_sales_change(ds, "2024-01").to_json())
+
+
+# -- logistic model -------------------------------------------------------------------------------
+
+
+def test_clustered_logit_equals_statsmodels_and_hand_sandwich(model):
+    """SEs equal Logit(...).fit(cov_type="cluster"), GLM Binomial and the sandwich formula."""
+    res = model.model
+    X, y = res.model.exog, res.model.endog
+    groups = res.cov_kwds["groups"]
+    direct = sm.Logit(y, X).fit(disp=0, cov_type="cluster", cov_kwds={"groups": groups})
+    glm = sm.GLM(y, X, family=sm.families.Binomial()).fit(cov_type="cluster",
+                                                          cov_kwds={"groups": groups})
+    coefs = model.coefficients.set_index("term")
+    names = list(res.model.exog_names)
+    for term in coefs.index:
+        j = names.index(term)
+        assert coefs.at[term, "estimate"] == pytest.approx(direct.params[j], abs=1e-6)
+        assert coefs.at[term, "std_error"] == pytest.approx(direct.bse[j], abs=1e-6)
+    np.testing.assert_allclose(direct.bse, glm.bse, rtol=1e-6)
+    p = special.expit(X @ direct.params)
+    bread = np.linalg.inv((X * (p * (1 - p))[:, None]).T @ X)
+    score = X * (y - p)[:, None]
+    meat = sum(np.outer(s, s) for s in pd.DataFrame(score).groupby(groups).sum().to_numpy())
+    g, (n, k) = len(np.unique(groups)), X.shape
+    hand = bread @ meat @ bread * g / (g - 1) * (n - 1) / (n - k)
+    np.testing.assert_allclose(np.sqrt(np.diag(hand)), direct.bse, rtol=1e-6)
+    assert model.n_agents == g
+
+
+def test_marginal_effects_match_get_margeff(model):
+    res = model.model
+    names = list(res.model.exog_names)
+    ref = res.get_margeff(dummy=True)
+    coefs = model.coefficients.set_index("term")
+    for term in ("first_response_min", "never_answered"):
+        if term not in coefs.index:
+            continue
+        j = names.index(term) - 1  # get_margeff leaves out the constant
+        assert coefs.at[term, "ame"] == pytest.approx(ref.margeff[j], abs=1e-8)
+        q = stats.t.ppf(0.975, model.n_agents - 1)  # intervals use t(agents - 1)
+        se = (coefs.at[term, "ame_ci_high"] - coefs.at[term, "ame_ci_low"]) / (2 * q)
+        assert se == pytest.approx(ref.margeff_se[j], rel=1e-4)
+
+
+def test_marginal_effect_of_a_level_is_against_the_reference(rng):
+    n = 400
+    level = rng.integers(0, 3, n)
+    X = np.column_stack([np.ones(n), level == 1, level == 2]).astype(float)
+    params = np.array([-0.5, 0.8, -0.4])
+    cov = np.eye(3) * 0.01
+    out = logit_margins(params, cov, X, [("discrete", [1, 2]), ("discrete", [2, 1])])
+    assert out[0]["estimate"] == pytest.approx(special.expit(0.3) - special.expit(-0.5))
+    assert out[1]["estimate"] == pytest.approx(special.expit(-0.9) - special.expit(-0.5))
+
+
+def test_what_if_and_baseline(model):
+    res = model.model
+    names = list(res.model.exog_names)
+    X = pd.DataFrame(res.model.exog, columns=names)
+    # A logit with a constant predicts the observed rate on average (score equations).
+    assert model.what_if["baseline"] == pytest.approx(res.model.endog.mean(), abs=1e-6)
+    X["first_response_min"] = X["first_response_min"].clip(upper=0.5)
+    if "never_answered" in X:
+        X["never_answered"] = 0.0
+    assert model.what_if["estimate"] == pytest.approx(res.predict(X.to_numpy()).mean())
+    w = model.what_if
+    assert w["ci_low"] < w["estimate"] < w["ci_high"]
+    assert w["uplift"] > 0  # faster answers convert more in the simulated world
+    js = _json_ok(model.to_json())
+    assert "first_response_min" in {r["term"] for r in js["logit"]}
+    assert set(js["what_if_30s"]) >= {"estimate", "ci_low", "ci_high"}
+    assert {"term", "estimate", "ci_low", "ci_high", "p_value"} <= set(js["marginal_effects"][0])
+
+
+def test_model_tables_are_consistent(model):
+    coefs = model.tidy()
+    assert list(coefs.columns) == list(model.columns)
+    assert (coefs["ci_low"] <= coefs["odds_ratio"]).all()
+    assert (coefs["odds_ratio"] <= coefs["ci_high"]).all()
+    assert (coefs["ame_ci_low"] <= coefs["ame"]).all() and (coefs["ame"] <= coefs["ame_ci_high"]).all()
+    assert model.references["tenure_band"] == "90-364"
+    shape = model.shape
+    assert shape["bin"].iloc[0] == "0-29s"
+    assert shape["n"].sum() == model.n_obs
+    # The shape falls with slower answers: the slowest bin converts less than the fastest.
+    assert shape.set_index("bin").at["5-10min", "odds_ratio"] < 1
+
+
+def test_planted_first_response_effect_recovered_without_agent_effects(tmp_path):
+    """With no agent effect and clean attribution the model is the simulator's: its 95% CI
+    covers the planted -0.15 per minute."""
+    params = merge_params(CLEAN, {"conversion": {"agent_sd": 0.0}})
+    simulate_world(tmp_path, 11, agents=30, months=2, params=params)
+    ds = load_dataset(tmp_path, cache=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = fit_conversion_model(ds, "2024-02")
+    row = m.coefficients.set_index("term").loc["first_response_min"]
+    assert math.log(row["ci_low"]) < -0.15 < math.log(row["ci_high"])
+    assert row["ame"] < 0
+
+
+def test_agent_day_model_without_sessions(ds):
+    k = kpi_table(ds, ("agent_id",), "day")
+    daily = pd.DataFrame({"date": k["period"], "agent_id": k["agent_id"],
+                          "inquiries": k["inquiries"], "paid_buyers": k["converted_inquiries"],
+                          "avg_first_response_s": k["avg_first_response_s"],
+                          "fast_response_rate": k["fast_response_rate"]})
+    only = dataset_from_frames({"agents": ds.frame("agents"), "agent_daily": daily})
+    m = fit_conversion_model(only, MONTH)
+    assert m.kind == "agent_day"
+    assert "first_response_min" in set(m.coefficients["term"])
+    assert m.n_obs == int(((k["period"].astype(str).str[:7] == MONTH) & (k["inquiries"] > 0)
+                           & k["avg_first_response_s"].notna()).sum())
+    _json_ok(m.to_json())
+
+
+def test_model_without_data_says_why(ds):
+    m = fit_conversion_model(ds, "2023-06")
+    assert m.model is None and m.coefficients.empty
+    assert any("not fitted" in note for note in m.notes)
+    _json_ok(m.to_json())
+
+
+# -- shrinkage ------------------------------------------------------------------------------------
+
+
+def test_beta_binomial_ml_matches_direct_scipy_fit(rng):
+    n = rng.integers(20, 400, 60)
+    x = rng.binomial(n, rng.beta(6.0, 14.0, 60))
+    fit = fit_beta_binomial(x, n, "ml")
+
+    def negll(t):
+        return -stats.betabinom.logpmf(x, n, math.exp(t[0]), math.exp(t[1])).sum()
+
+    ref = optimize.minimize(negll, [0.0, 0.0], method="Nelder-Mead",
+                            options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000})
+    a, b = np.exp(ref.x)
+    assert fit.alpha == pytest.approx(a, rel=1e-3)
+    assert fit.beta == pytest.approx(b, rel=1e-3)
+    assert fit.loglik == pytest.approx(-ref.fun, abs=1e-6)
+    mom = fit_beta_binomial(x, n, "moments")
+    assert mom.mean == pytest.approx(x.sum() / n.sum())
+    assert mom.concentration == pytest.approx(fit.concentration, rel=0.5)
+
+
+def test_beta_binomial_without_spread_pools_everything(rng):
+    n = np.full(40, 200)
+    x = rng.binomial(n, 0.3)  # one common rate: no spread beyond binomial noise
+    fit = fit_beta_binomial(x, n, "moments")
+    assert fit.concentration == pytest.approx(MAX_CONCENTRATION) or fit.concentration > 1e4
+
+
+def test_beta_binomial_intervals_cover_at_the_nominal_rate(rng):
+    """Rates drawn from a beta prior: the EB posterior intervals cover about 90% of them."""
+    covered, total = 0, 0
+    for _ in range(40):
+        p = rng.beta(8.0, 12.0, 50)
+        n = rng.integers(10, 300, 50)
+        x = rng.binomial(n, p)
+        fit = fit_beta_binomial(x, n)
+        a, b = fit.alpha + x, fit.beta + n - x
+        lo, hi = stats.beta.ppf(0.05, a, b), stats.beta.ppf(0.95, a, b)
+        covered += ((lo <= p) & (p <= hi)).sum()
+        total += len(p)
+    assert 0.86 <= covered / total <= 0.94
+
+
+def test_shrinkage_invariants(ds):
+    result = shrink_agent_rates(ds, MONTH, seed=1)
+    t = result.tidy()
+    assert list(t.columns) == list(result.columns)
+    lo = np.minimum(t["conversion_rate"], t["prior_mean"]) - 1e-12
+    hi = np.maximum(t["conversion_rate"], t["prior_mean"]) + 1e-12
+    assert ((t["shrunk_rate"] >= lo) & (t["shrunk_rate"] <= hi)).all()
+    assert ((t["ci_low"] <= t["shrunk_rate"]) & (t["shrunk_rate"] <= t["ci_high"])).all()
+    assert t["p_bottom"].between(0, 1).all()
+    sums = t.groupby("group")["p_bottom"].sum()
+    counts = result.priors.set_index("group")["bottom_count"]
+    np.testing.assert_allclose(sums, counts.reindex(sums.index), atol=1e-9)
+    for g, grp in t.groupby("group"):
+        assert counts[g] == math.ceil(round(0.1 * len(grp), 9))
+    # Reproducible with the seed; the draws only move p_bottom.
+    again = shrink_agent_rates(ds, MONTH, seed=1).tidy()
+    pd.testing.assert_frame_equal(t, again)
+    assert t["name"].notna().all()
+    js = _json_ok(result.to_json())
+    assert {"agent_id", "name", "team", "inquiries", "conversion_rate", "shrunk_rate",
+            "ci_low", "ci_high", "p_bottom"} <= set(js["agents"][0])
+
+
+def test_shrinkage_toward_the_shop_and_moments(ds):
+    shop = shrink_agent_rates(ds, MONTH, by="shop", prior="moments", bottom_share=0.2).tidy()
+    assert set(shop["group"]) == {"shop"}
+    assert shop["p_bottom"].sum() == pytest.approx(math.ceil(0.2 * len(shop)))
+
+
+def _true_rates(ds, sim, month: str) -> pd.Series:
+    """Each agent's expected conversion rate over its inquiries of the month (planted model,
+    clean attribution: an inquiry is a visit)."""
+    cv = sim.p["conversion"]
+    f = inquiry_facts_table(ds, [month])
+    hire = ds.frame("agents").set_index("agent_id")["hire_date"]
+    tenure = (f["day"] - pd.to_datetime(f["agent_id"].map(hire))).dt.days
+    band = np.digitize(tenure, [30, 90, 365])
+    tl = cv["tenure_logit"]
+    band_logit = np.array([tl["0-29"], tl["30-89"], tl["90-364"], tl["365+"]])[band]
+    u = np.array(sim.staff.cols["u_conv"])[f["agent_id"].str[2:].astype(int) - 1]
+    eta = (special.logit(cv["baseline_p"]) + cv["first_response_per_min"]
+           * f["capped_response_s"] / 60 + cv["never_answered_logit"] * f["never_answered"]
+           + band_logit + u)
+    return pd.Series(special.expit(eta)).groupby(f["agent_id"]).mean()
+
+
+def test_shrunk_rates_beat_raw_rates_on_planted_agent_effects(tmp_path):
+    light = {"teams": [dict(t, presale_per_day=2.5) for t in DEFAULT_PARAMS["teams"]]}
+    sim = simulate_world(tmp_path, 5, agents=40, months=2, params=merge_params(CLEAN, light))
+    ds = load_dataset(tmp_path, cache=False)
+    t = shrink_agent_rates(ds, "2024-02").tidy().set_index("agent_id")
+    truth = _true_rates(ds, sim, "2024-02").reindex(t.index)
+    mse_raw = float(((t["conversion_rate"] - truth) ** 2).mean())
+    mse_shrunk = float(((t["shrunk_rate"] - truth) ** 2).mean())
+    print(f"MSE raw {mse_raw:.5f} shrunk {mse_shrunk:.5f}")
+    assert mse_shrunk < mse_raw
+    coverage = float(((t["ci_low"] <= truth) & (truth <= t["ci_high"])).mean())
+    assert coverage >= 0.75
+
+
+# -- two proportions ------------------------------------------------------------------------------
+
+
+def test_compare_proportions_against_statsmodels():
+    from statsmodels.stats.proportion import proportions_ztest
+
+    for x1, n1, x2, n2 in [(45, 100, 30, 100), (120, 400, 131, 410), (3, 14, 40, 90)]:
+        r = compare_proportions(x1, n1, x2, n2)
+        z, p = proportions_ztest([x1, x2], [n1, n2])
+        assert r.z == pytest.approx(z, rel=1e-12)
+        assert r.p_value == pytest.approx(p, rel=1e-12)
+        assert r.ci_low < r.difference < r.ci_high
+        assert r.beyond_chance == (p < 0.05)
+        _json_ok(r.to_json())
+    assert compare_proportions(45, 100, 30, 100).beyond_chance
+    assert not compare_proportions(31, 100, 30, 100).beyond_chance
+
+
+def test_compare_proportions_edge_cases():
+    r = compare_proportions(0, 0, 3, 10)
+    assert math.isnan(r.p_value) and not r.beyond_chance
+    assert _json_ok(r.to_json())["p_value"] is None
+    z, p = two_proportion_z([0, 5], [10, 10], [0, 5], [10, 10])
+    assert list(p) == [1.0, 1.0]
+
+
+def test_results_are_frozen(ds):
+    card = scorecard_table(ds, MONTH, "shop")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        card.month = "2024-01"  # type: ignore[misc]
+    assert "<table" in card._repr_html_()
+
+
+# -- planted truth over many seeds ----------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_planted_effects_covered_over_seeds(tmp_path):
+    """Coverage of the planted first-response and tenure effects, and of agents' true rates.
+
+    20 seeds of the simulator with its default agent effect (sd 0.35 on the logit) and
+    clean attribution (see CLEAN). The model is population-averaged, so its coefficients are
+    the planted ones attenuated by about 1 / sqrt(1 + 0.346 x 0.35^2) = 0.98 (Zeger, Liang
+    & Albert 1988); the CIs are checked against the planted values themselves. Prints the
+    coverage counts.
+    """
+    planted = {"first_response_min": -0.15, "tenure_band[0-29]": -0.5,
+               "tenure_band[30-89]": -0.25, "tenure_band[365+]": 0.1}
+    hits = dict.fromkeys(planted, 0)
+    fitted = dict.fromkeys(planted, 0)
+    shrink_cover, shrink_n, mse = 0, 0, []
+    light = {"teams": [dict(t, presale_per_day=2.5 * t["presale_per_day"] / 14)
+                       for t in DEFAULT_PARAMS["teams"]]}
+    for seed in range(1, 21):
+        out = tmp_path / str(seed)
+        sim = simulate_world(out, seed, agents=30, months=2, params=CLEAN)
+        ds = load_dataset(out, cache=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            m = fit_conversion_model(ds, "2024-02")
+        c = m.coefficients.set_index("term")
+        for term, value in planted.items():
+            if term in c.index:
+                fitted[term] += 1
+                hits[term] += math.log(c.at[term, "ci_low"]) <= value <= math.log(
+                    c.at[term, "ci_high"])
+        out2 = tmp_path / f"light{seed}"
+        sim = simulate_world(out2, seed, agents=40, months=2,
+                             params=merge_params(CLEAN, light))
+        ds2 = load_dataset(out2, cache=False)
+        t = shrink_agent_rates(ds2, "2024-02").tidy().set_index("agent_id")
+        truth = _true_rates(ds2, sim, "2024-02").reindex(t.index)
+        shrink_cover += int(((t["ci_low"] <= truth) & (truth <= t["ci_high"])).sum())
+        shrink_n += len(t)
+        mse.append((((t["conversion_rate"] - truth) ** 2).mean(),
+                     ((t["shrunk_rate"] - truth) ** 2).mean()))
+    raw, shrunk = np.mean(mse, axis=0)
+    print("coverage of planted effects (seeds covered / fitted):",
+          {k: f"{hits[k]}/{fitted[k]}" for k in planted})
+    print(f"shrunk 90% intervals cover true agent rates: {shrink_cover}/{shrink_n} = "
+          f"{shrink_cover / shrink_n:.3f}; MSE raw {raw:.5f}, shrunk {shrunk:.5f}")
+    assert hits["first_response_min"] >= 18
+    for term in planted:
+        assert hits[term] >= 0.85 * fitted[term], term
+    assert 0.82 <= shrink_cover / shrink_n <= 0.97
+    assert shrunk < raw
