@@ -339,7 +339,7 @@ def test_intervals_contain_estimates_and_columns(cs, mpdta):
 
 def test_result_is_frozen_and_serialises(cs):
     with pytest.raises(dataclasses.FrozenInstanceError):
-        cs.outcome = "x"  # type: ignore[misc]
+        setattr(cs, "outcome", "x")  # noqa: B010 - the point is that it fails
     payload = json.loads(json.dumps(cs.to_json()))
     assert payload["att_simple"]["estimate"] == pytest.approx(-0.039951, abs=1e-6)
     assert len(payload["event_study"]) == 7 and len(payload["by_group"]) == 3
@@ -379,6 +379,21 @@ def test_no_treated_group_raises(mpdta):
     always = mpdta.assign(g=np.where(mpdta["first.treat"] > 0, 2003, 0))
     with pytest.raises(ParameterError, match="no unit is treated"):
         fit_cs_did(always, "lemp", "countyreal", "year", "g")
+
+
+def test_units_treated_before_the_panel_are_left_out(mpdta):
+    """First treated before the first period: no pre-period; CS and the TWFE event study
+    leave such units out and say so; the static TWFE keeps them (absorbed by unit effects)."""
+    data = mpdta.assign(g=mpdta["first.treat"].replace(2004, 2001))
+    data["d"] = (data["g"] > 0) & (data["year"] >= data["g"])
+    cs = fit_cs_did(data, "lemp", "countyreal", "year", "g")
+    kept = fit_cs_did(mpdta[mpdta["first.treat"] != 2004], "lemp", "countyreal", "year",
+                      "first.treat")
+    assert cs.n_units == 480 and any("20 units" in note for note in cs.notes)
+    assert np.allclose(cs.tidy()["estimate"], kept.tidy()["estimate"])
+    twfe = fit_twfe(data, "lemp", "countyreal", "year", "d", group="g", event_study=True)
+    assert twfe.n_units == 500 and any("event study" in note for note in twfe.notes)
+    assert set(twfe.event_study_table()["event_time"]) == {-4, -3, -2, -1, 0, 1}
 
 
 def test_bad_input_errors(mpdta):

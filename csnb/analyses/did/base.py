@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any, ClassVar, Literal
 
 import numpy as np
@@ -266,7 +267,8 @@ class DidResult(Result):
         return t[t["aggregation"] != "attgt"].drop(columns=["n_treated", "n_control"])
 
     def _repr_html_(self) -> str:
-        head = (f"<p>{self.estimator} on {self.outcome}: {self.n_treated_clusters} treated "
+        head = (f"<p>{escape(self.estimator)} on {escape(self.outcome)}: "
+                f"{self.n_treated_clusters} treated "
                 f"and {self.n_control_clusters} control clusters")
         if self.pretrend is not None and np.isfinite(self.pretrend.p_value):
             head += f"; pre-trend p = {self.pretrend.p_value:.3g}"

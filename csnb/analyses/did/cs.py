@@ -305,6 +305,8 @@ def _prepare(panel, outcome, unit, time, group, cluster):
     inside = pos < len(periods)
     exact = np.zeros(len(pos), dtype=bool)
     exact[inside] = periods[pos[inside]] == per_unit[~never][inside]
+    # Treated at or before the first period: no pre-treatment period, whatever the date.
+    exact |= per_unit[~never] <= periods[0]
     if not exact.all():
         bad = per_unit[~never][~exact][:5].tolist()
         raise ParameterError(f"fit_cs_did: first-treated periods in {group!r} must be periods "
@@ -312,7 +314,7 @@ def _prepare(panel, outcome, unit, time, group, cluster):
     g_pos[~never] = pos
     always = g_pos == 0
     if always.any():
-        notes.append(f"{int(always.sum())} units treated in the first period have no "
+        notes.append(f"{int(always.sum())} units treated by the first period have no "
                      f"pre-treatment period and are left out")
     keep = ~always
     if not (g_pos[keep] > 0).any():

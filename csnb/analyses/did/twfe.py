@@ -144,8 +144,17 @@ def fit_twfe(
     event_coef = event_vcov = None
     if event_study:
         assert group is not None
-        x, event_times = _event_dummies(df[group], periods, time_codes)
-        ecoef, evcov, _, _ = _ols_fe(y, x, unit_codes, time_codes, cluster_codes)
+        g = pd.to_numeric(df[group], errors="coerce").astype(float).to_numpy()
+        # Units treated from the first period on have no pre-period: their lags would sum to
+        # their unit effect (collinear), so the event study leaves them out.
+        keep = ~(np.isfinite(g) & (g > 0) & (g <= periods[0]))
+        if not keep.all():
+            notes.append(f"{len(np.unique(unit_codes[~keep]))} units treated from the first "
+                         f"period on are left out of the event study")
+        x, event_times = _event_dummies(df[group][keep], periods, time_codes[keep])
+        ecoef, evcov, _, _ = _ols_fe(y[keep], x, pd.factorize(unit_codes[keep])[0],
+                                     pd.factorize(time_codes[keep])[0],
+                                     pd.factorize(cluster_codes[keep])[0])
         event_names = [f"e={e}" for e in event_times]
         event_coef, event_vcov = ecoef, evcov
         for e, b, v in zip(event_times, ecoef, np.diag(evcov), strict=True):
@@ -195,12 +204,27 @@ def _order(col: pd.Series) -> pd.Series:
 
 
 def _event_dummies(first, periods, time_codes):
-    """Lead and lag dummies 1{t - g = e}, e != -1, in periods; never-treated rows all zero."""
+    """Lead and lag dummies 1{t - g = e}, e != -1, in periods; never-treated rows all zero.
+
+    Event times count periods; a unit first treated before the panel's first period (no
+    position among the periods) gets its event time from the period spacing, which must
+    then be regular.
+    """
     g = pd.to_numeric(first, errors="coerce").astype(float).to_numpy()
     never = ~np.isfinite(g) | (g == 0) | (g > periods[-1])
-    g_pos = np.full(len(g), -1)
-    g_pos[~never] = np.searchsorted(periods, g[~never])
-    e = np.where(never, np.iinfo(np.int64).min, time_codes - g_pos)
+    steps = np.diff(periods.astype(float))
+    regular = len(steps) == 0 or bool(np.allclose(steps, steps[0]))
+    g_pos = np.zeros(len(g))
+    inside = ~never & np.isin(g, periods)
+    g_pos[inside] = np.searchsorted(periods, g[inside])
+    outside = ~never & ~inside
+    if outside.any():
+        if not regular:
+            raise ParameterError("fit_twfe: first-treated periods must be periods of the "
+                                 "panel when the periods are irregularly spaced")
+        step = steps[0] if len(steps) else 1.0
+        g_pos[outside] = (g[outside] - periods[0]) / step
+    e = np.where(never, np.iinfo(np.int64).min, time_codes - np.round(g_pos).astype(np.int64))
     event_times = sorted(set(e[~never].tolist()) - {-1})
     if not event_times:
         raise ParameterError("fit_twfe: no treated unit for the event study")
