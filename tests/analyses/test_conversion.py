@@ -309,7 +309,8 @@ def test_model_tables_are_consistent(model):
     assert list(coefs.columns) == list(model.columns)
     assert (coefs["ci_low"] <= coefs["odds_ratio"]).all()
     assert (coefs["odds_ratio"] <= coefs["ci_high"]).all()
-    assert (coefs["ame_ci_low"] <= coefs["ame"]).all() and (coefs["ame"] <= coefs["ame_ci_high"]).all()
+    assert (coefs["ame_ci_low"] <= coefs["ame"]).all()
+    assert (coefs["ame"] <= coefs["ame_ci_high"]).all()
     assert model.references["tenure_band"] == "90-364"
     shape = model.shape
     assert shape["bin"].iloc[0] == "0-29s"

@@ -1,0 +1,109 @@
+"""Tests of the conversion charts: the drawn artists follow the tidy tables."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from csnb.plots.conversion import (  # noqa: E402
+    plot_coefficients,
+    plot_ranked_bars,
+    plot_shrinkage,
+    plot_waterfall,
+)
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def _decomposition() -> pd.DataFrame:
+    return pd.DataFrame({
+        "group": ["售前一组", "shop"], "sales_last_month": [1000.0, 30000.0],
+        "sales": [900.0, 36000.0], "inquiries_effect": [50.0, 6000.0],
+        "conversion_effect": [-200.0, -6000.0], "value_effect": [50.0, 6000.0],
+    })
+
+
+def _shrinkage(rng) -> pd.DataFrame:
+    rows = []
+    for g in ("A组", "B组"):
+        for i in range(6):
+            rate = rng.uniform(0.2, 0.5)
+            rows.append({"agent_id": f"{g}{i}", "name": f"客服{g}{i}", "group": g,
+                         "inquiries": 20 + 10 * i, "conversion_rate": rate,
+                         "shrunk_rate": 0.5 * rate + 0.17, "ci_low": rate - 0.1,
+                         "ci_high": rate + 0.1, "prior_mean": 0.34,
+                         "shrunk_bottom": i == 0, "disagree": i == 1})
+    return pd.DataFrame(rows)
+
+
+def test_waterfall_bars_follow_the_table():
+    ax = plot_waterfall(_decomposition(), group="shop")
+    bars = ax.patches
+    assert len(bars) == 5
+    heights = [b.get_height() for b in bars]
+    np.testing.assert_allclose(heights, [30000, 6000, 6000, 6000, 36000])
+    # The conversion step goes down from 36,000 to 30,000.
+    assert bars[2].get_y() == pytest.approx(30000)
+    assert bars[4].get_y() == 0
+
+
+def test_waterfall_panels_per_group():
+    fig = plot_waterfall(_decomposition())
+    visible = [a for a in fig.axes if a.get_visible()]
+    assert [a.get_title() for a in visible] == ["售前一组", "shop"]
+
+
+def test_waterfall_keeps_global_rcparams():
+    before = dict(matplotlib.rcParams)
+    plot_waterfall(_decomposition(), group="shop")
+    assert matplotlib.rcParams["font.sans-serif"] == before["font.sans-serif"]
+
+
+def test_shrinkage_one_row_per_agent_sorted_and_marked(rng):
+    table = _shrinkage(rng)
+    fig = plot_shrinkage(table)
+    assert len(fig.axes) == 2  # one panel per group, no legend of agents
+    ax = fig.axes[0]
+    rows = table[table["group"] == "A组"].sort_values("shrunk_rate")
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == [f"{n} ({k})" for n, k in zip(rows["name"], rows["inquiries"],
+                                                      strict=True)]
+    bold = [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"]
+    assert bold == [f"{n} ({k})" for n, k, d in zip(rows["name"], rows["inquiries"],
+                                                       rows["disagree"], strict=True) if d]
+    shrunk = ax.collections[1].get_offsets()[:, 0]
+    np.testing.assert_allclose(shrunk, rows["shrunk_rate"])
+    assert len(ax.get_legend().get_texts()) == 2
+
+
+def test_shrinkage_on_given_ax(rng):
+    _, ax = plt.subplots()
+    out = plot_shrinkage(_shrinkage(rng), ax=ax, group="B组")
+    assert out is ax and ax.get_title() == "B组"
+
+
+def test_coefficients_draw_each_term():
+    table = pd.DataFrame({"term": ["first_response_min", "promotion_day"],
+                          "estimate": [0.86, 1.3], "ci_low": [0.8, 1.1],
+                          "ci_high": [0.9, 1.5]})
+    ax = plot_coefficients(table, null=1.0, log=True)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["promotion_day",
+                                                            "first_response_min"]
+    np.testing.assert_allclose(ax.collections[1].get_offsets()[:, 0], [1.3, 0.86])
+    assert ax.get_xscale() == "log"
+
+
+def test_ranked_bars_sorted():
+    table = pd.DataFrame({"name": ["甲", "乙", "丙"], "conversion_rate": [0.3, 0.1, 0.2]})
+    ax = plot_ranked_bars(table, "name", "conversion_rate", highlight=1)
+    widths = [b.get_width() for b in ax.patches]
+    assert widths == sorted(widths)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["乙", "丙", "甲"]
