@@ -51,6 +51,9 @@ PROMOTIONS: dict[str, tuple[str, str]] = {
     "double11": ("11-01", "11-11"),
     "double12": ("12-12", "12-12"),
 }
+UChartMethod = Literal["u", "laney"]
+#: Allowed ``method`` of :func:`fit_u_chart`.
+U_CHART_METHODS: tuple[str, ...] = ("u", "laney")
 Breakdown = Literal["category", "source", "team", "agent"]
 #: Allowed ``by`` of :func:`complaint_breakdown_table`.
 BREAKDOWN_BY: tuple[str, ...] = ("category", "source", "team", "agent")
@@ -278,6 +281,9 @@ class UChartResult(Result):
     baseline_days : int
         Days used for the centre line (promotion days excluded unless asked otherwise).
     sigma : float
+    method : {"u", "laney"}
+    spread : float
+        Laney's sigma_z, the factor on the Poisson limits (1 for the plain u-chart).
     """
 
     columns = ("date", "complaints", "paid_orders", "rate", "centre", "lcl", "ucl",
@@ -290,12 +296,14 @@ class UChartResult(Result):
     baseline_last: str
     baseline_days: int
     sigma: float = 3.0
+    method: str = "u"
+    spread: float = 1.0
 
     def tidy(self) -> pd.DataFrame:
         """One row per day of the month.
 
         Columns: date; complaints; paid_orders; rate (complaints / paid_orders); centre;
-        lcl, ucl (``centre -/+ sigma sqrt(centre / paid_orders)``, lcl floored at 0; NaN on a
+        lcl, ucl (``centre -/+ sigma spread sqrt(centre / paid_orders)``, lcl at least 0; NaN on a
         day without paid orders); expected (centre x paid_orders); flag (``"above"``,
         ``"below"`` or None); promotion (window name or None); leading_categories (the
         day's most frequent categories, most first, comma-separated; flagged days only).
@@ -318,7 +326,8 @@ class UChartResult(Result):
         ]
         return {"centre": json_value(self.centre), "centre_per_1k": json_value(
             self.centre * 1000), "baseline": [self.baseline_first, self.baseline_last],
-            "baseline_days": self.baseline_days, "sigma": self.sigma, "flagged_days": days}
+            "baseline_days": self.baseline_days, "sigma": self.sigma, "method": self.method,
+            "spread": json_value(self.spread), "flagged_days": days}
 
     def plot(self, ax=None):
         """The u-chart: daily rate, centre line, limits, flagged and promotion days."""
@@ -335,6 +344,7 @@ def fit_u_chart(
     promotions: dict[str, tuple[str, str]] | None = None,
     exclude_promotions: bool = True,
     sigma: float = 3.0,
+    method: UChartMethod = "u",
     top: int = 3,
 ) -> UChartResult:
     """Fit a u-chart of daily complaints per paid order.
@@ -357,6 +367,11 @@ def fit_u_chart(
         Leave promotion days out of the baseline, so the centre line is an ordinary day's
         rate and a promotion surge shows as flagged days marked with their window.
     sigma : float, default 3
+    method : {"u", "laney"}, default "u"
+        ``"u"``: Poisson limits. ``"laney"``: Laney's u' chart, the limits times the
+        baseline's spread of z-scores (mean moving range / 1.128), for counts more variable
+        than Poisson (the usual case with many agents of different quality); the factor is
+        ``spread``.
     top : int, default 3
         Categories named for a flagged day.
 
@@ -370,6 +385,7 @@ def fit_u_chart(
         The baseline includes ``month`` or holds no day with paid orders.
     """
     check_month(month)
+    check_one_of("method", method, U_CHART_METHODS)
     if isinstance(baseline, int):
         if baseline < 1:
             raise ParameterError(f"baseline must be at least 1 month; got {baseline}")
@@ -393,9 +409,17 @@ def fit_u_chart(
             f"{base_months[-1]} hold no ordinary day with paid orders and complaints; give a "
             "baseline range inside the data")
     centre = float(base["complaints"].sum() / base["paid_orders"].sum())
+    spread = 1.0
+    if method == "laney":
+        # Laney's u' chart: the z-scores' day-to-day spread (mean moving range / 1.128) widens
+        # the Poisson limits by the overdispersion a large, varied team shows day to day.
+        z = (base["complaints"] / base["paid_orders"] - centre) / np.sqrt(
+            centre / base["paid_orders"])
+        if len(z) > 1:
+            spread = float(np.abs(np.diff(z.to_numpy())).mean() / 1.128)
     t = daily[(daily["day"] >= pd.Timestamp(lo))].reset_index(drop=True)
     n = t["paid_orders"].where(t["paid_orders"] > 0)
-    half = sigma * np.sqrt(centre / n)
+    half = sigma * spread * np.sqrt(centre / n)
     table = pd.DataFrame({
         "date": t["day"], "complaints": t["complaints"], "paid_orders": t["paid_orders"],
         "rate": t["complaints"] / n, "centre": centre,
@@ -415,7 +439,8 @@ def fit_u_chart(
     table["leading_categories"] = _objects(table["date"].map(leading).where(table["flag"].notna()))
     return UChartResult(month=month, table=table, centre=centre,
                         baseline_first=base_months[0], baseline_last=base_months[-1],
-                        baseline_days=int(len(base)), sigma=sigma)
+                        baseline_days=int(len(base)), sigma=sigma, method=method,
+                        spread=spread)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -578,7 +603,7 @@ def complaint_model_frame(ds: Dataset, month: str | None = None, *, months: int 
     else:
         d = d.assign(category="all")
     d["trend"] = (d["day"] - d["day"].min()).dt.days / 30.4375
-    d["weekday"] = d["day"].dt.weekday
+    d["weekday"] = d["day"].dt.day_of_week
     d["promotion"] = promotion_of(d["day"], promotions).to_numpy()
     return d
 
