@@ -59,10 +59,12 @@ def exit_risk_table(panel: pd.DataFrame, month: str | None = None) -> pd.DataFra
         One row per agent-month of agents in the agents table: month, agent_id, name, team,
         shift, role, outsourced, hire_date, tenure_start_days (days employed before the
         month's first day, 0 for a hire within it), tenure_band (of tenure_start_days),
-        exposure (share of the month employed from max(hire, first day) to the last day),
+        exposure (share of the month from max(hire, first day) to its last day),
+        exposure_to_exit (the same up to the exit date when the agent left this month),
         bottom, fines (this month), last_bottom, last_fines (last month's, False/0 in a hire
-        month, missing when last month is outside the panel), policy_active, exit_voluntary,
-        exit_involuntary, exit_other (exited this month, by type).
+        month, missing when last month is outside the panel), policy_active, exit_any,
+        exit_voluntary, exit_involuntary, exit_other (exited this month: at all, by type;
+        an exit without a reason has no type).
     """
     df = panel[panel["hire_date"].notna()].copy()
     if month is not None:
@@ -74,9 +76,14 @@ def exit_risk_table(panel: pd.DataFrame, month: str | None = None) -> pd.DataFra
     df["tenure_start_days"] = (start - hire).dt.days.clip(lower=0).astype(int)
     df["tenure_band"] = tenure_band(df["tenure_start_days"])
     days = (end - start).dt.days + 1
-    # The simulated (and any grouped-time) hazard runs from hire to month end, whatever the
-    # exit day: exposure is the employed part of the month counted that way.
-    df["exposure"] = ((end - hire.where(hire > start, start)).dt.days + 1) / days
+    # Grouped time: an agent at risk at the month's start (or hire) is exposed to the month's
+    # end, whatever day an exit of the type modelled happens; an exit of another type ends
+    # the exposure on its day (see fit_exit_hazard).
+    first = hire.where(hire > start, start)
+    df["exposure"] = ((end - first).dt.days + 1) / days
+    exit_ = pd.to_datetime(df["exit_date"])
+    stop = exit_.where(df["exited"].astype(bool) & (exit_ <= end), end)
+    df["exposure_to_exit"] = ((stop - first).dt.days + 1).clip(lower=1) / days
     df["fines"] = pd.to_numeric(df["fines"], errors="coerce").fillna(0)
     df["bottom"] = df["bottom"].fillna(False).astype(bool)
     df = df.sort_values(["agent_id", "month"], kind="stable")
@@ -90,12 +97,14 @@ def exit_risk_table(panel: pd.DataFrame, month: str | None = None) -> pd.DataFra
                                  ).astype("boolean")
     df["last_fines"] = np.where(known, prev["fines"], np.where(hired_now, 0.0, np.nan))
     kind = exit_type(df["exit_reason"].where(df["exited"].astype(bool)))
+    df["exit_any"] = df["exited"].astype(bool).astype(int)
     for cause in (*CAUSES, "other"):
         df[f"exit_{cause}"] = (kind == cause).astype(int)
     df["policy_active"] = df["policy_active"].fillna(False).astype(bool)
     cols = ["month", "agent_id", "name", "team", "shift", "role", "outsourced", "hire_date",
-            "tenure_start_days", "tenure_band", "exposure", "bottom", "fines", "last_bottom",
-            "last_fines", "policy_active", "exit_voluntary", "exit_involuntary", "exit_other"]
+            "tenure_start_days", "tenure_band", "exposure", "exposure_to_exit", "bottom",
+            "fines", "last_bottom", "last_fines", "policy_active", "exit_any",
+            "exit_voluntary", "exit_involuntary", "exit_other"]
     for col in cols:
         if col not in df:
             df[col] = None
@@ -156,7 +165,7 @@ class HazardResult(Result):
         key = "odds_ratio" if self.link == "logit" else "hazard_ratio"
         return {
             "hazard": {c: ratio_records(self.table[self.table["cause"] == c], key)
-                       for c in CAUSES},
+                       for c in (*CAUSES, "any") if c in set(self.fits.get("cause", []))},
             "hazard_reference": dict(self.reference),
             "hazard_fits": [{"cause": r.cause, "rows": int(r.rows), "agents": int(r.agents),
                              "exits": int(r.exits), "fitted": bool(r.fitted),
@@ -180,10 +189,11 @@ def fit_exit_hazard(panel: pd.DataFrame, month: str | None = None, *,
     """Fit the discrete-time hazard of exit, separately for voluntary and involuntary exits.
 
     Each agent-month at risk is a row (:func:`exit_risk_table`); the outcome is an exit of
-    the type that month, other exits end the agent's rows without counting (cause-specific
-    hazards, so dismissals do not masquerade as quits). The GLM has an offset
-    log(exposure) for a hire's partial first month: exact for the cloglog link (a grouped
-    proportional-hazards model, whose exp(coef) are hazard ratios), and a close
+    the type that month, and an exit of another type ends the agent's exposure on its day
+    without counting (cause-specific hazards, so dismissals do not masquerade as quits).
+    When no exit has a reason, one model of any exit (cause ``"any"``) is fitted instead.
+    The GLM has an offset log(exposure) for partial months: exact for the cloglog link (a
+    grouped proportional-hazards model, whose exp(coef) are hazard ratios), and a close
     approximation for the logit link while monthly exit probabilities are small.
 
     Parameters
@@ -215,7 +225,9 @@ def fit_exit_hazard(panel: pd.DataFrame, month: str | None = None, *,
     fits: list[dict[str, Any]] = []
     models: dict[str, Any] = {}
     refs: dict[str, str] = {}
-    for cause in CAUSES:
+    typed = bool(risk[[f"exit_{c}" for c in (*CAUSES, "other")]].to_numpy().any())
+    causes = CAUSES if typed or not risk["exit_any"].any() else ("any",)
+    for cause in causes:
         y = risk[f"exit_{cause}"]
         design = design_matrix(risk, covariates, reference=reference, event=y)
         refs.update(design.reference)
@@ -231,7 +243,7 @@ def fit_exit_hazard(panel: pd.DataFrame, month: str | None = None, *,
         groups = pd.factorize(rows["agent_id"])[0]
         glm = sm.GLM(y.loc[design.rows].to_numpy(dtype=float), X,
                      family=sm.families.Binomial(link=family_link),
-                     offset=np.log(rows["exposure"].to_numpy(dtype=float)))
+                     offset=np.log(_exposure(rows, cause)))
         res = glm.fit(cov_type="cluster", cov_kwds={"groups": groups})
         models[cause] = res
         part = coefficient_table(res.params, res.bse, res.pvalues, design)
@@ -242,6 +254,12 @@ def fit_exit_hazard(panel: pd.DataFrame, month: str | None = None, *,
     return HazardResult(table=table[list(HazardResult.columns)], fits=pd.DataFrame(fits),
                         reference=refs, risk=risk, month=month, link=link,
                         covariates=tuple(covariates), model=models)
+
+
+def _exposure(rows: pd.DataFrame, cause: str) -> np.ndarray:
+    """Exposure of each row for ``cause``: to month end, or to the day of a competing exit."""
+    competing = (rows["exit_any"] == 1) & (rows[f"exit_{cause}"] == 0)
+    return np.where(competing, rows["exposure_to_exit"], rows["exposure"]).astype(float)
 
 
 # -- at risk next month ------------------------------------------------------------------------
@@ -288,7 +306,8 @@ class AtRiskResult(Result):
 
 
 def at_risk_agents(hazard: HazardResult, n: int = 10, *,
-                   cause: Literal["voluntary", "involuntary"] = "voluntary") -> AtRiskResult:
+                   cause: Literal["voluntary", "involuntary", "any"] = "voluntary"
+                   ) -> AtRiskResult:
     """Rank the agents employed at the report month's end by next month's exit probability.
 
     Next month's covariates: tenure band at its first day, this month's bottom flag and
@@ -301,22 +320,24 @@ def at_risk_agents(hazard: HazardResult, n: int = 10, *,
         From :func:`fit_exit_hazard`.
     n : int, default 10
         Agents to return (all when fewer are employed).
-    cause : {"voluntary", "involuntary"}
+    cause : {"voluntary", "involuntary", "any"}
+        Exit type; the voluntary default falls back to "any" when exits had no reasons.
 
     Returns
     -------
     AtRiskResult
         Empty when the model could not be fitted.
     """
-    check_one_of("cause", cause, CAUSES)
+    check_one_of("cause", cause, (*CAUSES, "any"))
+    if cause == "voluntary" and "voluntary" not in (hazard.model or {}):
+        cause = "any"
     cols = list(AtRiskResult.columns)
     model = (hazard.model or {}).get(cause)
     risk = hazard.risk
     if model is None or risk.empty:
         return AtRiskResult(table=pd.DataFrame(columns=cols), month=hazard.month)
     month = hazard.month or str(risk["month"].max())
-    now = risk[(risk["month"] == month) & (risk[[f"exit_{c}" for c in (*CAUSES, "other")]]
-                                           .sum(axis=1) == 0)].copy()
+    now = risk[(risk["month"] == month) & (risk["exit_any"] == 0)].copy()
     next_start = pd.Timestamp(month_bounds(shift_month(month, 1))[0])
     now["tenure_start_days"] = (next_start - pd.to_datetime(now["hire_date"])).dt.days
     now["tenure_band"] = tenure_band(now["tenure_start_days"])

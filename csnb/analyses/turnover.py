@@ -206,7 +206,7 @@ def fit_retention(table: pd.DataFrame, by: str | None = None, *,
     from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
     data = table[[duration, event, *([by] if by else [])]].dropna()
-    groups = (sorted(data[by].unique(), key=str) if by else ["all"])
+    groups = (sorted(data[by].unique(), key=str) if by else ["all"]) if len(data) else []
     curves: list[pd.DataFrame] = []
     summary: list[dict[str, Any]] = []
     models: dict[Any, Any] = {}
@@ -235,14 +235,17 @@ def fit_retention(table: pd.DataFrame, by: str | None = None, *,
                         "statistic": s, "estimate": e, "ci_low": lo, "ci_high": hi}
                        for s, e, lo, hi in stat_rows)
     logrank: dict[str, Any] = {"chi2": None, "df": None, "p_value": None}
-    if by and len(groups) > 1:
+    if by and len(groups) > 1 and data[event].astype(bool).any():
         chi2, p = survdiff(data[duration].to_numpy(dtype=float),
                            data[event].to_numpy(dtype=float), data[by].astype(str).to_numpy())
         logrank = {"chi2": float(chi2), "df": len(groups) - 1, "p_value": float(p)}
     columns = list(RetentionResult.columns)
     curve_table = (pd.concat(curves, ignore_index=True) if curves
                    else pd.DataFrame(columns=columns))
-    return RetentionResult(by=by, curves=curve_table[columns], summary=pd.DataFrame(summary),
+    summary_table = pd.DataFrame(summary, columns=["group", "agents", "exits", "too_small",
+                                                   "statistic", "estimate", "ci_low",
+                                                   "ci_high"])
+    return RetentionResult(by=by, curves=curve_table[columns], summary=summary_table,
                            logrank=logrank, model=models)
 
 

@@ -1,0 +1,195 @@
+"""Turnover figures: retention curves, the hire-cohort heatmap, ratio (forest) plots.
+
+Each function takes a tidy table (a result's ``tidy()`` or a ``*_table``) and an optional
+``ax``, draws inside :func:`~.theme.theme` and returns the Axes. matplotlib is imported inside
+the functions so the analysis layer runs without it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..i18n import value_label
+from .theme import theme
+
+__all__ = ["plot_coefficients", "plot_cohort_heatmap", "plot_hazard_ratios", "plot_retention"]
+
+
+def plot_retention(table: pd.DataFrame, ax=None, *, lang: str = "en", bands: bool = True,
+                   title: str | None = None, xlabel: str = "Days since hire",
+                   ylabel: str = "Still employed", small_note: str = "too few to say"):
+    """Draw Kaplan-Meier retention curves as steps, with their 95% bands.
+
+    A group flagged ``too_small`` is drawn as a thin dotted line without a band, and its
+    legend entry says so (``small_note``): it is shown, not offered as evidence.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :meth:`csnb.analyses.turnover.RetentionResult.tidy`: group, time, survival, ci_low,
+        ci_high, too_small.
+    ax : matplotlib Axes, optional
+    lang : {"en", "zh"}
+        Language of the group labels (shift and role values have labels).
+    bands : bool, default True
+        Shade the pointwise 95% band of each group large enough to read.
+    title, xlabel, ylabel, small_note : str
+        Labels (the report passes them in its language).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    with theme():
+        if ax is None:
+            _, ax = plt.subplots()
+        groups = list(dict.fromkeys(table["group"]))
+        for i, group in enumerate(groups):
+            rows = table[table["group"] == group].sort_values("time")
+            small = bool(rows["too_small"].iloc[0])
+            label = value_label(group, lang) if isinstance(group, str) else str(group)
+            color = f"C{i % 10}"
+            if small:
+                ax.step(rows["time"], rows["survival"], where="post", color=color,
+                        linewidth=0.8, linestyle=":", alpha=0.7,
+                        label=f"{label} ({small_note})")
+                continue
+            ax.step(rows["time"], rows["survival"], where="post", color=color, linewidth=1.8,
+                    label=label)
+            if bands:
+                ax.fill_between(rows["time"], rows["ci_low"], rows["ci_high"], step="post",
+                                color=color, alpha=0.15, linewidth=0)
+        ax.set_ylim(0, 1.02)
+        ax.set_xlim(left=0)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        if title:
+            ax.set_title(title)
+        if len(groups) > 1 or (groups and bool(table["too_small"].any())):
+            ax.legend(fontsize=9)
+    return ax
+
+
+def plot_cohort_heatmap(table: pd.DataFrame, ax=None, *, value: str = "share",
+                        title: str | None = None, xlabel: str = "Months since hire",
+                        ylabel: str = "Hire month", annotate: bool = True):
+    """Draw hire cohorts (rows) by months since hire (columns), coloured by ``value``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`csnb.analyses.turnover.cohort_retention_table`: hire_month,
+        months_since_hire, ``value`` (default share, a fraction) and cohort_size.
+    ax : matplotlib Axes, optional
+    value : str
+        Column to colour by.
+    title, xlabel, ylabel : str
+    annotate : bool, default True
+        Write each cell's value (as a percentage) in it.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Cells not yet observed stay blank.
+    """
+    import matplotlib.pyplot as plt
+
+    grid = table.pivot(index="hire_month", columns="months_since_hire", values=value)
+    grid = grid.sort_index()
+    with theme():
+        if ax is None:
+            _, ax = plt.subplots(figsize=(9, 0.35 * max(len(grid), 4) + 1.5))
+        data = np.ma.masked_invalid(grid.to_numpy(dtype=float))
+        image = ax.imshow(data, aspect="auto", cmap="YlGnBu", vmin=0, vmax=1,
+                          interpolation="nearest")
+        ax.figure.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+        sizes = table.drop_duplicates("hire_month").set_index("hire_month")["cohort_size"] \
+            if "cohort_size" in table else None
+        labels = [f"{m} (n={int(sizes[m])})" if sizes is not None else str(m)
+                  for m in grid.index]
+        ax.set_yticks(range(len(grid.index)), labels, fontsize=8)
+        ax.set_xticks(range(len(grid.columns)), [str(c) for c in grid.columns], fontsize=8)
+        ax.grid(False)
+        if annotate:
+            for (r, c), v in np.ndenumerate(grid.to_numpy(dtype=float)):
+                if np.isfinite(v):
+                    ax.text(c, r, f"{v:.0%}", ha="center", va="center", fontsize=7,
+                            color="white" if v > 0.6 else "black")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        if title:
+            ax.set_title(title)
+    return ax
+
+
+def plot_coefficients(table: pd.DataFrame, ax=None, *, estimate: str = "estimate",
+                      ci_low: str = "ci_low", ci_high: str = "ci_high", term: str = "term",
+                      log: bool = True, ref: float = 1.0, xlabel: str | None = None,
+                      title: str | None = None):
+    """Draw one coefficient (forest) plot: each term's estimate with its confidence interval.
+
+    Generic for any model family: hazard ratios, odds ratios, incidence-rate ratios
+    (``log=True``, ``ref=1``) or raw coefficients and marginal effects (``log=False``,
+    ``ref=0``).
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per term with columns ``term``, ``estimate``, ``ci_low``, ``ci_high`` (names
+        configurable). Rows keep their order, top to bottom; infinite or missing limits are
+        drawn to the edge of the axis.
+    ax : matplotlib Axes, optional
+    log : bool, default True
+        Logarithmic x axis (ratios).
+    ref : float, default 1.0
+        Value of "no effect", drawn as a vertical line.
+    xlabel, title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+
+    rows = table.reset_index(drop=True)
+    est = pd.to_numeric(rows[estimate], errors="coerce").to_numpy(dtype=float)
+    low = pd.to_numeric(rows[ci_low], errors="coerce").to_numpy(dtype=float)
+    high = pd.to_numeric(rows[ci_high], errors="coerce").to_numpy(dtype=float)
+    finite = np.concatenate([v[np.isfinite(v) & ((v > 0) | (not log))]
+                             for v in (est, low, high)] + [np.array([ref])])
+    lo_edge, hi_edge = finite.min(), finite.max()
+    # A missing or infinite limit is drawn to the axis edge rather than dropped silently.
+    low = np.where(np.isfinite(low) & ((low > 0) | (not log)), low, lo_edge)
+    high = np.where(np.isfinite(high), high, hi_edge)
+    y = np.arange(len(rows))
+    with theme():
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 0.4 * max(len(rows), 3) + 1.2))
+        ax.hlines(y, low, high, color="C0", linewidth=2)
+        ax.plot(est, y, "o", color="C0", markersize=6, linestyle="none")
+        ax.axvline(ref, color="grey", linestyle="--", linewidth=1)
+        if log:
+            ax.set_xscale("log")
+        ax.set_yticks(y, [str(v) for v in rows[term]])
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        if xlabel:
+            ax.set_xlabel(xlabel)
+        if title:
+            ax.set_title(title)
+    return ax
+
+
+def plot_hazard_ratios(table: pd.DataFrame, ax=None, *, xlabel: str = "Hazard ratio (95% CI)",
+                       title: str | None = None):
+    """Forest plot of a Cox model's hazard ratios (:meth:`CoxResult.tidy`).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    return plot_coefficients(table, ax=ax, log=True, ref=1.0, xlabel=xlabel, title=title)
