@@ -10,33 +10,44 @@ on ``ds.frame("complaints")``; sessions and orders are only read through ``kpi_t
 Promotion windows (``promotions``) map a name to a first and last day written ``MM-DD``; the
 default is 618 (June 1-18), 双11 (Nov 1-11) and 双12 (Dec 12).
 """
-
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError, check_one_of
+from ..errors import check_one_of
 from ..io.dataset import Dataset
-from ..metrics import UNKNOWN_TEAM, data_months, data_span, fines_table, kpi_table
-from ..months import check_month, month_bounds, month_span, months_ending, shift_month
+from ..metrics import UNKNOWN_TEAM, data_months, fines_table, kpi_table
+from ..months import check_month, months_ending, shift_month
 from .base import Result, json_value, records
-from .counts import CountFamily, CountModelResult, fit_count_model
+from .complaint_trends import (
+    PROMOTIONS,
+    U_CHART_METHODS,
+    SeasonalResult,
+    UChartResult,
+    _complaints,
+    complaint_model_frame,
+    fit_complaint_model,
+    fit_seasonal,
+    fit_u_chart,
+    promotion_of,
+)
 
 __all__ = [
     "BREAKDOWN_BY",
     "PROMOTIONS",
     "UNATTRIBUTED",
+    "U_CHART_METHODS",
     "BreakdownResult",
     "LedgerResult",
     "ResolutionResult",
     "SeasonalResult",
     "UChartResult",
     "complaint_breakdown_table",
+    "complaint_model_frame",
     "fault_ledger_table",
     "fit_complaint_model",
     "fit_seasonal",
@@ -45,87 +56,14 @@ __all__ = [
     "resolution_table",
 ]
 
-#: Default promotion windows: name -> (first day, last day), ``MM-DD``.
-PROMOTIONS: dict[str, tuple[str, str]] = {
-    "618": ("06-01", "06-18"),
-    "double11": ("11-01", "11-11"),
-    "double12": ("12-12", "12-12"),
-}
-UChartMethod = Literal["u", "laney"]
-#: Allowed ``method`` of :func:`fit_u_chart`.
-U_CHART_METHODS: tuple[str, ...] = ("u", "laney")
 Breakdown = Literal["category", "source", "team", "agent"]
 #: Allowed ``by`` of :func:`complaint_breakdown_table`.
 BREAKDOWN_BY: tuple[str, ...] = ("category", "source", "team", "agent")
 #: Key of complaints that lack the breakdown's key (no agent, no category...).
 UNATTRIBUTED = "unattributed"
 TOTAL = "total"
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # One-sided tail of a 3-sigma limit, for the exact Poisson limits of the funnel plot.
 THREE_SIGMA_TAIL = 0.00135
-
-
-# ---------------------------------------------------------------------------------------------
-# Shared inputs
-# ---------------------------------------------------------------------------------------------
-
-
-def _complaints(ds: Dataset) -> pd.DataFrame:
-    if not ds.has("complaints"):
-        raise KeyError("the complaints analysis needs the complaints table, which this dataset "
-                       f"lacks (present: {', '.join(ds.tables)})")
-    c = ds.frame("complaints")
-    created = pd.to_datetime(c["created_ts"])
-    c["day"] = created.dt.normalize()
-    c["month"] = created.dt.strftime("%Y-%m")
-    return c
-
-
-def _daily(ds: Dataset, last: date | None = None) -> pd.DataFrame:
-    """Complaints and paid orders of every calendar day of the data (to ``last``)."""
-    first, end = data_span(ds)
-    if first is None or end is None:
-        raise ParameterError("the dataset holds no dated records")
-    if last is not None:
-        end = min(end, last)
-    k = kpi_table(ds, freq="day")
-    k = k.assign(day=pd.to_datetime(k["period"])).set_index("day")
-    days = pd.date_range(first, end, freq="D", name="day")
-    out = k.reindex(days)[["paid_orders", "complaints"]].fillna(0.0)
-    return out.reset_index()
-
-
-def promotion_of(days: pd.Series | pd.DatetimeIndex,
-                 promotions: dict[str, tuple[str, str]] | None = None) -> pd.Series:
-    """Name of the promotion window each day falls in (None on ordinary days).
-
-    Parameters
-    ----------
-    days : Series or DatetimeIndex of dates
-    promotions : dict, optional
-        Name -> (first, last) day ``"MM-DD"``, within one calendar year; default
-        :data:`PROMOTIONS`.
-
-    Returns
-    -------
-    Series of object
-    """
-    promotions = PROMOTIONS if promotions is None else promotions
-    d = pd.Series(pd.to_datetime(days))
-    md = d.dt.strftime("%m-%d")
-    out = pd.Series([None] * len(d), index=d.index, dtype=object)
-    for name, (lo, hi) in promotions.items():
-        if not lo <= hi:
-            raise ParameterError(f"promotion window {name!r} must not cross the year end: "
-                                 f"first {lo!r} is after last {hi!r}")
-        out[(md >= lo) & (md <= hi) & out.isna()] = name
-    return out
-
-
-def _objects(values: pd.Series) -> pd.Series:
-    """Values as an object Series with None (not NaN) where missing: labels, not numbers."""
-    return pd.Series([None if pd.isna(v) else v for v in values], index=values.index,
-                     dtype=object)
 
 
 def _month_paid_orders(ds: Dataset) -> pd.Series:
@@ -258,428 +196,6 @@ def complaint_breakdown_table(ds: Dataset, month: str, by: Breakdown = "category
         out.insert(2, "team", out["key"].map(names["team"]))
     return BreakdownResult(month=month, by=by, table=out.reset_index(drop=True),
                            complaints=n, paid_orders=orders[""])
-
-
-# ---------------------------------------------------------------------------------------------
-# u-chart
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UChartResult(Result):
-    """Daily complaints per paid order of a month against limits from a baseline period.
-
-    Attributes
-    ----------
-    month : str
-    table : DataFrame
-        See :meth:`tidy`.
-    centre : float
-        Baseline complaints per paid order (sum of complaints / sum of paid orders).
-    baseline_first, baseline_last : str
-        First and last baseline month.
-    baseline_days : int
-        Days used for the centre line (promotion days excluded unless asked otherwise).
-    sigma : float
-    method : {"u", "laney"}
-    spread : float
-        Laney's sigma_z, the factor on the Poisson limits (1 for the plain u-chart).
-    """
-
-    columns = ("date", "complaints", "paid_orders", "rate", "centre", "lcl", "ucl",
-               "expected", "flag", "promotion", "leading_categories")
-
-    month: str
-    table: pd.DataFrame = field(repr=False)
-    centre: float
-    baseline_first: str
-    baseline_last: str
-    baseline_days: int
-    sigma: float = 3.0
-    method: str = "u"
-    spread: float = 1.0
-
-    def tidy(self) -> pd.DataFrame:
-        """One row per day of the month.
-
-        Columns: date; complaints; paid_orders; rate (complaints / paid_orders); centre;
-        lcl, ucl (``centre -/+ sigma spread sqrt(centre / paid_orders)``, lcl at least 0; NaN on a
-        day without paid orders); expected (centre x paid_orders); flag (``"above"``,
-        ``"below"`` or None); promotion (window name or None); leading_categories (the
-        day's most frequent categories, most first, comma-separated; flagged days only).
-        """
-        return self.table.copy()
-
-    @property
-    def flagged(self) -> pd.DataFrame:
-        """The days above or below the limits."""
-        return self.table[self.table["flag"].notna()].reset_index(drop=True)
-
-    def to_json(self) -> dict[str, Any]:
-        """Centre line, baseline and the flagged days with their figures."""
-        days = [
-            {"date": str(r["date"])[:10], "complaints": r["complaints"],
-             "expected": r["expected"], "ucl": r["ucl"], "lcl": r["lcl"],
-             "direction": r["flag"], "promotion": r["promotion"],
-             "leading_categories": [x for x in (r["leading_categories"] or "").split(", ") if x]}
-            for r in records(self.flagged)
-        ]
-        return {"centre": json_value(self.centre), "centre_per_1k": json_value(
-            self.centre * 1000), "baseline": [self.baseline_first, self.baseline_last],
-            "baseline_days": self.baseline_days, "sigma": self.sigma, "method": self.method,
-            "spread": json_value(self.spread), "flagged_days": days}
-
-    def plot(self, ax=None):
-        """The u-chart: daily rate, centre line, limits, flagged and promotion days."""
-        from ..plots.complaints import plot_u_chart
-
-        return plot_u_chart(self.table, ax=ax)
-
-
-def fit_u_chart(
-    ds: Dataset,
-    month: str,
-    baseline: int | tuple[str, str] = 12,
-    *,
-    promotions: dict[str, tuple[str, str]] | None = None,
-    exclude_promotions: bool = True,
-    sigma: float = 3.0,
-    method: UChartMethod = "u",
-    top: int = 3,
-) -> UChartResult:
-    """Fit a u-chart of daily complaints per paid order.
-
-    The centre line is the baseline's complaints per paid order; each day's limits are
-    ``centre +/- sigma sqrt(centre / n)`` with ``n`` the day's paid orders (Poisson counts,
-    so days with few orders get wide limits).
-
-    Parameters
-    ----------
-    ds : Dataset
-    month : str
-        Month to chart, ``"YYYY-MM"``.
-    baseline : int or (str, str), default 12
-        The months before ``month`` to take the centre line from (as many as the data has),
-        or a (first, last) month range, which must end before ``month``.
-    promotions : dict, optional
-        Promotion windows (default :data:`PROMOTIONS`).
-    exclude_promotions : bool, default True
-        Leave promotion days out of the baseline, so the centre line is an ordinary day's
-        rate and a promotion surge shows as flagged days marked with their window.
-    sigma : float, default 3
-    method : {"u", "laney"}, default "u"
-        ``"u"``: Poisson limits. ``"laney"``: Laney's u' chart, the limits times the
-        baseline's spread of z-scores (mean moving range / 1.128), for counts more variable
-        than Poisson (the usual case with many agents of different quality); the factor is
-        ``spread``.
-    top : int, default 3
-        Categories named for a flagged day.
-
-    Returns
-    -------
-    UChartResult
-
-    Raises
-    ------
-    ParameterError
-        The baseline includes ``month`` or holds no day with paid orders.
-    """
-    check_month(month)
-    check_one_of("method", method, U_CHART_METHODS)
-    if isinstance(baseline, int):
-        if baseline < 1:
-            raise ParameterError(f"baseline must be at least 1 month; got {baseline}")
-        base_months = months_ending(shift_month(month, -1), baseline)
-    else:
-        first, last = (check_month(m, "baseline") for m in baseline)
-        if last >= month:
-            raise ParameterError(f"baseline must end before the charted month {month}; "
-                                 f"got {first} to {last}")
-        base_months = month_span(first, last)
-    lo, hi = month_bounds(month)
-    daily = _daily(ds, hi)
-    daily["month"] = daily["day"].dt.strftime("%Y-%m")
-    daily["promotion"] = promotion_of(daily["day"], promotions).to_numpy()
-    base = daily[daily["month"].isin(base_months) & (daily["paid_orders"] > 0)]
-    if exclude_promotions:
-        base = base[base["promotion"].isna()]
-    if base.empty or base["complaints"].sum() == 0:
-        raise ParameterError(
-            f"no baseline for the u-chart of {month}: the months {base_months[0]} to "
-            f"{base_months[-1]} hold no ordinary day with paid orders and complaints; give a "
-            "baseline range inside the data")
-    centre = float(base["complaints"].sum() / base["paid_orders"].sum())
-    spread = 1.0
-    if method == "laney":
-        # Laney's u' chart: the z-scores' day-to-day spread (mean moving range / 1.128) widens
-        # the Poisson limits by the overdispersion a large, varied team shows day to day.
-        z = (base["complaints"] / base["paid_orders"] - centre) / np.sqrt(
-            centre / base["paid_orders"])
-        if len(z) > 1:
-            spread = float(np.abs(np.diff(z.to_numpy())).mean() / 1.128)
-    t = daily[(daily["day"] >= pd.Timestamp(lo))].reset_index(drop=True)
-    n = t["paid_orders"].where(t["paid_orders"] > 0)
-    half = sigma * spread * np.sqrt(centre / n)
-    table = pd.DataFrame({
-        "date": t["day"], "complaints": t["complaints"], "paid_orders": t["paid_orders"],
-        "rate": t["complaints"] / n, "centre": centre,
-        "lcl": (centre - half).clip(lower=0.0), "ucl": centre + half,
-        "expected": centre * t["paid_orders"],
-    })
-    flag = np.where(table["rate"] > table["ucl"], "above",
-                    np.where(table["rate"] < table["lcl"], "below", ""))
-    table["flag"] = _objects(pd.Series(flag).replace("", np.nan))
-    table["promotion"] = _objects(t["promotion"])
-    c = _complaints(ds)
-    c = c[c["day"].isin(table.loc[table["flag"].notna(), "date"])]
-    leading = (c.groupby("day")["category"]
-               .agg(lambda s: ", ".join(s.value_counts().sort_index()
-                                        .sort_values(ascending=False, kind="stable")
-                                        .index[:top])))
-    table["leading_categories"] = _objects(table["date"].map(leading).where(table["flag"].notna()))
-    return UChartResult(month=month, table=table, centre=centre,
-                        baseline_first=base_months[0], baseline_last=base_months[-1],
-                        baseline_days=int(len(base)), sigma=sigma, method=method,
-                        spread=spread)
-
-
-# ---------------------------------------------------------------------------------------------
-# Seasonal decomposition
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SeasonalResult(Result):
-    """STL (or MSTL) decomposition of daily complaints per 1,000 paid orders.
-
-    Attributes
-    ----------
-    table : DataFrame
-        See :meth:`tidy`.
-    method : {"STL", "MSTL"}
-    periods : tuple of int
-        7 (weekly), and 365 (yearly) with MSTL.
-    strength : dict
-        Seasonal strength per period, ``max(0, 1 - var(resid) / var(seasonal + resid))``.
-    interpolated : int
-        Days without paid orders whose rate was interpolated.
-    model : DecomposeResult
-        The statsmodels decomposition.
-    """
-
-    columns = ("date", "observed", "trend", "seasonal_weekly", "seasonal_yearly", "resid",
-               "interpolated")
-
-    table: pd.DataFrame = field(repr=False)
-    method: str
-    periods: tuple[int, ...]
-    strength: dict[str, float]
-    interpolated: int
-
-    def tidy(self) -> pd.DataFrame:
-        """One row per day.
-
-        Columns: date, observed (complaints per 1,000 paid orders), trend, seasonal_weekly,
-        seasonal_yearly (NaN with STL), resid, interpolated (bool). observed = trend +
-        seasonal_weekly + seasonal_yearly (0 when NaN) + resid.
-        """
-        return self.table.copy()
-
-    def to_json(self) -> dict[str, Any]:
-        """Method, periods, seasonal strengths and the trend's last value and month change."""
-        trend = self.table["trend"]
-        before = trend.iloc[-31] if len(trend) > 30 else np.nan
-        return {"method": self.method, "periods": list(self.periods),
-                "strength": {k: json_value(v) for k, v in self.strength.items()},
-                "trend_last": json_value(trend.iloc[-1]),
-                "trend_change_30d": json_value(trend.iloc[-1] - before),
-                "interpolated_days": self.interpolated}
-
-    def plot(self, ax=None):
-        """Panels of observed, trend, seasonal components and residual."""
-        from ..plots.complaints import plot_seasonal
-
-        return plot_seasonal(self.table, ax=ax)
-
-
-def fit_seasonal(ds: Dataset, month: str | None = None, *, robust: bool = True
-                 ) -> SeasonalResult:
-    """Decompose daily complaints per 1,000 paid orders into trend, seasonality and residual.
-
-    STL with a weekly period; MSTL with weekly and yearly periods (7, 365) when the series
-    spans two years (730 days) or more. Robust fitting by default, so promotion surges
-    land in the residual instead of bending the trend.
-
-    Parameters
-    ----------
-    ds : Dataset
-    month : str, optional
-        Last month of the series (default: the data's last day).
-    robust : bool, default True
-
-    Returns
-    -------
-    SeasonalResult
-
-    Raises
-    ------
-    ParameterError
-        Fewer than 14 days with paid orders.
-    """
-    from statsmodels.tsa.seasonal import MSTL, STL
-
-    last = month_bounds(check_month(month))[1] if month is not None else None
-    d = _daily(ds, last)
-    rate = d["complaints"] / d["paid_orders"].where(d["paid_orders"] > 0) * 1000
-    if rate.notna().sum() < 14:
-        raise ParameterError("the seasonal decomposition needs at least 14 days with paid "
-                             f"orders; the data has {int(rate.notna().sum())}")
-    missing = rate.isna()
-    # Days without orders have no rate; interpolating them keeps the calendar regular, which
-    # STL needs, and they are counted and marked.
-    periods: tuple[int, ...]
-    y = pd.Series(rate.interpolate(limit_direction="both").to_numpy(), index=d["day"])
-    if len(y) >= 730:
-        model = MSTL(y, periods=(7, 365), stl_kwargs={"robust": robust}).fit()
-        seasonal = model.seasonal
-        weekly, yearly = seasonal.iloc[:, 0].to_numpy(), seasonal.iloc[:, 1].to_numpy()
-        method, periods = "MSTL", (7, 365)
-    else:
-        model = STL(y, period=7, robust=robust).fit()
-        weekly, yearly = np.asarray(model.seasonal), np.full(len(y), np.nan)
-        method, periods = "STL", (7,)
-    resid = np.asarray(model.resid)
-    table = pd.DataFrame({"date": d["day"], "observed": y.to_numpy(),
-                          "trend": np.asarray(model.trend), "seasonal_weekly": weekly,
-                          "seasonal_yearly": yearly, "resid": resid,
-                          "interpolated": missing.to_numpy()})
-    strength = {"weekly": _strength(weekly, resid)}
-    if method == "MSTL":
-        strength["yearly"] = _strength(yearly, resid)
-    return SeasonalResult(table=table, method=method, periods=periods, strength=strength,
-                          interpolated=int(missing.sum()), model=model)
-
-
-def _strength(seasonal: np.ndarray, resid: np.ndarray) -> float:
-    """Seasonal strength (Wang, Smith & Hyndman 2006): 1 - var(R) / var(S + R), at least 0."""
-    total = float(np.var(seasonal + resid))
-    return max(0.0, 1 - float(np.var(resid)) / total) if total > 0 else 0.0
-
-
-# ---------------------------------------------------------------------------------------------
-# Count model of daily complaints
-# ---------------------------------------------------------------------------------------------
-
-
-def complaint_model_frame(ds: Dataset, month: str | None = None, *, months: int | None = None,
-                          by_category: bool = True,
-                          promotions: dict[str, tuple[str, str]] | None = None
-                          ) -> pd.DataFrame:
-    """The daily rows :func:`fit_complaint_model` fits.
-
-    Returns
-    -------
-    DataFrame
-        One row per day with paid orders (and category, when ``by_category``; categories
-        without any complaint left out): day, category, complaints, paid_orders,
-        trend (months since the first day, 30.4375 days each), weekday (0 = Monday),
-        promotion (window name or None).
-    """
-    last = month_bounds(check_month(month))[1] if month is not None else None
-    d = _daily(ds, last)
-    if months is not None:
-        start = pd.Timestamp(month_bounds(shift_month(d["day"].iloc[-1].strftime("%Y-%m"),
-                                                      -(months - 1)))[0])
-        d = d[d["day"] >= start]
-    d = d[d["paid_orders"] > 0].reset_index(drop=True)
-    if by_category:
-        c = _complaints(ds)
-        c = c[c["day"].isin(d["day"])]
-        counts = c.groupby(["day", "category"]).size().rename("complaints")
-        cats = sorted(counts.index.get_level_values("category").unique())
-        grid = pd.MultiIndex.from_product([d["day"], cats], names=["day", "category"])
-        rows = counts.reindex(grid, fill_value=0).reset_index()
-        d = rows.merge(d.drop(columns="complaints"), on="day")
-    else:
-        d = d.assign(category="all")
-    d["trend"] = (d["day"] - d["day"].min()).dt.days / 30.4375
-    d["weekday"] = d["day"].dt.day_of_week
-    d["promotion"] = promotion_of(d["day"], promotions).to_numpy()
-    return d
-
-
-def fit_complaint_model(
-    ds: Dataset,
-    month: str | None = None,
-    *,
-    months: int | None = None,
-    by_category: bool = True,
-    promotions: dict[str, tuple[str, str]] | None = None,
-    pooled_promotions: bool = False,
-    family: CountFamily = "nb2",
-) -> CountModelResult:
-    """Fit a count model of daily complaints (by category) with a log(paid orders) offset.
-
-    ``complaints ~ category + trend + weekday + promotion window(s)``, NB2 by default with
-    the fallback of :func:`~csnb.analyses.counts.fit_count_model` (Poisson / quasi-Poisson
-    when the dispersion sits at its boundary).
-
-    Parameters
-    ----------
-    ds : Dataset
-    month : str, optional
-        Last month used (default: all the data).
-    months : int, optional
-        Only the last ``months`` months up to ``month`` (default: all).
-    by_category : bool, default True
-        One row per day and category (a rate per category, common effects); else daily totals.
-    promotions : dict, optional
-        Promotion windows (default :data:`PROMOTIONS`); windows without days in the data are
-        left out.
-    pooled_promotions : bool, default False
-        One ``promotion`` term for all windows instead of one per window.
-    family : {"nb2", "poisson", "quasipoisson"}, default "nb2"
-
-    Returns
-    -------
-    CountModelResult
-        Its table adds a ``group`` column: ``"intercept"``, ``"trend"`` (term
-        ``trend_per_month``: the rate ratio per month), ``"promotion"`` (terms
-        ``promotion[NAME]`` or ``promotion``), ``"weekday"`` (``weekday[Tue]`` ... against
-        Monday) and ``"category"`` (``category[NAME]`` against the most frequent category).
-    """
-    d = complaint_model_frame(ds, month, months=months, by_category=by_category,
-                              promotions=promotions)
-    terms = ["trend", "C(weekday, Treatment(reference=0))"]
-    names = {"Intercept": ("Intercept", "intercept"), "trend": ("trend_per_month", "trend")}
-    if pooled_promotions:
-        d["promo"] = d["promotion"].notna().astype(float)
-        if d["promo"].any():
-            terms.append("promo")
-            names["promo"] = ("promotion", "promotion")
-    else:
-        for i, name in enumerate(sorted(d["promotion"].dropna().unique())):
-            d[f"promo_{i}"] = (d["promotion"] == name).astype(float)
-            terms.append(f"promo_{i}")
-            names[f"promo_{i}"] = (f"promotion[{name}]", "promotion")
-    for wd in range(1, 7):
-        names[f"C(weekday, Treatment(reference=0))[T.{wd}]"] = (f"weekday[{WEEKDAYS[wd]}]",
-                                                                "weekday")
-    if by_category and d["category"].nunique() > 1:
-        ref = d.groupby("category")["complaints"].sum().sort_values(
-            ascending=False, kind="stable").index[0]
-        d["cat"] = d["category"]
-        terms.insert(0, f"C(cat, Treatment(reference={ref!r}))")
-        for cat in d["category"].unique():
-            names[f"C(cat, Treatment(reference={ref!r}))[T.{cat}]"] = (f"category[{cat}]",
-                                                                       "category")
-    fit = fit_count_model(d, "complaints ~ " + " + ".join(terms), exposure="paid_orders",
-                          family=family)
-    table = fit.table
-    table["group"] = [names.get(t, (t, "other"))[1] for t in table["term"]]
-    table["term"] = [names.get(t, (t, "other"))[0] for t in table["term"]]
-    return fit
-
 
 # ---------------------------------------------------------------------------------------------
 # Fault ledger

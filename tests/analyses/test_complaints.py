@@ -585,8 +585,19 @@ def test_promotion_irr_interval_coverage_over_seeds(tmp_path):
 
 @pytest.mark.slow
 def test_u_chart_false_alarms_without_spikes(tmp_path):
-    """No planted promotion effect: at most 1% of days flagged over 20 seeds (a year each)."""
-    params = {"promotions": {"complaint_mult": 1.0},
+    """An in-control world: at most 1% of days flagged over 20 seeds (a year each).
+
+    No promotions (volume, conversion, response and complaint multipliers all 1) and no
+    policy effect on complaints, so nothing but chance and the agents' mix moves the daily
+    rate. (With promotions, the aftersale surge and the complaints created days after the
+    promotion's orders are real special causes the chart rightly flags.)
+    """
+    params = {"promotions": {k: 1.0 for k in ("618_period", "618_day", "double11_period",
+                                                "double11_day", "double12_day",
+                                                "aftersale_after_mult", "complaint_mult")}
+              | {"conversion_logit": 0.0, "first_response_slowdown": 0.0},
+              "response": {"never_answered_promo_mult": 1.0},
+              "policy": {"complaint_mult": 1.0},
               "teams": [dict(t, presale_per_day=6.0, aftersale_per_day=2.0)
                         for t in DEFAULT_PARAMS["teams"]]}
     flagged = days = 0
