@@ -100,6 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder of the notebook templates (default: the notebooks shipped with csnb)",
     )
     report.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
+    report.add_argument(
+        "--allow-outside-data",
+        action="store_true",
+        help="render a month outside the data's span (every figure shows as not available)",
+    )
     report.set_defaults(command="report", func=_cmd_report)
 
     validate = sub.add_parser(
@@ -142,6 +147,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         workers=args.workers,
         notebooks_dir=args.notebooks,
         progress=not args.no_progress,
+        allow_outside_data=args.allow_outside_data,
     )
     width = max(len(run.name) for run in summary.runs)
     for run in summary.runs:

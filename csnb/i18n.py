@@ -6,6 +6,7 @@ so ``lang`` switches all of it. Missing translations fail loudly (tested).
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Literal, get_args
 
 from .errors import check_one_of
@@ -14,43 +15,59 @@ Lang = Literal["en", "zh"]
 #: The report languages (the values of :data:`Lang`).
 LANGS: tuple[str, ...] = get_args(Lang)
 
-#: Metric-book figures: label per language and the unit used to format them.
+#: Metric-book figures: label per language, the unit used to format them and the direction
+#: of good ("up": higher is better, "down": lower is better, None: neither), which colours
+#: changes and says whether a target is a floor or a ceiling.
 #: unit: count, rate (share, shown as %), money (yuan), seconds, per1k (per 1,000 orders).
-METRICS: dict[str, dict[str, str]] = {
-    "opening_headcount": {"en": "Opening headcount", "zh": "期初人数", "unit": "count"},
-    "hires": {"en": "Hires", "zh": "入职", "unit": "count"},
-    "exits": {"en": "Exits", "zh": "离职", "unit": "count"},
-    "exits_voluntary": {"en": "Voluntary exits", "zh": "主动离职", "unit": "count"},
-    "exits_involuntary": {"en": "Involuntary exits", "zh": "被动离职", "unit": "count"},
-    "closing_headcount": {"en": "Closing headcount", "zh": "期末人数", "unit": "count"},
-    "turnover_rate": {"en": "Monthly turnover rate", "zh": "月离职率", "unit": "rate"},
+METRICS: dict[str, dict[str, str | None]] = {
+    "opening_headcount": {"en": "Opening headcount", "zh": "期初人数",
+                          "unit": "count", "good": None},
+    "hires": {"en": "Hires", "zh": "入职", "unit": "count", "good": None},
+    "exits": {"en": "Exits", "zh": "离职", "unit": "count", "good": "down"},
+    "exits_voluntary": {"en": "Voluntary exits", "zh": "主动离职", "unit": "count", "good": "down"},
+    "exits_involuntary": {"en": "Involuntary exits", "zh": "被动离职",
+                          "unit": "count", "good": "down"},
+    "closing_headcount": {"en": "Closing headcount", "zh": "期末人数",
+                          "unit": "count", "good": None},
+    "turnover_rate": {"en": "Monthly turnover rate", "zh": "月离职率",
+                      "unit": "rate", "good": "down"},
     "turnover_rate_trailing_12m": {"en": "Turnover rate, trailing 12 months",
-                                   "zh": "近12个月离职率", "unit": "rate"},
-    "inquiries": {"en": "Inquiries", "zh": "询单人数", "unit": "count"},
-    "converted_inquiries": {"en": "Converted inquiries", "zh": "询单付款人数", "unit": "count"},
-    "conversion_rate": {"en": "Inquiry conversion rate", "zh": "询单转化率", "unit": "rate"},
-    "credited_sales": {"en": "Credited sales", "zh": "客服销售额", "unit": "money"},
-    "silent_sales": {"en": "Silent sales", "zh": "静默销售额", "unit": "money"},
-    "order_value": {"en": "Order value per paying customer", "zh": "客单价", "unit": "money"},
+                                   "zh": "近12个月离职率", "unit": "rate", "good": "down"},
+    "inquiries": {"en": "Inquiries", "zh": "询单人数", "unit": "count", "good": "up"},
+    "converted_inquiries": {"en": "Converted inquiries", "zh": "询单付款人数",
+                            "unit": "count", "good": "up"},
+    "conversion_rate": {"en": "Inquiry conversion rate", "zh": "询单转化率",
+                        "unit": "rate", "good": "up"},
+    "credited_sales": {"en": "Credited sales", "zh": "客服销售额", "unit": "money", "good": "up"},
+    "silent_sales": {"en": "Silent sales", "zh": "静默销售额", "unit": "money", "good": None},
+    "order_value": {"en": "Order value per paying customer", "zh": "客单价",
+                    "unit": "money", "good": "up"},
     "avg_first_response_s": {"en": "Average first response", "zh": "平均首次响应时长",
-                             "unit": "seconds"},
-    "fast_response_rate": {"en": "Fast response rate", "zh": "快速响应率", "unit": "rate"},
-    "complaints": {"en": "Complaints", "zh": "投诉量", "unit": "count"},
-    "paid_orders": {"en": "Paid orders", "zh": "付款订单数", "unit": "count"},
+                             "unit": "seconds", "good": "down"},
+    # Platforms name the rate by its threshold: 3分钟响应率 at 180 s (the label follows the
+    # dataset's fast_response_s, see use_settings).
+    "fast_response_rate": {"en": "{fast} response rate", "zh": "{fast}响应率", "unit": "rate",
+                           "good": "up"},
+    "complaints": {"en": "Complaints", "zh": "投诉量", "unit": "count", "good": "down"},
+    "paid_orders": {"en": "Paid orders", "zh": "付款订单数", "unit": "count", "good": "up"},
     "complaints_per_1k_orders": {"en": "Complaints per 1,000 paid orders",
-                                 "zh": "千单投诉率", "unit": "per1k"},
+                                 "zh": "千单投诉率", "unit": "per1k", "good": "down"},
     "teams_with_policy": {"en": "Teams under bottom-ranked-out", "zh": "实行末位淘汰的组数",
-                          "unit": "count"},
-    "ranked_agents": {"en": "Agents ranked", "zh": "参与排名人数", "unit": "count"},
-    "bottom_agents": {"en": "Agents ranked bottom", "zh": "末位人数", "unit": "count"},
-    "policy_active": {"en": "Policy active", "zh": "制度生效", "unit": "bool"},
-    "at_fault_complaints": {"en": "At-fault complaints", "zh": "客服责任投诉", "unit": "count"},
+                          "unit": "count", "good": None},
+    "ranked_agents": {"en": "Agents ranked", "zh": "参与排名人数", "unit": "count", "good": None},
+    "bottom_agents": {"en": "Agents ranked bottom", "zh": "末位人数",
+                      "unit": "count", "good": None},
+    "policy_active": {"en": "Policy active", "zh": "制度生效", "unit": "bool", "good": None},
+    "at_fault_complaints": {"en": "At-fault complaints", "zh": "客服责任投诉",
+                            "unit": "count", "good": "down"},
     "agent_complaint_rate": {"en": "Complaints per 1,000 sessions", "zh": "千次接待投诉率",
-                             "unit": "per1k"},
-    "share": {"en": "Share", "zh": "占比", "unit": "rate"},
-    "bottom_share": {"en": "Bottom share", "zh": "末位比例", "unit": "rate"},
+                             "unit": "per1k", "good": "down"},
+    "counted_sessions": {"en": "Sessions in business hours", "zh": "服务时间内接待会话数",
+                         "unit": "count", "good": None},
+    "share": {"en": "Share", "zh": "占比", "unit": "rate", "good": None},
+    "bottom_share": {"en": "Bottom share", "zh": "末位比例", "unit": "rate", "good": None},
     "exits_bottom_ranked_out": {"en": "Exits by bottom-ranked-out", "zh": "末位淘汰离职",
-                                "unit": "count"},
+                                "unit": "count", "good": None},
 }
 
 #: Display labels of the contract's category values (the data keep the English codes).
@@ -81,6 +98,16 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "presale": {"en": "Presale", "zh": "售前"},
     "aftersale": {"en": "Aftersale", "zh": "售后"},
     "mixed": {"en": "Mixed", "zh": "售前售后"},
+    # contract tables (the data-quality table)
+    "agents": {"en": "agents", "zh": "客服名单"},
+    "sessions": {"en": "sessions", "zh": "会话记录"},
+    "orders": {"en": "orders", "zh": "订单"},
+    "complaints": {"en": "complaints", "zh": "投诉记录"},
+    "policies": {"en": "policies", "zh": "考核制度"},
+    "rankings": {"en": "rankings", "zh": "排名"},
+    "agent_daily": {"en": "agent_daily", "zh": "客服日报"},
+    "error": {"en": "Error", "zh": "错误"},
+    # "warning" is also a policy action (警告), which reads well for a finding too
 }
 
 TEXT: dict[str, dict[str, str]] = {
@@ -89,21 +116,51 @@ TEXT: dict[str, dict[str, str]] = {
     "title.turnover": {"en": "Agent turnover", "zh": "客服流失"},
     "title.conversion": {"en": "Inquiry conversion and sales", "zh": "询单转化与销售"},
     "title.complaints": {"en": "Complaints", "zh": "投诉"},
-    "title.incentives": {"en": "Bottom-ranked-out incentives", "zh": "末位淘汰激励"},
+    "title.incentives": {"en": "Bottom-ranked-out policy", "zh": "末位淘汰考核"},
     # short names (index page, report banner)
     "nav.overview": {"en": "Overview", "zh": "总览"},
-    "nav.turnover": {"en": "Turnover", "zh": "人员流失"},
+    "nav.turnover": {"en": "Turnover", "zh": "客服流失"},
     "nav.conversion": {"en": "Conversion", "zh": "询单转化"},
     "nav.complaints": {"en": "Complaints", "zh": "投诉"},
-    "nav.incentives": {"en": "Incentives", "zh": "末位淘汰与激励"},
+    "nav.incentives": {"en": "Bottom-ranked-out", "zh": "末位淘汰考核"},
     "nav.rendered": {"en": "rendered", "zh": "生成于"},
+    "lang.en": {"en": "English", "zh": "English"},
+    "lang.zh": {"en": "中文", "zh": "中文"},
+    # index page
+    "index.title": {"en": "Customer-service reports", "zh": "客服月报"},
+    "index.n_months": {"en": "{n} month(s) rendered", "zh": "共 {n} 个月"},
+    "index.last_update": {"en": "last update", "zh": "最近更新"},
+    "index.empty": {"en": "No report has been rendered yet.", "zh": "尚未生成任何报告。"},
+    "index.headline": {"en": "Headline figures", "zh": "核心指标"},
+    "index.report": {"en": "Report", "zh": "报告"},
+    "index.status": {"en": "Status", "zh": "状态"},
+    "index.run_time": {"en": "Run time", "zh": "耗时"},
+    "index.files": {"en": "Files", "zh": "文件"},
+    "index.figures_json": {"en": "figures (JSON)", "zh": "指标数据(JSON)"},
+    "index.executed": {"en": "executed notebook", "zh": "运行后的笔记本"},
+    "index.failed_nb": {"en": "failed notebook", "zh": "失败的笔记本"},
+    "index.status_ok": {"en": "ok", "zh": "成功"},
+    "index.status_failed": {"en": "failed", "zh": "失败"},
+    "index.ok": {"en": "ok", "zh": "成功"},
+    "index.failed": {"en": "failed", "zh": "失败"},
+    "index.rendered": {"en": "rendered", "zh": "生成于"},
+    "index.provisional": {"en": "provisional", "zh": "暂定"},
+    "index.provisional_tip": {
+        "en": "The data of this month are not final yet (data lag); figures may still change.",
+        "zh": "本月数据尚未最终确定(数据延迟),指标仍可能变化。",
+    },
+    "index.footer": {
+        "en": "The JSON holds a report's key figures in machine-readable form; the executed "
+              "notebook is kept for audit.",
+        "zh": "JSON 文件为报告核心指标的机器可读版本;运行后的笔记本留作审计。",
+    },
     "nav.index": {"en": "all reports", "zh": "全部报告"},
     # header
     "header.provisional": {
         "en": "Provisional: the data end on {last_date}, before the month's end plus {lag} days "
-              "of data lag; conversion figures may still change.",
+              "of data lag; these figures may still change: {metrics}.",
         "zh": "暂定数据:数据截至 {last_date},未满月末后 {lag} 天的数据延迟期,"
-              "转化等指标仍可能变化。",
+              "以下指标仍可能变化:{metrics}。",
     },
     "header.final": {"en": "Final: the data cover the month and its {lag}-day lag.",
                      "zh": "最终数据:已覆盖本月及其 {lag} 天数据延迟期。"},
@@ -119,6 +176,10 @@ TEXT: dict[str, dict[str, str]] = {
     "col.last_month": {"en": "Last month", "zh": "上月"},
     "col.change": {"en": "Change", "zh": "环比"},
     "col.last_year": {"en": "Same month last year", "zh": "去年同月"},
+    "col.target": {"en": "Target", "zh": "目标"},
+    "status.green": {"en": "met", "zh": "达标"},
+    "status.amber": {"en": "close", "zh": "接近"},
+    "status.red": {"en": "missed", "zh": "未达标"},
     "col.change_yoy": {"en": "Change vs last year", "zh": "同比"},
     "col.team": {"en": "Team", "zh": "组别"},
     "col.month": {"en": "Month", "zh": "月份"},
@@ -138,6 +199,7 @@ TEXT: dict[str, dict[str, str]] = {
     "col.end_month": {"en": "End month", "zh": "结束月份"},
     "col.action": {"en": "Action", "zh": "处理方式"},
     # sections
+    "section.summary": {"en": "What happened", "zh": "本月要点"},
     "section.headline": {"en": "This month at a glance", "zh": "本月概览"},
     "section.trend": {"en": "24-month trend", "zh": "近24个月趋势"},
     "section.quality": {"en": "Data quality", "zh": "数据质量"},
@@ -145,7 +207,6 @@ TEXT: dict[str, dict[str, str]] = {
     "section.by_category": {"en": "By category", "zh": "按投诉类别"},
     "section.by_source": {"en": "By source", "zh": "按投诉来源"},
     "section.policies": {"en": "Policy adoption", "zh": "制度实行情况"},
-    "section.reports": {"en": "Reports of this month", "zh": "本月各报告"},
     "policies.none": {"en": "No team runs the bottom-ranked-out policy in this dataset.",
                       "zh": "本数据集中没有组别实行末位淘汰。"},
     "quality.intro": {
@@ -157,9 +218,61 @@ TEXT: dict[str, dict[str, str]] = {
     "missing.table": {"en": "Not available: the dataset has no {table} table.",
                       "zh": "无法计算:数据集中没有 {table} 表。"},
     "missing.value": {"en": "n/a", "zh": "无"},
+    "unit.pp": {"en": " pp", "zh": "个百分点"},
+    # generated sentences (csnb.report.sentences)
+    "sentence.end": {"en": ".", "zh": "。"},
+    "sentence.list_sep": {"en": ", ", "zh": "、"},
+    "sentence.promotion": {"en": "This month holds {names}.", "zh": "本月包含{names}。"},
+    "sentence.promotion_window": {"en": "{name} ({start} to {end})",
+                                  "zh": "{name}大促({start}至{end})"},
+    "sentence.rose": {"en": "{metric} rose {change} to {value}{chance}",
+                      "zh": "{metric}较上月上升{change},达到{value}{chance}"},
+    "sentence.fell": {"en": "{metric} fell {change} to {value}{chance}",
+                      "zh": "{metric}较上月下降{change},为{value}{chance}"},
+    "sentence.count_change": {"en": "{metric}: {value} against {previous} last month ({change}"
+                                    "{chance})",
+                              "zh": "{metric}为{value},上月为{previous}({change}{chance})"},
+    "sentence.held": {"en": "{metric} held at {value} ({change} from last month, within chance "
+                            "at this volume)",
+                      "zh": "{metric}为{value},较上月{change},在随机波动范围内,基本持平"},
+    "sentence.beyond_chance": {"en": ", beyond chance", "zh": ",超出随机波动"},
+    "sentence.within_chance": {"en": ", within chance", "zh": ",在随机波动范围内"},
+    "sentence.yoy": {"en": "; against the same month last year ({previous}) it is "
+                                              "{change}",
+                     "zh": ";与去年同月({previous})相比{change}"},
+    "sentence.no_previous": {
+        "en": "Last month is outside the data: no change is given for {metrics}.",
+        "zh": "上月不在数据范围内:{metrics}没有环比。",
+    },
+    "sentence.target_amber": {"en": "{metric} at {value} is just short of its target "
+                                    "({target}).",
+                              "zh": "{metric}为{value},略低于目标({target})。"},
+    "sentence.target_red": {"en": "{metric} at {value} misses its target ({target}).",
+                            "zh": "{metric}为{value},未达到目标({target})。"},
+    "sentence.provisional": {
+        "en": "The data end on {last}: {metrics} may still change until {final}.",
+        "zh": "数据截至{last}:{metrics}在{final}之前仍可能变化。",
+    },
+    "compare.method": {
+        "en": "Changes are coloured by whether they go the good way. A change is called "
+              "notable, and printed in bold, only when chance alone would give it less than "
+              "{alpha}% of the time at that volume: a two-sample test of proportions for rates "
+              "such as conversion, an exact Poisson test for counts and for counts per exposure "
+              "(exits per average headcount, complaints per paid order). Sales and response "
+              "times are not tested. Changes of counts below {small} are shown as differences, "
+              "not percentages.",
+        "zh": "变化按好坏着色(绿色为向好,红色为变差)。仅当在该业务量下随机波动出现该变化的概率"
+              "低于 {alpha}% 时才称为“显著”并加粗:比率(如询单转化率)用两样本比例检验,计数及"
+              "按暴露量的计数(每平均人数的离职、每付款订单的投诉)用精确泊松检验。销售额和响应时长"
+              "不做检验。计数小于 {small} 时显示差值而非百分比。",
+    },
     "yes": {"en": "yes", "zh": "是"},
     "no": {"en": "no", "zh": "否"},
 }
+
+
+#: The fast-response threshold labels show (the dataset's, once a report opened it).
+_FAST_RESPONSE_S: ContextVar[float] = ContextVar("csnb_fast_response_s", default=180.0)
 
 
 def check_lang(lang: str) -> str:
@@ -188,17 +301,34 @@ def value_label(value, lang: str) -> str:
     return VALUE_LABELS.get(str(value), {}).get(lang, str(value))
 
 
+def use_settings(fast_response_s: float) -> None:
+    """Make labels follow a dataset's settings (the fast-response threshold) in this context.
+
+    :class:`csnb.MonthReport` calls it when it opens a dataset; without it labels follow the
+    metric book's defaults.
+    """
+    _FAST_RESPONSE_S.set(float(fast_response_s))
+
+
+def _threshold(lang: str) -> str:
+    seconds = _FAST_RESPONSE_S.get()
+    if seconds % 60 == 0:
+        minutes = int(seconds // 60)
+        return f"{minutes}-minute" if lang == "en" else f"{minutes}分钟"
+    return f"{seconds:g}-second" if lang == "en" else f"{seconds:g}秒"
+
+
 def metric_label(metric: str, lang: str) -> str:
     """Return the display label of a metric-book figure."""
     check_lang(lang)
-    return METRICS[metric][lang]
+    return str(METRICS[metric][lang]).format(fast=_threshold(lang))
 
 
 def column_label(column: str, lang: str) -> str:
     """Display label of a table column: a metric's label, a ``col.*`` text, else the name."""
     check_lang(lang)
     if column in METRICS:
-        return METRICS[column][lang]
+        return metric_label(column, lang)
     if f"col.{column}" in TEXT:
         return TEXT[f"col.{column}"][lang]
     return column
@@ -220,16 +350,3 @@ def format_value(metric: str, value, lang: str = "en") -> str:
     if unit == "seconds":
         return f"{value:,.1f} s" if lang == "en" else f"{value:,.1f} 秒"
     return f"{value:,.2f}"
-
-
-def format_change(metric: str, new, old) -> str:
-    """Format the change from ``old`` to ``new`` with an arrow (points for rates)."""
-    if new is None or old is None or new != new or old != old:
-        return ""
-    delta = new - old
-    arrow = "▲" if delta > 0 else ("▼" if delta < 0 else "■")
-    if METRICS[metric]["unit"] == "rate":
-        return f"{arrow} {100 * delta:+.1f} pp"
-    if old == 0:
-        return f"{arrow} {delta:+,.0f}"
-    return f"{arrow} {100 * delta / abs(old):+.1f}%"

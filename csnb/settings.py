@@ -12,6 +12,18 @@ Example ``csnb.toml``::
     fine_schedule = [50, 100]      # yuan for the 1st, 2nd at-fault complaint of a month
     dismissal_at = 3               # the 3rd at-fault complaint of a month means dismissal
 
+    target_tolerance = 0.05        # amber within 5% of a target, red beyond
+
+    [targets]                      # optional; met means at least (or at most, for figures
+    conversion_rate = 0.40         # where lower is better, such as complaints)
+    fast_response_rate = 0.85
+    complaints_per_1k_orders = 8
+
+    [promotions]                   # promotion windows named in reports, "MM-DD" inclusive
+    "618" = ["06-01", "06-18"]
+    "双11" = ["11-01", "11-11"]
+    "双12" = ["12-12", "12-12"]
+
     [ranking_weights]
     conversion_rate = 1.0
     fast_response_rate = 1.0
@@ -25,14 +37,16 @@ Example ``csnb.toml``::
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import SettingsError
+from .i18n import METRICS
 
 SETTINGS_FILE = "csnb.toml"
 
@@ -47,6 +61,12 @@ def _default_weights() -> dict[str, float]:
         "credited_sales": 1.0,
         "complaint_rate": 1.0,
     }
+
+
+def _default_promotions() -> dict[str, tuple[str, str]]:
+    # The platforms' big sales: 618 (JD's anniversary, June 1-18), 双11 (Nov 1-11, with its
+    # pre-sale period) and 双12 (Dec 12).
+    return {"618": ("06-01", "06-18"), "双11": ("11-01", "11-11"), "双12": ("12-12", "12-12")}
 
 
 @dataclass(frozen=True)
@@ -66,6 +86,35 @@ class Settings:
     dismissal_at: int = 3
     non_service_categories: tuple[str, ...] = NON_SERVICE_CATEGORIES
     aliases: dict[str, dict[str, str]] = field(default_factory=dict)
+    targets: dict[str, float] = field(default_factory=dict)
+    target_tolerance: float = 0.05
+    promotions: dict[str, tuple[str, str]] = field(default_factory=_default_promotions)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Settings:
+        """Build Settings from plain values (TOML or JSON: lists where tuples are meant).
+
+        Raises
+        ------
+        SettingsError
+            A name is unknown or a value is out of range.
+        """
+        known = {f.name for f in fields(cls)}
+        unknown = set(raw) - known
+        if unknown:
+            raise SettingsError(f"unknown settings {sorted(unknown)}; allowed: {sorted(known)}")
+        args = dict(raw)
+        for name in ("business_hours", "fine_schedule", "non_service_categories"):
+            if name in args:
+                args[name] = tuple(args[name])
+        if "promotions" in args:
+            args["promotions"] = {str(k): tuple(v) for k, v in args["promotions"].items()}
+        if "ranking_weights" in args:
+            args["ranking_weights"] = {**_default_weights(), **args["ranking_weights"]}
+        try:
+            return cls(**args)
+        except TypeError as exc:
+            raise SettingsError(str(exc)) from exc
 
     def __post_init__(self) -> None:
         try:
@@ -92,6 +141,24 @@ class Settings:
                 f"ranking_weights has unknown metrics {sorted(unknown)}; "
                 f"allowed: {sorted(_default_weights())}"
             )
+        for name, target in self.targets.items():
+            if name not in METRICS or METRICS[name].get("good") not in ("up", "down"):
+                allowed = sorted(m for m, v in METRICS.items() if v.get("good") in ("up", "down"))
+                raise SettingsError(f"targets.{name}: not a figure with a direction of good; "
+                                    f"allowed: {', '.join(allowed)}")
+            if not isinstance(target, int | float) or isinstance(target, bool):
+                raise SettingsError(f"targets.{name} must be a number; got {target!r}")
+        if not 0 <= self.target_tolerance < 1:
+            raise SettingsError(
+                f"target_tolerance must be in [0, 1); got {self.target_tolerance!r}")
+        for name, window in self.promotions.items():
+            if len(window) != 2:
+                raise SettingsError(f"promotions.{name} must be [start, end] as \"MM-DD\"; "
+                                    f"got {window!r}")
+            first, last = (_parse_mmdd(f"promotions.{name}", v) for v in window)
+            if first > last:
+                raise SettingsError(f"promotions.{name} must start before it ends within a "
+                                    f"year; got {window!r}")
         from .io.schema import TABLES  # here: io imports settings
 
         for table in self.aliases:
@@ -126,26 +193,30 @@ class Settings:
     def to_toml(self, comment: str = "") -> str:
         """Return the settings as the text of a ``csnb.toml`` that :func:`load_settings` reads.
 
-        Every setting is written (empty tables left out), so the file states all the metric
-        book's parameters a dataset was computed with.
+        Every setting is written (an empty table as its header), so the file states all the
+        metric book's parameters a dataset was computed with.
         """
         lines = [f"# {line}".rstrip() for line in comment.splitlines()]
         tables = []
         for name, value in self.to_dict().items():
             if isinstance(value, dict):
-                if value:
-                    tables.append((name, value))
+                tables.append((name, value))
             else:
                 lines.append(f"{name} = {_toml_value(value)}")
         for name, table in tables:
-            if all(isinstance(v, dict) for v in table.values()):
+            if table and all(isinstance(v, dict) for v in table.values()):
                 for sub, entries in table.items():
                     lines += ["", f"[{name}.{sub}]"]
-                    lines += [f"{_toml_value(k)} = {_toml_value(v)}" for k, v in entries.items()]
+                    lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in entries.items()]
             else:
                 lines += ["", f"[{name}]"]
-                lines += [f"{k} = {_toml_value(v)}" for k, v in table.items()]
+                lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in table.items()]
         return "\n".join(lines) + "\n"
+
+
+def _toml_key(key: str) -> str:
+    # A bare key is ASCII letters, digits, "_" and "-"; anything else is quoted.
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
 
 
 def _toml_value(value: Any) -> str:
@@ -157,6 +228,15 @@ def _toml_value(value: Any) -> str:
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     # A TOML basic string is a JSON string for the characters settings hold.
     return json.dumps(str(value), ensure_ascii=False)
+
+
+def _parse_mmdd(name: str, value: str) -> tuple[int, int]:
+    try:
+        month, day = (int(p) for p in str(value).split("-"))
+        date(2024, month, day)  # a leap year: "02-29" is a real day
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"{name}: {value!r} is not a day of the year MM-DD") from exc
+    return month, day
 
 
 def _parse_hhmm(name: str, value: str) -> time:
@@ -192,18 +272,7 @@ def load_settings(folder: str | Path | None = None) -> Settings:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
-    known = {f.name for f in fields(Settings)}
-    unknown = set(raw) - known
-    if unknown:
-        raise SettingsError(f"{path}: unknown settings {sorted(unknown)}; allowed: {sorted(known)}")
-    for name in ("business_hours", "fine_schedule", "non_service_categories"):
-        if name in raw:
-            raw[name] = tuple(raw[name])
-    if "ranking_weights" in raw:
-        raw["ranking_weights"] = {**_default_weights(), **raw["ranking_weights"]}
     try:
-        return Settings(**raw)
+        return Settings.from_dict(raw)
     except SettingsError as exc:
-        raise SettingsError(f"{path}: {exc}") from exc
-    except TypeError as exc:
         raise SettingsError(f"{path}: {exc}") from exc

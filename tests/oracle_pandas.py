@@ -12,7 +12,8 @@ It covers what ``csnb report`` writes to ``OUT/YYYY-MM/overview.json`` under ``f
 Interpretation notes (shared with the SQL author)
 -------------------------------------------------
 - Trailing-12-month turnover is NaN when month M-11 is before the month of the earliest
-  hire_date (less than a year of history).
+  hire_date (less than a year of history) or before the first month with any dated record
+  (a roster rarely lists who left before its data begin).
 - credited_sales is gross: the sum of ``amount``, not net of ``refund_amount``.
 - Response figures count presale and aftersale sessions starting in business hours
   ``[08:00, 23:00)``; inquiries count presale sessions at any hour.
@@ -269,12 +270,14 @@ def headcount_figures(agents: pd.DataFrame, month: str) -> dict[str, float]:
     return out
 
 
-def trailing_turnover(agents: pd.DataFrame, month: str) -> float:
+def trailing_turnover(agents: pd.DataFrame, month: str, data_start=None) -> float:
     """Exits in the 12 months ending ``month`` / mean of those months' average headcounts."""
     end = pd.Period(month, freq="M")
     months = [end - k for k in range(11, -1, -1)]
     earliest_hire = agents["hire_date"].min()
     if pd.isna(earliest_hire) or months[0] < earliest_hire.to_period("M"):
+        return math.nan
+    if data_start is not None and months[0] < data_start:
         return math.nan
     exits, averages = 0, []
     for period in months:
@@ -422,13 +425,25 @@ def complaint_figures(complaints: pd.DataFrame, month: str) -> dict[str, float]:
 # Entry points
 
 
+def _data_start(tables: dict[str, pd.DataFrame]):
+    """Month of the first dated record of the raw tables (None without any)."""
+    stamps = []
+    for table, column in (("sessions", "start_ts"), ("orders", "created_ts"),
+                          ("orders", "paid_ts"), ("complaints", "created_ts")):
+        frame = tables.get(table)
+        if frame is not None and column in frame and frame[column].notna().any():
+            stamps.append(frame[column].min())
+    return min(stamps).to_period("M") if stamps else None
+
+
 def figures_from_tables(
     tables: dict[str, pd.DataFrame], month: str, settings: OracleSettings
 ) -> dict[str, float]:
     """All of :data:`FIGURE_KEYS` for ``month`` from typed tables (see :func:`load_tables`)."""
     out: dict[str, float] = {}
     out.update(headcount_figures(tables["agents"], month))
-    out["turnover_rate_trailing_12m"] = trailing_turnover(tables["agents"], month)
+    out["turnover_rate_trailing_12m"] = trailing_turnover(tables["agents"], month,
+                                                          _data_start(tables))
     out.update(
         sales_figures(
             tables["sessions"], tables["orders"], month, settings.attribution_window_days

@@ -37,7 +37,8 @@ def _run_module(*args, timeout=300):
 def data_dir(tmp_path):
     folder = tmp_path / "data"
     folder.mkdir()
-    (folder / "agents.csv").write_text("agent_id,team,hire_date\n", encoding="utf-8")
+    (folder / "agents.csv").write_text("agent_id,team,hire_date\nA1,T1,2025-11-03\n",
+                                       encoding="utf-8")
     return folder
 
 
@@ -211,17 +212,19 @@ def test_report_success_through_python_dash_m(data_dir, tmp_path):
         ["ok", "conversion"],
         ["ok", "complaints"],
     ]
-    html = (out / MONTH / "conversion.html").read_text(encoding="utf-8")
+    # Chinese reports sit beside the English ones, never in their place.
+    html = (out / MONTH / "conversion.zh.html").read_text(encoding="utf-8")
     assert '<html lang="zh">' in html
-    assert (out / MONTH / "complaints.json").is_file()
-    assert not (out / MONTH / "overview.html").exists()
-    executed = nbformat.read(str(out / MONTH / "conversion.ipynb"), as_version=4)
+    assert (out / MONTH / "complaints.zh.json").is_file()
+    assert not (out / MONTH / "conversion.html").exists()
+    assert not (out / MONTH / "overview.zh.html").exists()
+    executed = nbformat.read(str(out / MONTH / "conversion.zh.ipynb"), as_version=4)
     assert any(
         c.source.endswith('lang = "zh"\n') or 'lang = "zh"\n' in c.source
         for c in executed.cells
         if "injected-parameters" in c.metadata.get("tags", [])
     )
-    assert (out / "index.html").is_file()
+    assert (out / "index.zh.html").is_file() and (out / "index.html").is_file()
     assert "Kernel is running over TCP" not in proc.stderr
 
 

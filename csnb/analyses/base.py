@@ -25,7 +25,7 @@ __all__ = ["Result", "TableResult", "html_table", "json_value"]
 
 #: Columns whose values are contract categories, shown with their labels.
 CATEGORY_COLUMNS = ("category", "source", "policy", "action", "exit_reason", "shift", "role",
-                    "severity_label")
+                    "table", "severity")
 
 
 def json_value(value: Any, metric: str | None = None) -> Any:

@@ -12,11 +12,12 @@ from typing import Any
 import pandas as pd
 
 from ..errors import check_one_of
-from ..i18n import check_lang, format_change, format_value, metric_label, t
+from ..i18n import METRICS, check_lang, format_value, metric_label, t
 from ..io.dataset import Dataset
-from ..metrics import data_span, incentive_figures, monthly_figures
+from ..metrics import data_months, incentive_figures, monthly_figures
 from ..months import check_month, months_ending, shift_month
 from .base import Result, json_value
+from .compare import Change, compare, target_status
 
 #: Metric-book figures each report shows and writes under ``figures`` in its JSON.
 AREAS: dict[str, tuple[str, ...]] = {
@@ -54,13 +55,25 @@ TREND_METRICS: dict[str, tuple[str, ...]] = {
 TREND_MONTHS = 24
 
 
+#: Columns of :meth:`HeadlineResult.tidy`.
+HEADLINE_COLUMNS = (
+    "metric", "value", "last_month", "last_year", "change_last_month", "change_last_year",
+    "notable_last_month", "notable_last_year", "good_last_month", "good_last_year", "target",
+    "status",
+)
+
+
 def figures_table(ds: Dataset, months: list[str], area: str) -> pd.DataFrame:
-    """Figures of ``area`` for each of ``months``: one row per month, one column per figure."""
+    """Every figure of ``months`` that ``area`` can show or test: one row per month.
+
+    The area's figures, and the counts their comparisons need (events and trials).
+    """
     check_one_of("area", area, tuple(AREAS))
     table = monthly_figures(ds, months=months)
-    if area == "incentives":
-        table = table.merge(incentive_figures(ds, months), on="month", how="left")
-    return table[["month", *AREAS[area]]]
+    table = table.merge(incentive_figures(ds, months), on="month", how="left")
+    table["avg_headcount"] = (table["opening_headcount"] + table["closing_headcount"]) / 2
+    table["fast_sessions"] = (table["fast_response_rate"] * table["counted_sessions"]).round()
+    return table
 
 
 def trend_table(figures: pd.DataFrame, metrics: tuple[str, ...] | list[str]) -> pd.DataFrame:
@@ -87,26 +100,40 @@ class HeadlineResult(Result):
     month : str
     lang : str
     table : DataFrame
-        Columns metric, value, last_month, last_year (one row per figure of the area).
+        :data:`HEADLINE_COLUMNS`: per figure of the area, its value, last month's and last
+        year's, the changes (this month minus the comparison month), whether each is beyond
+        chance (None when not tested), whether it goes the good way (None for figures
+        without one), the target and its status ("green", "amber", "red"; None without).
     trend : DataFrame
         Tidy 24-month trend: month, metric, value.
+    changes : dict
+        The :class:`~csnb.analyses.compare.Change` of each figure, keyed
+        ``(metric, "last_month" | "last_year")``.
+    targets : dict
+        Target of each figure that has one.
     """
 
-    columns = ("metric", "value", "last_month", "last_year")
+    columns = HEADLINE_COLUMNS
 
     area: str
     month: str
     lang: str
     table: pd.DataFrame = field(repr=False)
     trend: pd.DataFrame = field(repr=False)
+    changes: dict[tuple[str, str], Change] = field(default_factory=dict, repr=False)
+    targets: dict[str, float] = field(default_factory=dict, repr=False)
 
     @property
     def figures(self) -> dict[str, Any]:
         """This month's figures by metric-book name (None where not computable)."""
         return {r.metric: json_value(r.value, r.metric) for r in self.table.itertuples()}
 
+    def change(self, metric: str, against: str = "last_month") -> Change:
+        """The change of ``metric`` against ``"last_month"`` or ``"last_year"``."""
+        return self.changes[(metric, against)]
+
     def tidy(self) -> pd.DataFrame:
-        """Return the headline table (metric, value, last_month, last_year)."""
+        """Return the headline table (:data:`HEADLINE_COLUMNS`)."""
         return self.table.copy()
 
     def to_json(self) -> dict[str, Any]:
@@ -117,6 +144,15 @@ class HeadlineResult(Result):
                            for r in self.table.itertuples()},
             "last_year": {r.metric: json_value(r.last_year, r.metric)
                           for r in self.table.itertuples()},
+            "changes": {
+                metric: {against: {k: json_value(v) for k, v in c.to_json().items()}
+                         for (m, against), c in self.changes.items() if m == metric}
+                for metric in self.table["metric"]
+            },
+            "targets": {
+                r.metric: {"target": json_value(r.target), "status": r.status}
+                for r in self.table.itertuples() if isinstance(r.status, str)
+            },
         }
 
     def display_table(self) -> pd.DataFrame:
@@ -129,15 +165,44 @@ class HeadlineResult(Result):
             rows.append({
                 t("col.metric", lang): metric_label(r.metric, lang),
                 t("col.value", lang): format_value(r.metric, value, lang),
+                t("col.target", lang): _target_text(r.metric, json_value(r.target),
+                                                    json_value(r.status), lang),
                 t("col.last_month", lang): format_value(r.metric, last_month, lang),
-                t("col.change", lang): format_change(r.metric, value, last_month),
+                t("col.change", lang): self.change(r.metric, "last_month").text(lang),
                 t("col.last_year", lang): format_value(r.metric, last_year, lang),
-                t("col.change_yoy", lang): format_change(r.metric, value, last_year),
+                t("col.change_yoy", lang): self.change(r.metric, "last_year").text(lang),
             })
         return pd.DataFrame(rows)
 
+    def styled(self):
+        """The display table as a pandas Styler, coloured for reading.
+
+        Changes are green or red by whether they go the good way and bold when beyond
+        chance; the target's status is a coloured dot.
+        """
+        shown = self.display_table()
+        css = pd.DataFrame("", index=shown.index, columns=shown.columns)
+        change_cols = {"last_month": shown.columns[4], "last_year": shown.columns[6]}
+        for i, metric in enumerate(self.table["metric"]):
+            for against, col in change_cols.items():
+                c = self.change(metric, against)
+                colour = {True: _GOOD, False: _BAD}.get(c.good, "") if c.good is not None \
+                    else ""
+                css.iloc[i, shown.columns.get_loc(col)] = (
+                    (f"color: {colour};" if colour else "")
+                    + ("font-weight: bold;" if c.notable else "")
+                )
+            status = self.table["status"].iloc[i]
+            if isinstance(status, str):
+                css.iloc[i, 2] = f"color: {_STATUS[status]};"
+        return (shown.style.hide(axis="index").format(escape="html")
+                .apply(lambda _: css, axis=None).set_table_attributes('class="csnb-table"'))
+
+    def _repr_html_(self) -> str:
+        return self.styled().to_html()
+
     def plot(self, ax=None, *, metrics: list[str] | None = None, ncols: int = 2):
-        """Draw the trend of the area's trend figures.
+        """Draw the trend of the area's trend figures, with their targets.
 
         With ``ax``, the first of ``metrics`` is drawn on it and the Axes returned; without,
         every metric gets its own panel (small multiples) and the Figure is returned.
@@ -147,12 +212,28 @@ class HeadlineResult(Result):
         shown = set(self.trend["metric"])
         metrics = [m for m in (metrics or TREND_METRICS[self.area]) if m in shown]
         if ax is not None:
-            return plot_trend(self.trend, metrics[0], lang=self.lang, month=self.month, ax=ax)
-        return plot_trends(self.trend, metrics, lang=self.lang, month=self.month, ncols=ncols)
+            return plot_trend(self.trend, metrics[0], lang=self.lang, month=self.month, ax=ax,
+                              target=self.targets.get(metrics[0]))
+        return plot_trends(self.trend, metrics, lang=self.lang, month=self.month, ncols=ncols,
+                           targets=self.targets)
+
+
+_GOOD, _BAD = "#1a7f37", "#cf222e"
+_STATUS = {"green": _GOOD, "amber": "#bf8700", "red": _BAD}
+
+
+def _target_text(metric: str, target: Any, status: str | None, lang: str) -> str:
+    if target is None:
+        return ""
+    sign = "≥" if METRICS[metric].get("good") == "up" else "≤"
+    return f"● {sign} {format_value(metric, target, lang)} {t(f'status.{status}', lang)}"
 
 
 def headline(ds: Dataset, month: str, area: str, *, lang: str = "en") -> HeadlineResult:
     """Compute an area's headline figures for ``month`` against last month and last year.
+
+    Each change is tested against chance (:mod:`csnb.analyses.compare`) and each figure with
+    a target in the dataset's settings gets its red/amber/green status.
 
     Parameters
     ----------
@@ -173,20 +254,34 @@ def headline(ds: Dataset, month: str, area: str, *, lang: str = "en") -> Headlin
     figures = figures_table(ds, months, area)
     by_month = figures.set_index("month")
     last_month, last_year = shift_month(month, -1), shift_month(month, -12)
-    rows = [
-        {
-            "metric": metric,
-            "value": by_month.at[month, metric],
-            "last_month": by_month.at[last_month, metric],
-            "last_year": by_month.at[last_year, metric],
-        }
-        for metric in AREAS[area]
-    ]
-    table = pd.DataFrame(rows, columns=["metric", "value", "last_month", "last_year"])
+    comparison = {"last_month": last_month, "last_year": last_year}
+
+    def counts(m: str) -> dict[str, Any]:
+        return {k: json_value(v) for k, v in by_month.loc[m].items()} \
+            if m in by_month.index else {}
+
+    changes: dict[tuple[str, str], Change] = {}
+    rows = []
+    for metric in AREAS[area]:
+        value = json_value(by_month.at[month, metric])
+        row: dict[str, Any] = {"metric": metric, "value": by_month.at[month, metric]}
+        for against, other in comparison.items():
+            before = json_value(by_month.at[other, metric])
+            c = compare(metric, value, before, counts(month), counts(other))
+            changes[(metric, against)] = c
+            row[against] = by_month.at[other, metric]
+            row[f"change_{against}"] = c.delta
+            row[f"notable_{against}"] = c.notable
+            row[f"good_{against}"] = c.good
+        row["target"] = ds.settings.targets.get(metric)
+        row["status"] = target_status(metric, value, ds.settings)
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=list(HEADLINE_COLUMNS))
     trend_metrics = tuple(dict.fromkeys(TREND_METRICS[area]))
     trend = trend_table(figures, trend_metrics)
-    # A month with no data at all (before the dataset starts) is left out of the trend.
-    first = data_span(ds)[0]
-    if first is not None:
-        trend = trend[trend["month"] >= f"{first:%Y-%m}"].reset_index(drop=True)
-    return HeadlineResult(area=area, month=month, lang=lang, table=table, trend=trend)
+    # A month the data cannot answer is left out of the trend.
+    answerable = set(data_months(ds))
+    trend = trend[trend["month"].isin(answerable)].reset_index(drop=True)
+    targets = {m: float(v) for m, v in ds.settings.targets.items() if m in trend_metrics}
+    return HeadlineResult(area=area, month=month, lang=lang, table=table, trend=trend,
+                          changes=changes, targets=targets)

@@ -86,7 +86,7 @@ def read_cached(path: Path) -> Dataset | None:
     try:
         con.execute(f"ATTACH {lit(str(path))} AS cached (READ_ONLY)")
         meta = json.loads(con.execute(f"SELECT meta FROM cached.{_META}").fetchall()[0][0])
-        settings = Settings(**_settings_args(meta["settings"]))
+        settings = Settings.from_dict(meta["settings"])
         con.execute(f"SET TimeZone = {lit(settings.timezone)}")
         for name in [*meta["tables"], *_EXTRA_TABLES]:
             # Views keep the connection writable for the analyses' temporary tables.
@@ -141,14 +141,6 @@ def write_cached(path: Path, ds: Dataset) -> None:
     for old in path.parent.glob(f"{path.name.split('-')[0]}-*.duckdb"):
         if old != path:
             old.unlink(missing_ok=True)
-
-
-def _settings_args(raw: dict) -> dict:
-    args = dict(raw)
-    for name in ("business_hours", "fine_schedule", "non_service_categories"):
-        if name in args:
-            args[name] = tuple(args[name])
-    return args
 
 
 __all__ = ["cache_dir", "cache_enabled", "cache_path", "read_cached", "write_cached"]

@@ -22,8 +22,8 @@ FIGURE_KEYS = (
     "opening_headcount", "hires", "exits", "exits_voluntary", "exits_involuntary",
     "closing_headcount", "turnover_rate", "turnover_rate_trailing_12m", "inquiries",
     "converted_inquiries", "conversion_rate", "credited_sales", "silent_sales", "order_value",
-    "avg_first_response_s", "fast_response_rate", "complaints", "paid_orders",
-    "complaints_per_1k_orders", "provisional",
+    "avg_first_response_s", "fast_response_rate", "counted_sessions", "complaints",
+    "paid_orders", "complaints_per_1k_orders", "provisional",
 )
 
 #: Columns of :func:`incentive_figures` after ``month``.
@@ -33,8 +33,8 @@ INCENTIVE_KEYS = ("teams_with_policy", "ranked_agents", "bottom_agents",
 # The data figures, all taken from the shop-level monthly KPIs.
 _FIGURE_SOURCES = (
     "inquiries", "converted_inquiries", "conversion_rate", "avg_first_response_s",
-    "fast_response_rate", "credited_sales", "silent_sales", "order_value", "paid_orders",
-    "complaints", "complaints_per_1k_orders",
+    "fast_response_rate", "counted_sessions", "credited_sales", "silent_sales", "order_value",
+    "paid_orders", "complaints", "complaints_per_1k_orders",
 )
 _HEADCOUNT_FIGURES = {
     "opening_headcount": "opening", "hires": "hires", "exits": "exits",
@@ -43,8 +43,8 @@ _HEADCOUNT_FIGURES = {
     "turnover_rate_trailing_12m": "turnover_rate_trailing_12m",
 }
 _INT_FIGURES = {"opening_headcount", "hires", "exits", "exits_voluntary", "exits_involuntary",
-                "closing_headcount", "inquiries", "converted_inquiries", "complaints",
-                "paid_orders"}
+                "closing_headcount", "inquiries", "converted_inquiries", "counted_sessions",
+                "complaints", "paid_orders"}
 
 
 def monthly_figures(ds: Dataset, months: Sequence[str] | None = None) -> pd.DataFrame:
@@ -60,9 +60,10 @@ def monthly_figures(ds: Dataset, months: Sequence[str] | None = None) -> pd.Data
     -------
     pandas.DataFrame
         Column ``month`` then the keys of :func:`month_figures` (:data:`FIGURE_KEYS`). A
-        figure is NaN when its table is absent or the month lies outside the span of the
-        data (first to last dated record); counts are 0 in a month of that span without
-        records of a present table (and rates over them NaN).
+        figure is NaN when its table is absent or the month lies outside the months the data
+        can answer (:func:`~csnb.metrics.data_months`), headcount figures included: a
+        roster rarely lists who left before its data begin. Counts are 0 in a month of that
+        span without records of a present table (and rates over them NaN).
     """
     months = ([check_month(m, "months") for m in months] if months is not None
               else data_months(ds))
@@ -70,8 +71,10 @@ def monthly_figures(ds: Dataset, months: Sequence[str] | None = None) -> pd.Data
     if not months:
         return pd.DataFrame(columns=["month", *FIGURE_KEYS])
     # Headcount from agents.
+    answerable = data_months(ds)
+    since = answerable[0] if answerable else None
     if ds.has("agents"):
-        hc = headcount_table(ds.frame("agents"), months).set_index("month")
+        hc = headcount_table(ds.frame("agents"), months, since=since).set_index("month")
         for key, col in _HEADCOUNT_FIGURES.items():
             out[key] = out["month"].map(hc[col]).astype(float)
     else:
@@ -91,6 +94,8 @@ def monthly_figures(ds: Dataset, months: Sequence[str] | None = None) -> pd.Data
         if key in zero:
             values = values.mask(values.isna() & inside, 0.0)
         out[key] = values
+    outside = ~out["month"].isin(answerable)
+    out.loc[outside, [*_HEADCOUNT_FIGURES, *_FIGURE_SOURCES]] = np.nan
     out["provisional"] = [_provisional_span(ds, *month_bounds(m)) for m in months]
     return out[["month", *FIGURE_KEYS]]
 
@@ -111,7 +116,8 @@ def month_figures(ds: Dataset, month: str) -> dict:
         exits_voluntary, exits_involuntary, closing_headcount, turnover_rate,
         turnover_rate_trailing_12m, inquiries, converted_inquiries, conversion_rate,
         credited_sales, silent_sales, order_value, avg_first_response_s, fast_response_rate,
-        complaints, paid_orders, complaints_per_1k_orders, provisional. Counts are ``int``,
+        counted_sessions (the sessions the response figures count), complaints, paid_orders,
+        complaints_per_1k_orders, provisional. Counts are ``int``,
         amounts and rates ``float``, ``provisional`` ``bool``; a figure whose table is absent
         (or undefined, such as a rate over zero) is ``None``, never NaN.
     """
@@ -154,6 +160,7 @@ def incentive_figures(ds: Dataset, months: Sequence[str]) -> pd.DataFrame:
         for column in INCENTIVE_KEYS:
             out[column] = math.nan
         return out
+    outside = ~out["month"].isin(data_months(ds))
     agents = ds.frame("agents")
     exit_month = pd.to_datetime(agents["exit_date"]).dt.strftime("%Y-%m")
     bro = exit_month[agents["exit_reason"] == "bottom_ranked_out"].value_counts()
@@ -165,4 +172,6 @@ def incentive_figures(ds: Dataset, months: Sequence[str]) -> pd.DataFrame:
         out[column] = out["month"].map(by_month[column].sum(min_count=1))
         if panel[column].notna().any():
             out[column] = out[column].fillna(0)
+    # A month the data cannot answer is unknown, not a month without the policy.
+    out.loc[outside, list(INCENTIVE_KEYS)] = math.nan
     return out[["month", *INCENTIVE_KEYS]]

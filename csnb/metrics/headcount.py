@@ -28,8 +28,8 @@ def _as_day(series: pd.Series) -> np.ndarray:
     return pd.to_datetime(series).to_numpy(dtype="datetime64[D]")
 
 
-def headcount_table(agents: pd.DataFrame, months: Sequence[str], by: str | None = None
-                    ) -> pd.DataFrame:
+def headcount_table(agents: pd.DataFrame, months: Sequence[str], by: str | None = None, *,
+                    since: str | None = None) -> pd.DataFrame:
     """Return headcount flow and turnover rates per month (and team).
 
     Parameters
@@ -40,6 +40,10 @@ def headcount_table(agents: pd.DataFrame, months: Sequence[str], by: str | None 
         ``"YYYY-MM"`` months to report.
     by : {None, "team"}
         ``"team"`` for one row per team and month (every team of ``agents``, every month).
+    since : str, optional
+        First month the data can answer (the first month of the dataset's records). A
+        roster rarely lists the agents who left before its data begin, so figures of earlier
+        months are unknown: NaN, as is the trailing rate of a window starting before it.
 
     Returns
     -------
@@ -52,7 +56,8 @@ def headcount_table(agents: pd.DataFrame, months: Sequence[str], by: str | None 
         ((opening + closing) / 2), ``turnover_rate`` (exits / avg_headcount) and its
         ``_voluntary``, ``_involuntary``, ``_other`` splits, ``turnover_rate_trailing_12m``
         (exits in the 12 months ending the month / mean of their 12 average headcounts; NaN
-        when the 12 months start before the month of the group's earliest hire). Rates are NaN
+        when the 12 months start before the month of the group's earliest hire or before
+        ``since``). Rates are NaN
         when the average headcount is 0. closing = opening + hires - exits.
 
     Raises
@@ -62,6 +67,8 @@ def headcount_table(agents: pd.DataFrame, months: Sequence[str], by: str | None 
     """
     check_one_of("by", by, (None, "team"))
     months = [check_month(m, "months") for m in months]
+    if since is not None:
+        check_month(since, "since")
     cols = ["month", *(["team"] if by else []), *HEADCOUNT_COLUMNS]
     if not months:
         return pd.DataFrame(columns=cols)
@@ -76,6 +83,11 @@ def headcount_table(agents: pd.DataFrame, months: Sequence[str], by: str | None 
         if not parts:
             return pd.DataFrame(columns=cols)
     out = pd.concat(parts, ignore_index=True)
+    if since is not None:
+        before = out["month"] < since
+        out.loc[before, list(HEADCOUNT_COLUMNS)] = np.nan
+        window_start = out["month"].map(lambda m: shift_month(m, -11))
+        out.loc[window_start < since, "turnover_rate_trailing_12m"] = np.nan
     return out.sort_values(["month", *(["team"] if by else [])], kind="stable")[cols] \
         .reset_index(drop=True)
 

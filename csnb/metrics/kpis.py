@@ -8,7 +8,8 @@ provisional flag of each period (DESIGN.md, "Data lag").
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -40,15 +41,18 @@ def data_span(ds: Dataset) -> tuple[date | None, date | None]:
 def data_months(ds: Dataset) -> list[str]:
     """Every month from the first to the last month with dated records.
 
-    Without dated records, the months of the agents table (first hire to the last hire or
-    exit) stand in; empty when there is nothing dated at all.
+    Without dated records, a roster alone answers from its first hire to the current month
+    in shop time (a roster is current when exported), or its last hire or exit when that is
+    later; empty when there is nothing dated at all.
     """
     first, last = data_span(ds)
     if first is None and ds.has("agents"):
         agents = ds.frame("agents")
         days = pd.concat([agents["hire_date"], agents["exit_date"]]).dropna()
         if len(days):
-            first, last = pd.Timestamp(days.min()).date(), pd.Timestamp(days.max()).date()
+            today = datetime.now(ZoneInfo(ds.settings.timezone)).date()
+            first = pd.Timestamp(days.min()).date()
+            last = max(pd.Timestamp(days.max()).date(), today)
     if first is None or last is None:
         return []
     return month_span(month_of(first), month_of(last))

@@ -125,7 +125,7 @@ def team_month_panel(ds: Dataset) -> pd.DataFrame:
     months = data_months(ds)
     agents = ds.frame("agents") if ds.has("agents") else None
     if agents is not None and len(agents):
-        hc = headcount_table(agents, months, by="team")
+        hc = headcount_table(agents, months, by="team", since=months[0] if months else None)
     else:
         hc = pd.DataFrame(columns=["month", "team", *HEADCOUNT_COLUMNS])
     kpis = kpi_table(ds, ("team",), "month").rename(columns={"period": "month"})

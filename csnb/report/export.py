@@ -8,6 +8,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ..i18n import TEXT, t
+from .fonts import embed_cjk_font
+from .runs import lang_suffix
 
 __all__ = ["TEMPLATES_DIR", "export_html", "find_external_refs", "short_title"]
 
@@ -74,10 +76,14 @@ def export_html(nb, name: str, *, month: str, lang: str, path: Path) -> str:
             "rendered_at": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z").strip(),
             "rendered_label": t("nav.rendered", lang),
             "index_label": t("nav.index", lang),
+            "index_file": f"index{lang_suffix(lang)}.html",
         },
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
+    # The navigation bar is redrawn later from the index (csnb.report.index): its words must
+    # be in the embedded font too.
+    nav_words = "".join(t(k, lang) for k in TEXT if k.startswith(("nav.", "lang.")))
+    return embed_cjk_font(body, extra=nav_words)
 
 
 # External references: a report must load nothing from the network.

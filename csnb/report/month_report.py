@@ -20,8 +20,9 @@ from typing import Any
 import pandas as pd
 
 from ..analyses import AREAS, TREND_MONTHS, HeadlineResult, TableResult, headline
+from ..analyses.compare import method_note
 from ..errors import check_one_of
-from ..i18n import check_lang, metric_label, t
+from ..i18n import check_lang, metric_label, t, use_settings
 from ..io import Dataset, load_dataset, quality_table
 from ..metrics import (
     METRIC_BOOK_VERSION,
@@ -32,6 +33,7 @@ from ..metrics import (
 )
 from ..months import check_month, months_ending, shift_month
 from .display import Block, escape
+from .sentences import LAGGING_METRICS, headline_sentences
 
 __all__ = ["RESULTS_SCHEMA", "MonthReport", "package_versions"]
 
@@ -84,6 +86,7 @@ class MonthReport:
         check_month(month)
         check_lang(lang)
         ds = load_dataset(Path(data_dir))
+        use_settings(ds.settings.fast_response_s)
         all_params = {"month": month, "data_dir": str(data_dir), "lang": lang, **params}
         return cls(name=name, month=month, lang=lang, ds=ds, params=all_params)
 
@@ -112,7 +115,9 @@ class MonthReport:
         first, last = data_span(self.ds)
         title = f'{t(f"title.{self.name}", lang)} · {self.month}'
         if self.provisional:
-            status = t("header.provisional", lang, last_date=last, lag=lag)
+            lagging = t("sentence.list_sep", lang).join(
+                metric_label(m, lang) for m in LAGGING_METRICS)
+            status = t("header.provisional", lang, last_date=last, lag=lag, metrics=lagging)
             banner = (f'<p class="csnb-provisional" style="background:#fff3cd;padding:8px;'
                       f'border-left:4px solid #e0a800">{escape(status)}</p>')
         else:
@@ -139,6 +144,22 @@ class MonthReport:
             f"{title}\n{status}",
         )
 
+    @cached_property
+    def sentences(self) -> list[str]:
+        """What happened this month, in sentences generated from the headline figures."""
+        return headline_sentences(self.headline, self.ds.settings,
+                                  provisional=self.provisional, last_date=data_span(self.ds)[1])
+
+    def summary(self) -> Block:
+        """The opening of the report: the generated sentences, then how changes are judged."""
+        items = "".join(f"<li>{escape(s)}</li>" for s in self.sentences)
+        note = method_note(self.lang)
+        return Block(
+            f'<ul class="csnb-sentences">{items}</ul>'
+            f'<p class="csnb-method">{escape(note)}</p>',
+            "\n".join([*(f"- {s}" for s in self.sentences), note]),
+        )
+
     def section(self, key: str) -> Block:
         """A section heading in the report language."""
         text = t(key, self.lang)
@@ -155,17 +176,6 @@ class MonthReport:
         if self.ds.has(table):
             return None
         return self.note("missing.table", table=table)
-
-    def links(self) -> Block:
-        """Links to this month's other reports (relative: they sit beside this one)."""
-        names = [name for name in AREAS if name != "overview"]
-        items = "".join(
-            f'<li><a href="{escape(name)}.html">{escape(t(f"title.{name}", self.lang))}</a></li>'
-            for name in names
-        )
-        heading = t("section.reports", self.lang)
-        return Block(f"<h2>{escape(heading)}</h2><ul>{items}</ul>",
-                     "\n".join([heading, *(t(f"title.{n}", self.lang) for n in names)]))
 
     # -- data quality ------------------------------------------------------------------------
 
@@ -267,6 +277,7 @@ class MonthReport:
                 "tables": list(self.ds.tables),
             },
             **self.headline.to_json(),
+            "sentences": self.sentences,
             "comparison_months": {
                 "last_month": shift_month(self.month, -1),
                 "last_year": shift_month(self.month, -12),

@@ -17,13 +17,17 @@
    notebook never leaves a report that looks complete;
 8. **index**: ``OUT/index.json`` (manifest) and ``OUT/index.html`` are refreshed.
 
-Output layout::
+Output layout (``.zh`` before the suffix for Chinese reports; English has none)::
 
-    OUT/index.html, OUT/index.json
+    OUT/index.html, OUT/index.zh.html, OUT/index.json
     OUT/YYYY-MM/NAME.html          report (code hidden, images embedded, no external URL)
     OUT/YYYY-MM/NAME.json          key figures written by the notebook
     OUT/YYYY-MM/NAME.ipynb         executed notebook, for audit
     OUT/YYYY-MM/NAME.failed.ipynb  executed notebook of a failed run (no html/json then)
+
+Every report's navigation bar (the index, the same report of the previous and next month,
+the month's other reports, the other language) is redrawn from the manifest at step 8, so it
+only ever links to reports that exist.
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ from .export import export_html, find_external_refs
 from .index import write_index
 from .kernel import KERNEL_NAME, interpreter_kernel_manager_class
 from .params import PARAMETER_NAMES, check_parameters
-from .runs import NOTEBOOKS, NotebookRun, RenderSummary
+from .runs import NOTEBOOKS, NotebookRun, RenderSummary, report_files
 
 __all__ = ["RESULT_KEYS", "default_notebooks_dir", "render_month"]
 
@@ -71,6 +75,7 @@ def render_month(
     notebooks_dir: str | os.PathLike | None = None,
     progress: bool = True,
     execution_timeout: float | None = None,
+    allow_outside_data: bool = False,
 ) -> RenderSummary:
     """Render the report notebooks of one month into ``OUT/YYYY-MM/`` and refresh the index.
 
@@ -94,6 +99,9 @@ def render_month(
         Show a progress bar on stderr.
     execution_timeout : float, optional
         Seconds a single cell may run before the notebook fails; default no limit.
+    allow_outside_data : bool, default False
+        Render a month outside the months the data can answer (every figure then shows as
+        not available). Without it such a month is refused before anything runs.
 
     Returns
     -------
@@ -142,8 +150,19 @@ def render_month(
     # stops here with one clear error instead of five failed notebooks, and the load cache this
     # fills lets every notebook open the dataset without parsing the files again.
     from ..io import load_dataset
+    from ..metrics import data_months
 
-    load_dataset(data_dir).con.close()
+    ds = load_dataset(data_dir)
+    answerable = data_months(ds)
+    ds.con.close()
+    if month not in answerable and not allow_outside_data:
+        span = (f"{answerable[0]} to {answerable[-1]}" if answerable
+                else "no month: the data hold no dated record")
+        raise ParameterError(
+            f"month {month} is outside the data, which can answer {span}; its reports would "
+            f"show no figures. Choose a month in that span, or ask for it explicitly "
+            f"(--allow-outside-data, or allow_outside_data=True)"
+        )
 
     month_dir.mkdir(parents=True, exist_ok=True)
     # Temporary files live next to their destination (same file system), so renames are atomic.
@@ -220,12 +239,7 @@ class _RunContext:
 def _render_one(name: str, template: Path, ctx: _RunContext) -> NotebookRun:
     """Execute, check, export and write one notebook; never raises for notebook failures."""
     started = time.perf_counter()
-    final = {
-        "html": ctx.month_dir / f"{name}.html",
-        "json": ctx.month_dir / f"{name}.json",
-        "ipynb": ctx.month_dir / f"{name}.ipynb",
-        "failed": ctx.month_dir / f"{name}.failed.ipynb",
-    }
+    final = report_files(ctx.month_dir, name, ctx.lang)
     tmp = {
         "executed": ctx.scratch / f"{name}.executed.ipynb",
         "results": ctx.scratch / f"{name}.results.json",
@@ -256,6 +270,7 @@ def _render_one(name: str, template: Path, ctx: _RunContext) -> NotebookRun:
         logger.info(message)
         return NotebookRun(
             name=name,
+            lang=ctx.lang,
             status="failed",
             seconds=round(time.perf_counter() - started, 2),
             ipynb=kept,
@@ -264,6 +279,7 @@ def _render_one(name: str, template: Path, ctx: _RunContext) -> NotebookRun:
         )
     return NotebookRun(
         name=name,
+        lang=ctx.lang,
         status="ok",
         seconds=round(time.perf_counter() - started, 2),
         html=final["html"],

@@ -5,10 +5,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["NOTEBOOKS", "NotebookRun", "RenderSummary"]
+__all__ = ["NOTEBOOKS", "NotebookRun", "RenderSummary", "lang_suffix", "report_files"]
 
 #: The monthly report notebooks, in the order they are listed.
 NOTEBOOKS = ("overview", "turnover", "conversion", "complaints", "incentives")
+
+
+def lang_suffix(lang: str) -> str:
+    """The file-name suffix of a language: English reports have none, others ``.zh``."""
+    return "" if lang == "en" else f".{lang}"
+
+
+def report_files(month_dir: Path, name: str, lang: str) -> dict[str, Path]:
+    """Where one report of one month and language lives (html, json, ipynb, failed).
+
+    ``2025-11/turnover.html`` in English and ``2025-11/turnover.zh.html`` in Chinese: the
+    reports of the two languages sit side by side and never overwrite each other.
+    """
+    stem = f"{name}{lang_suffix(lang)}"
+    return {
+        "html": month_dir / f"{stem}.html",
+        "json": month_dir / f"{stem}.json",
+        "ipynb": month_dir / f"{stem}.ipynb",
+        "failed": month_dir / f"{stem}.failed.ipynb",
+    }
 
 
 @dataclass(frozen=True)
@@ -19,6 +39,8 @@ class NotebookRun:
     ----------
     name : str
         Notebook name (``"turnover"``).
+    lang : {"en", "zh"}
+        Language of the report.
     status : {"ok", "failed"}
         ``"ok"`` when the html, json and ipynb were written.
     seconds : float
@@ -39,6 +61,7 @@ class NotebookRun:
     name: str
     status: str
     seconds: float
+    lang: str = "en"
     html: Path | None = None
     json: Path | None = None
     ipynb: Path | None = None

@@ -126,10 +126,11 @@ def write_files(sim: Simulation, out: Path) -> dict:
 
     settings = Settings(min_inquiries=sim.p["policy"]["min_inquiries"],
                         bottom_share=sim.p["policy"]["bottom_share"],
-                        dismissal_at=sim.p["exit"]["at_fault_dismissal"])
+                        dismissal_at=sim.p["exit"]["at_fault_dismissal"],
+                        targets=dict(sim.p["targets"]))
     (out / "csnb.toml").write_text(
         settings.to_toml("Settings of the simulated sample (csnb.simulate): the metric book's "
-                         "defaults."), encoding="utf-8")
+                         "defaults,\nand targets as a shop would set them."), encoding="utf-8")
     sim.written_agents = agents
     return counts
 

@@ -122,6 +122,9 @@ DEFAULT_PARAMS: dict[str, Any] = {
         "resolve_median_h": 20.0,
     },
     "customer_pool_per_agent": 12_000,
+    # Targets written to the sample's csnb.toml, as a shop would set them.
+    "targets": {"conversion_rate": 0.40, "fast_response_rate": 0.85,
+                "complaints_per_1k_orders": 8.0},
 }
 
 SERVICE_CATEGORIES = ("attitude", "slow_response", "wrong_info", "unfulfilled_promise",

@@ -147,3 +147,22 @@ def test_agents_only_dataset_gives_headcount_and_no_conversion():
             figures["closing_headcount"]) == (2, 1, 1, 2)
     assert figures["conversion_rate"] is None and figures["inquiries"] is None
     assert not any(isinstance(v, float) and math.isnan(v) for v in figures.values())
+
+
+def test_the_first_data_month_has_no_comparisons_only_not_available(small):
+    """Months before the data are unknown: no zero exits, no '+100%' headcount."""
+    _, ds = small
+    result = headline(ds, "2024-01", "overview", lang="en")
+    table = result.tidy().set_index("metric")
+    assert table["last_month"].isna().all() and table["last_year"].isna().all()
+    assert table["change_last_month"].isna().all()
+    assert table.loc["closing_headcount", "value"] > 0
+    shown = result.display_table()
+    assert set(shown["Change"]) == {"n/a"} and set(shown["Last month"]) == {"n/a"}
+    assert math.isnan(monthly_figures(ds, ["2023-12"]).iloc[0]["closing_headcount"])
+    assert math.isnan(monthly_figures(ds, ["2023-12"]).iloc[0]["exits"])
+    # the trailing 12-month rate needs 12 months of data
+    first_year = monthly_figures(ds, months_ending("2024-11", 11)).set_index("month")
+    assert first_year["turnover_rate_trailing_12m"].isna().all()
+    assert not math.isnan(monthly_figures(ds, ["2024-12"]).iloc[0]["turnover_rate_trailing_12m"])
+    json.dumps(result.to_json(), allow_nan=False)

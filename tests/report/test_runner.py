@@ -54,7 +54,9 @@ def _code(source: str):
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("data")
-    (folder / "agents.csv").write_text("agent_id,team,hire_date\n", encoding="utf-8")
+    # Two agents, hired in October and November: the data can answer those two months.
+    (folder / "agents.csv").write_text(
+        "agent_id,team,hire_date\nA1,T1,2025-10-02\nA2,T1,2025-11-03\n", encoding="utf-8")
     return folder
 
 
@@ -304,7 +306,7 @@ def test_html_hides_code_and_embeds_images(rendered):
 def test_html_loads_nothing_from_the_network(rendered):
     _, out = rendered
     pages = sorted(out.rglob("*.html"))
-    assert len(pages) == 5  # four reports + index
+    assert len(pages) == 6  # four reports + the English and Chinese index
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert find_external_refs(html) == [], page.name
@@ -329,7 +331,7 @@ def test_index_lists_the_month_with_status_and_links(rendered):
     assert f'href="{MONTH}/turnover.html"' not in index
     assert f'href="{MONTH}/turnover.failed.ipynb"' in index
     assert "provisional" in index
-    row = re.search(r'<tr class="nb-turnover">.*?</tr>', index, re.S).group(0)
+    row = re.search(r'<tr class="nb-turnover lang-en">.*?</tr>', index, re.S).group(0)
     assert "failed" in row
     # the error text is escaped: quotes of KeyError: 'x' and rows["x"]
     assert "KeyError: &#39;x&#39;" in row and "rows[&#34;x&#34;]" in row
@@ -341,8 +343,9 @@ def test_index_manifest(rendered):
     summary, out = rendered
     manifest = json.loads((out / "index.json").read_text(encoding="utf-8"))
     entry = manifest["months"][MONTH]
-    assert [n["name"] for n in entry["notebooks"]] == list(NOTEBOOKS)
-    by_name = {n["name"]: n for n in entry["notebooks"]}
+    assert [n["name"] for n in entry["reports"]] == list(NOTEBOOKS)
+    assert {n["lang"] for n in entry["reports"]} == {"en"}
+    by_name = {n["name"]: n for n in entry["reports"]}
     assert by_name["overview"]["status"] == "ok"
     assert by_name["overview"]["html"] == f"{MONTH}/overview.html"
     assert by_name["overview"]["provisional"] is True
@@ -381,11 +384,12 @@ def test_rerender_replaces_the_month_and_only_renders_the_named(tmp_path, data_d
 
     manifest = json.loads((out / "index.json").read_text(encoding="utf-8"))
     assert list(manifest["months"]) == [MONTH]
-    entries = manifest["months"][MONTH]["notebooks"]
+    entries = manifest["months"][MONTH]["reports"]
     assert [(e["name"], e["status"]) for e in entries] == [("turnover", "ok"), ("conversion", "ok")]
     index = (out / "index.html").read_text(encoding="utf-8")
     assert index.count(f'id="m-{MONTH}"') == 1
-    assert "failed" not in re.search(r'<tr class="nb-turnover">.*?</tr>', index, re.S).group(0)
+    row = re.search(r'<tr class="nb-turnover lang-en">.*?</tr>', index, re.S).group(0)
+    assert "failed" not in row
 
     # another month: both listed, newest first
     render_month(
@@ -442,7 +446,7 @@ def test_results_json_and_self_containment_are_checked(tmp_path, data_dir, capsy
     assert "turnover.ipynb" in errors["turnover"]
     assert "'2020-01'" in errors["conversion"]
     assert "https://example.com/chart.png" in errors["complaints"]
-    assert [p.name for p in out.rglob("*.html")] == ["index.html"]
+    assert sorted(p.name for p in out.rglob("*.html")) == ["index.html", "index.zh.html"]
     assert not list((out / MONTH).glob("*.json"))
     assert f"csnb {MONTH}" in capsys.readouterr().err  # the progress bar went to stderr
 
@@ -467,8 +471,8 @@ def test_index_escapes_every_value(tmp_path):
     assert XSS not in index
     assert XSS_ESCAPED in index
     manifest = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))
-    manifest["months"][MONTH]["notebooks"][0]["ipynb"] = '"><script>x()</script>'
-    manifest["months"][MONTH]["rendered_at"] = XSS
+    manifest["months"][MONTH]["reports"][0]["ipynb"] = '"><script>x()</script>'
+    manifest["months"][MONTH]["reports"][0]["rendered_at"] = XSS
     page = render_index_html(manifest)
     assert "<script>" not in page
     assert "&#34;&gt;&lt;script&gt;x()" in page
@@ -488,7 +492,7 @@ def test_index_survives_a_corrupt_manifest(tmp_path):
     write_index(tmp_path, MONTH, [run])
     manifest = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))
     assert list(manifest["months"]) == [MONTH, "2025-09"]
-    assert manifest["months"]["2025-09"]["notebooks"][0]["provisional"] is True
+    assert manifest["months"]["2025-09"]["reports"][0]["provisional"] is True
 
 
 def test_empty_index_page():
@@ -537,3 +541,15 @@ def test_empty_index_page():
 )
 def test_find_external_refs(html, expected):
     assert find_external_refs(html) == expected
+
+
+def test_a_month_outside_the_data_is_refused_unless_asked_for(tmp_path, data_dir):
+    # A roster alone answers from its first hire (October 2025) to the current month.
+    with pytest.raises(ParameterError, match=r"2025-06 is outside the data, which can answer "
+                                             r"2025-10 to 20"):
+        render_month("2025-06", data_dir, tmp_path, notebooks_dir=TEST_NOTEBOOKS,
+                     progress=False)
+    assert not (tmp_path / "2025-06").exists()  # refused before anything ran
+    summary = render_month("2025-06", data_dir, tmp_path, notebooks_dir=TEST_NOTEBOOKS,
+                           only="conversion", progress=False, allow_outside_data=True)
+    assert summary.ok
