@@ -229,7 +229,8 @@ def fit_exit_hazard(panel: pd.DataFrame, month: str | None = None, *,
     causes = CAUSES if typed or not risk["exit_any"].any() else ("any",)
     for cause in causes:
         y = risk[f"exit_{cause}"]
-        design = design_matrix(risk, covariates, reference=reference, event=y)
+        design = design_matrix(risk, covariates, reference=reference, event=y,
+                               binary_outcome=True)
         refs.update(design.reference)
         rows = risk.loc[design.rows]
         exits = int(y.loc[design.rows].sum())

@@ -69,7 +69,7 @@ def is_categorical(series: pd.Series) -> bool:
 
 def design_matrix(frame: pd.DataFrame, covariates: Sequence[str], *,
                   reference: Mapping[str, str] | None = None,
-                  event: pd.Series | None = None) -> Design:
+                  event: pd.Series | None = None, binary_outcome: bool = False) -> Design:
     """Build model columns from ``covariates`` of ``frame``.
 
     Categorical columns become one 0/1 column per level except the reference (the given
@@ -77,9 +77,9 @@ def design_matrix(frame: pd.DataFrame, covariates: Sequence[str], *,
     numbers stay numbers, both named after the column (numbers in :data:`UNITS` are scaled).
     Rows with a missing covariate are left out. Columns absent from ``frame``, constant, or
     linearly dependent on earlier ones are dropped and listed in ``dropped``. With ``event``,
-    a 0/1 column whose rows have no event (or only events) is dropped with those rows: the
-    maximum-likelihood estimate is then at infinity, and the other coefficients' limit is the
-    fit without those rows.
+    a 0/1 column whose rows have no event (with ``binary_outcome``, also only events: a
+    logistic model's separation) is dropped with those rows: the maximum-likelihood estimate
+    is then at infinity, and the other coefficients' limit is the fit without those rows.
     """
     reference = dict(reference or {})
     dropped: dict[str, str] = {}
@@ -121,7 +121,7 @@ def design_matrix(frame: pd.DataFrame, covariates: Sequence[str], *,
             x = X[term.name].to_numpy()
             if set(np.unique(x)) <= {0.0, 1.0} and (x == 1).any():
                 hits = ev[x == 1]
-                if hits.sum() == 0 or hits.sum() == len(hits):
+                if hits.sum() == 0 or (binary_outcome and hits.sum() == len(hits)):
                     what = "no exits" if hits.sum() == 0 else "only exits"
                     dropped[term.name] = f"{what} in this group: not estimable"
                     keep_rows = x == 0

@@ -27,7 +27,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ..errors import check_one_of
+from ..errors import SettingsError, check_one_of
 from ..io.dataset import Dataset
 from ..metrics import tenure_table
 from ..months import check_month, month_bounds, month_span, shift_month
@@ -432,6 +432,9 @@ def fit_cox(table: pd.DataFrame, covariates: Sequence[str] = COX_COVARIATES, *,
     check_one_of("transform", transform, ZPH_TRANSFORMS)
     status = table[event].astype(bool)
     if cause != "any":
+        if "exit_type" not in table:
+            raise SettingsError(f"cause={cause!r} needs the column 'exit_type' (see "
+                                "agent_tenure_table); use cause='any' without exit reasons")
         status = status & (table["exit_type"] == cause)
     design = design_matrix(table, covariates, reference=reference, event=status)
     time = table.loc[design.rows, duration].to_numpy(dtype=float)

@@ -66,6 +66,12 @@ def sim(tmp_path_factory):
 MONTH = "2025-12"
 
 
+@pytest.fixture(scope="module")
+def hazard(sim):
+    """The default (logit) hazard model of the simulated team at MONTH."""
+    return fit_exit_hazard(sim[2], MONTH)
+
+
 # -- references ---------------------------------------------------------------------------
 
 
@@ -182,6 +188,31 @@ def test_median_tenure_ci_reproduces_r_survfit_log_transform():
     assert by_sex.logrank["chi2"] == pytest.approx(10.3, abs=0.05)  # R prints 10.3
 
 
+def _cox_frame(rng, n, effect_late):
+    """Exponential tenures, x doubles the hazard before day 100 and has ``effect_late`` after."""
+    x = rng.random(n) < 0.5
+    early = rng.exponential(np.where(x, 100.0, 200.0))
+    late = 100 + rng.exponential(np.where(x, 200.0 / effect_late, 200.0))
+    time = np.where(early < 100, early, late)
+    return pd.DataFrame({"t": np.minimum(np.ceil(time), 500), "e": time < 500, "x": x})
+
+
+def test_ph_check_flags_a_planted_change_of_effect_and_not_a_constant_one(rng):
+    """Hazard ratio 2 before day 100 and 0.25 after: the PH test must say so; with a constant
+    ratio of 2 it rejects at about its 5% level (20 data sets: at most 4 rejections, where
+    1 is expected and 5 or more has probability 0.016)."""
+    changing = fit_cox(_cox_frame(rng, 600, 0.25), ["x"], duration="t", event="e")
+    assert changing.tidy()["ph_violated"].iloc[0]
+    assert changing.ph_test.set_index("term").at["x", "rho"] < 0  # the effect falls
+    rejected, covered = 0, 0
+    for _ in range(20):
+        constant = fit_cox(_cox_frame(rng, 300, 2.0), ["x"], duration="t", event="e").tidy()
+        rejected += bool(constant["ph_violated"].iloc[0])
+        covered += bool(constant["ci_low"].iloc[0] < 2.0 < constant["ci_high"].iloc[0])
+    assert rejected <= 4
+    assert covered >= 16
+
+
 # -- planted effects ------------------------------------------------------------------------
 
 
@@ -206,9 +237,8 @@ def test_hazard_recovers_planted_night_and_new_hire_effects(sim):
     assert or_night["estimate"] == pytest.approx(night["estimate"], rel=0.1)
 
 
-def test_hazard_standard_errors_are_clustered_by_agent(sim):
-    _, _, panel = sim
-    result = fit_exit_hazard(panel, MONTH)
+def test_hazard_standard_errors_are_clustered_by_agent(hazard):
+    result = hazard
     model = result.model["voluntary"]
     assert model.cov_type == "cluster"
     rows = result.fits.set_index("cause").at["voluntary", "rows"]
@@ -216,10 +246,9 @@ def test_hazard_standard_errors_are_clustered_by_agent(sim):
     assert result.fits.set_index("cause").at["voluntary", "agents"] < rows
 
 
-def test_involuntary_model_sees_bottom_ranking(sim):
+def test_involuntary_model_sees_bottom_ranking(hazard):
     """Two bottom rankings in a row mean dismissal: last month's flag predicts it strongly."""
-    _, _, panel = sim
-    result = fit_exit_hazard(panel, MONTH)
+    result = hazard
     invol = result.tidy().query("cause == 'involuntary'").set_index("term")
     if "last_bottom" in invol.index:
         assert invol.at["last_bottom", "estimate"] > 3
@@ -348,9 +377,8 @@ def test_exit_risk_table_by_hand():
     assert len(exit_risk_table(panel, "2025-02")) == 3
 
 
-def test_at_risk_agents_are_employed_and_ranked(sim):
-    ds, _, panel = sim
-    hazard = fit_exit_hazard(panel, MONTH)
+def test_at_risk_agents_are_employed_and_ranked(sim, hazard):
+    ds, _, _ = sim
     result = at_risk_agents(hazard, n=15)
     table = result.tidy()
     assert list(table.columns) == list(result.columns)
@@ -434,6 +462,8 @@ def test_options_are_checked(rossi):
         fit_cox(rossi, ["fin"], duration="week", event="arrest", transform="loglog")
     with pytest.raises(SettingsError, match="cause"):
         fit_cox(rossi, ["fin"], duration="week", event="arrest", cause="quit")
+    with pytest.raises(SettingsError, match="exit_type"):
+        fit_cox(rossi, ["fin"], duration="week", event="arrest", cause="voluntary")
     with pytest.raises(SettingsError, match="link"):
         fit_exit_hazard(pd.DataFrame(), link="probit")
 
