@@ -12,7 +12,7 @@ OUT ?= reports
 MONTH ?= $(SAMPLE_MONTH)
 LANG_OPT ?= en
 
-.PHONY: report report-zh test test-fast lint bench samples notebooks clean
+.PHONY: report report-zh test test-fast lint browser bench samples notebooks clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,13 +25,20 @@ report: $(STAMP)
 	$(BIN)/csnb report --month $(MONTH) --data $(DATA) --out $(OUT) --lang $(LANG_OPT)
 
 ## Run every test, slow ones included, then every notebook on the samples with nbval.
-test: lint
+test: lint browser
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/
 
 ## Fast loop: skip tests marked slow.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow" -x -q
+
+## The browser test needs Chromium: Debian's package, installed when missing and allowed.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { if [ "$$(id -u)" = 0 ]; then (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium || \
+	      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)) >/dev/null; \
+	    else echo "Chromium is missing: install Debian's chromium package (the browser test needs it)"; fi; }
 
 ## Lint: ruff on code and notebooks, mypy on the package.
 lint: $(STAMP)

@@ -70,6 +70,14 @@ METRICS: dict[str, dict[str, str | None]] = {
                                 "unit": "count", "good": None},
 }
 
+#: Figures that add up over groups (teams, agents, categories): counts and sums of money.
+#: A ratio (a rate, an order value, an average) does not, so a breakdown's total row shows
+#: the shop's own figure for it instead of a sum.
+ADDITIVE: frozenset[str] = frozenset(
+    {m for m, v in METRICS.items() if v["unit"] == "count"}
+    | {"credited_sales", "silent_sales"}
+)
+
 #: Display labels of the contract's category values (the data keep the English codes).
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "attitude": {"en": "Attitude", "zh": "服务态度"},
@@ -98,6 +106,10 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "presale": {"en": "Presale", "zh": "售前"},
     "aftersale": {"en": "Aftersale", "zh": "售后"},
     "mixed": {"en": "Mixed", "zh": "售前售后"},
+    # rows of a breakdown that are not a group of the data
+    "(total)": {"en": "Total", "zh": "合计"},
+    "(unattributed)": {"en": "No agent or team", "zh": "未归属客服"},
+    "(unknown)": {"en": "Agents not in the roster", "zh": "名单外客服"},
     # contract tables (the data-quality table)
     "agents": {"en": "agents", "zh": "客服名单"},
     "sessions": {"en": "sessions", "zh": "会话记录"},
@@ -350,3 +362,67 @@ def format_value(metric: str, value, lang: str = "en") -> str:
     if unit == "seconds":
         return f"{value:,.1f} s" if lang == "en" else f"{value:,.1f} 秒"
     return f"{value:,.2f}"
+
+
+#: The metric book's definition of each figure (DESIGN.md, "Metric book (version 1)"), for
+#: the glossary (docs/glossary.md).
+DEFINITIONS: dict[str, str] = {
+    "opening_headcount": "Agents hired before the month's first day and not exited before it.",
+    "hires": "Agents whose hire_date falls in the month.",
+    "exits": "Agents whose exit_date (last day employed) falls in the month.",
+    "exits_voluntary": "Exits with exit_reason voluntary.",
+    "exits_involuntary": "Exits with exit_reason dismissed or bottom_ranked_out.",
+    "closing_headcount": "Agents hired on or before the month's last day and not exited by "
+                         "it; closing = opening + hires - exits.",
+    "turnover_rate": "Exits / ((opening + closing) / 2).",
+    "turnover_rate_trailing_12m": "Exits in the 12 months ending the month / mean of their 12 "
+                                  "average headcounts; n/a until 12 months of data exist.",
+    "inquiries": "询单人数: (customer, agent, day) with at least one presale session.",
+    "converted_inquiries": "Inquiries whose customer paid an order credited to that agent on "
+                           "the inquiry's day or within the attribution window after it.",
+    "conversion_rate": "询单转化率: converted inquiries / inquiries.",
+    "credited_sales": "客服销售额: amount of paid orders credited to an agent (the order's "
+                      "agent tag, else the customer's last presale session before payment), "
+                      "by payment day.",
+    "silent_sales": "静默销售额: amount of paid orders credited to nobody.",
+    "order_value": "客单价: credited sales / distinct paying customers credited.",
+    "avg_first_response_s": "首响: mean first response of sessions starting in business hours "
+                            "(08:00-23:00), capped at 600 s; never answered counts 600 s.",
+    "fast_response_rate": "Share of those sessions answered within fast_response_s (180 s: "
+                          "3分钟响应率; 300 s is PDD's older rule); never answered is not fast.",
+    "complaints": "Complaints created in the month.",
+    "paid_orders": "Orders paid in the month (shop level); credited orders for a team or agent.",
+    "complaints_per_1k_orders": "千单投诉率: complaints / paid orders x 1,000.",
+    "teams_with_policy": "Teams with an active bottom-ranked-out (末位淘汰) policy that month.",
+    "ranked_agents": "Agents ranked under an active policy: active the whole month with at "
+                     "least min_inquiries inquiries.",
+    "bottom_agents": "Ranked agents in the lowest ceil(bottom_share x n) of their team's score "
+                     "under an active policy.",
+    "policy_active": "The team has a policies row with start_month <= month <= end_month.",
+    "at_fault_complaints": "Complaints marked at_fault (the agent's responsibility).",
+    "agent_complaint_rate": "Complaints attributed to the agent / its sessions x 1,000.",
+    "counted_sessions": "Sessions starting within business hours: the base of the response "
+                        "figures.",
+    "share": "The row's part of the table's total.",
+    "bottom_share": "Share of a team's ranked agents that are bottom-ranked (default 0.1).",
+    "exits_bottom_ranked_out": "Exits with exit_reason bottom_ranked_out.",
+}
+
+
+def glossary_markdown() -> str:
+    """The glossary page (docs/glossary.md): each figure's labels and its definition."""
+    lines = [
+        "# Glossary: the figures in both languages",
+        "",
+        "Generated from `csnb/i18n.py` by `csnb.i18n.glossary_markdown()`; a test keeps it",
+        "in step with the code. Labels are those the reports show; definitions are the metric",
+        "book's (DESIGN.md). The fast-response label follows the dataset's `fast_response_s`.",
+        "",
+        "| figure | English | 中文 | unit | better when | definition |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for metric, entry in METRICS.items():
+        good = {"up": "higher", "down": "lower"}.get(str(entry.get("good")), "")
+        lines.append(f"| `{metric}` | {metric_label(metric, 'en')} | {metric_label(metric, 'zh')}"
+                     f" | {entry['unit']} | {good} | {DEFINITIONS[metric]} |")
+    return "\n".join(lines) + "\n"

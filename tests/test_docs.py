@@ -22,3 +22,12 @@ def test_data_contract_page_is_generated_from_the_schema():
 def test_metric_book_page_has_the_code_version():
     page = (DOCS / "metric-book.md").read_text(encoding="utf-8")
     assert page.startswith(f"# Metric book (version {METRIC_BOOK_VERSION})")
+
+
+def test_glossary_page_is_generated_from_the_labels():
+    from csnb.i18n import DEFINITIONS, METRICS, glossary_markdown
+
+    assert set(DEFINITIONS) == set(METRICS)
+    page = (DOCS / "glossary.md").read_text(encoding="utf-8")
+    assert page == glossary_markdown(), "regenerate docs/glossary.md from glossary_markdown()"
+    assert "3分钟响应率" in page and "询单转化率" in page

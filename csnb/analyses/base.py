@@ -21,7 +21,11 @@ import pandas as pd
 
 from ..i18n import METRICS, check_lang, column_label, format_value, value_label
 
-__all__ = ["Result", "TableResult", "html_table", "json_value"]
+__all__ = ["TOTAL", "UNATTRIBUTED", "UNKNOWN", "Result", "TableResult", "html_table", "json_value"]
+
+#: Row keys of a breakdown that are not groups of the data: shown with their labels.
+TOTAL, UNATTRIBUTED, UNKNOWN = "(total)", "(unattributed)", "(unknown)"
+SPECIAL_ROWS = (TOTAL, UNATTRIBUTED, UNKNOWN)
 
 #: Columns whose values are contract categories, shown with their labels.
 CATEGORY_COLUMNS = ("category", "source", "policy", "action", "exit_reason", "shift", "role",
@@ -47,10 +51,24 @@ def json_value(value: Any, metric: str | None = None) -> Any:
     return value
 
 
-def html_table(df: pd.DataFrame) -> str:
-    """Render a DataFrame as an HTML table in which every cell and header is escaped."""
-    return df.to_html(index=False, escape=True, border=0, classes="csnb-table", na_rep="",
-                      float_format=lambda x: f"{x:,.4g}")
+def html_table(df: pd.DataFrame, *, total: int | None = None) -> str:
+    """Render a DataFrame as an HTML table in which every cell and header is escaped.
+
+    The table is sortable in a report (a click on a header; the report page carries the
+    small script) and stays a plain table without scripts. Row ``total`` is drawn bold and
+    stays last when sorting.
+    """
+    html = df.to_html(index=False, escape=True, border=0, classes="csnb-table csnb-sortable",
+                      na_rep="", float_format=lambda x: f"{x:,.4g}")
+    if total is not None:
+        head, sep, body = html.partition("<tbody>")
+        rows = body.split("<tr>")  # rows[0] precedes the first data row
+        if sep and 0 <= total < len(rows) - 1:
+            rows[total + 1] = ' class="csnb-total">' + rows[total + 1]
+            body = "<tr>".join(rows).replace('<tr> class="csnb-total">',
+                                             '<tr class="csnb-total">')
+            html = head + sep + body
+    return html
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,7 +99,11 @@ class Result:
         return self.tidy()
 
     def _repr_html_(self) -> str:
-        return html_table(self.display_table())
+        return html_table(self.display_table(), total=self._total_row())
+
+    def _total_row(self) -> int | None:
+        """Position of a total row in :meth:`display_table` (drawn bold), None without."""
+        return None
 
     def plot(self, ax=None):
         """Draw the result from :meth:`tidy` on ``ax`` (a new figure when None)."""
@@ -118,6 +140,11 @@ class TableResult(Result):
     def __post_init__(self) -> None:
         check_lang(self.lang)
 
+    def _total_row(self) -> int | None:
+        first = self.table.iloc[:, 0] if len(self.table.columns) else pd.Series(dtype=object)
+        hits = [i for i, v in enumerate(first) if v == TOTAL]
+        return hits[0] if hits else None
+
     def tidy(self) -> pd.DataFrame:
         """Return a copy of the table."""
         return self.table.copy()
@@ -133,7 +160,8 @@ class TableResult(Result):
             elif col in CATEGORY_COLUMNS:
                 text = [value_label(v, lang) for v in values]
             else:
-                text = [_plain(v) for v in values]
+                text = [value_label(v, lang) if isinstance(v, str) and v in SPECIAL_ROWS
+                        else _plain(v) for v in values]
             shown[column_label(str(col), lang)] = text
         return pd.DataFrame(shown, index=range(len(self.table)))
 
@@ -148,6 +176,8 @@ class TableResult(Result):
 
 def _plain(value: Any) -> str:
     """Text of a value that is not a metric: numbers with thousands separators."""
+    if isinstance(value, str) and value in SPECIAL_ROWS:
+        return value  # labelled by the caller
     try:
         if pd.isna(value):
             return ""

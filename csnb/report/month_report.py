@@ -20,15 +20,18 @@ from typing import Any
 import pandas as pd
 
 from ..analyses import AREAS, TREND_MONTHS, HeadlineResult, TableResult, headline
+from ..analyses.base import TOTAL, UNATTRIBUTED
 from ..analyses.compare import method_note
+from ..analyses.headline import figures_table
 from ..errors import check_one_of
-from ..i18n import check_lang, metric_label, t, use_settings
+from ..i18n import ADDITIVE, check_lang, metric_label, t, use_settings
 from ..io import Dataset, load_dataset, quality_table
 from ..metrics import (
     METRIC_BOOK_VERSION,
     complaint_rate_table,
     data_span,
     is_provisional,
+    kpi_table,
     team_panel,
 )
 from ..months import check_month, months_ending, shift_month
@@ -222,12 +225,45 @@ class MonthReport:
         rows = self.team_panel[self.team_panel["month"] == self.month]
         return rows.reset_index(drop=True)
 
+    @cached_property
+    def shop_figures(self) -> dict[str, Any]:
+        """This month's shop-level figures: the headline figures and the shop KPIs."""
+        kpis = kpi_table(self.ds).set_index("period")
+        shop: dict[str, Any] = {}
+        if self.month in kpis.index:
+            shop.update(kpis.loc[self.month].to_dict())
+        figures = figures_table(self.ds, [self.month], self.name).iloc[0].to_dict()
+        shop.update({k: v for k, v in figures.items() if k != "month"})
+        return shop
+
     def team_table(self, metrics: list[str]) -> TableResult:
-        """This month's figures by team: columns team and ``metrics``."""
+        """This month's figures by team, with the rows that make them add up to the headline.
+
+        Columns team and ``metrics``. After the teams: an "(unattributed)" row holding what
+        belongs to no agent (complaints without an agent, paid orders credited to nobody)
+        when a count or amount of the teams falls short of the shop's, and a "(total)" row
+        with the shop's figures (the headline), so the table can be checked against it.
+        """
         rows = self.team_figures()
         table = pd.DataFrame({"team": rows["team"].astype(str)})
         for m in metrics:
             table[m] = rows[m].to_numpy()
+        total: dict[str, Any] = {"team": TOTAL}
+        rest: dict[str, Any] = {"team": UNATTRIBUTED}
+        for m in metrics:
+            shop = self.shop_figures.get(m)
+            additive = m in ADDITIVE
+            teams = pd.to_numeric(table[m], errors="coerce")
+            if shop is None or pd.isna(shop):
+                # Not a shop figure: a sum still adds up; a rate has no total to show.
+                total[m] = teams.sum(min_count=1) if additive else None
+                continue
+            total[m] = shop
+            gap = float(shop) - float(teams.sum()) if additive else 0.0
+            if abs(gap) > 1e-6 * max(1.0, abs(float(shop))):
+                rest[m] = gap
+        extra = [rest] if len(rest) > 1 else []
+        table = pd.concat([table, pd.DataFrame([*extra, total])], ignore_index=True)
         return TableResult(table=table, lang=self.lang)
 
     def complaint_breakdown(self, by: str) -> TableResult | Block | None:
@@ -248,6 +284,10 @@ class MonthReport:
             "share": (rows["complaints"] / total).to_numpy() if total else float("nan"),
             "complaints_per_1k_orders": rows["complaints_per_1k_orders"].to_numpy(),
         })
+        shop = self.shop_figures
+        table.loc[len(table)] = {by: TOTAL, "complaints": shop.get("complaints"),
+                                 "share": 1.0 if total else None,
+                                 "complaints_per_1k_orders": shop.get("complaints_per_1k_orders")}
         return TableResult(table=table, lang=self.lang)
 
     def policy_table(self) -> TableResult | Block:
