@@ -426,3 +426,17 @@ def glossary_markdown() -> str:
         lines.append(f"| `{metric}` | {metric_label(metric, 'en')} | {metric_label(metric, 'zh')}"
                      f" | {entry['unit']} | {good} | {DEFINITIONS[metric]} |")
     return "\n".join(lines) + "\n"
+
+
+def _merge_report_texts() -> None:
+    """Add each analysis report's texts (csnb/_texts/) to TEXT; a key defined twice is a bug."""
+    from ._texts import complaints, conversion, incentives, turnover
+
+    for module in (turnover, conversion, complaints, incentives):
+        twice = sorted(set(module.TEXT) & set(TEXT))
+        if twice:
+            raise RuntimeError(f"{module.__name__} redefines text keys {twice}")
+        TEXT.update(module.TEXT)
+
+
+_merge_report_texts()

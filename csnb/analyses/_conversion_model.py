@@ -164,11 +164,11 @@ class ConversionModelResult(Result):
 
     def plot(self, ax=None, *, which: str = "marginal_effects"):
         """Coefficient plot of the marginal effects (or ``which="odds_ratios"``)."""
-        from ..plots.conversion import plot_coefficients
+        from ..plots.coefficients import plot_coefficients
 
         if which == "odds_ratios":
-            return plot_coefficients(self.odds_ratio_table(), ax=ax, null=1.0, log=True)
-        return plot_coefficients(self.marginal_effects_table(), ax=ax, null=0.0)
+            return plot_coefficients(self.odds_ratio_table(), ax=ax, ref=1.0, log=True)
+        return plot_coefficients(self.marginal_effects_table(), ax=ax, log=False, ref=0.0)
 
 
 def fit_conversion_model(ds: Dataset, month: str, *, months: int = 1,

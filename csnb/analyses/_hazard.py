@@ -175,7 +175,7 @@ class HazardResult(Result):
 
     def plot(self, ax=None, *, cause: str = "voluntary", **kwargs):
         """Coefficient plot of one cause's ratios (see :func:`plot_coefficients`)."""
-        from ..plots.turnover import plot_coefficients
+        from ..plots.coefficients import plot_coefficients
 
         label = "Odds ratio" if self.link == "logit" else "Hazard ratio"
         kwargs.setdefault("xlabel", label)

@@ -564,11 +564,11 @@ class ProportionComparisonResult(Result):
 
     def plot(self, ax=None):
         """The difference with its interval (a one-row coefficient plot)."""
-        from ..plots.conversion import plot_coefficients
+        from ..plots.coefficients import plot_coefficients
 
         table = pd.DataFrame([{"term": "p1 - p2", "estimate": self.difference,
                                "ci_low": self.ci_low, "ci_high": self.ci_high}])
-        return plot_coefficients(table, ax=ax, null=0.0)
+        return plot_coefficients(table, ax=ax, log=False, ref=0.0)
 
 
 def compare_proportions(x1: float, n1: float, x2: float, n2: float, *, alpha: float = 0.05

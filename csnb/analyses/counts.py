@@ -134,7 +134,7 @@ class CountModelResult(Result):
 
     def plot(self, ax=None, *, terms: list[str] | None = None):
         """Draw the rate ratios with their intervals (log scale), intercept left out."""
-        from ..plots.complaints import plot_coefficients
+        from ..plots.coefficients import plot_coefficients
 
         table = self.table[self.table["term"] != "Intercept"]
         if terms is not None:
@@ -419,7 +419,7 @@ class RateComparisonResult(Result):
 
     def plot(self, ax=None):
         """Draw the rate ratio with its interval on a log axis."""
-        from ..plots.complaints import plot_coefficients
+        from ..plots.coefficients import plot_coefficients
 
         table = pd.DataFrame({"term": ["A / B"], "estimate": [self.rate_ratio],
                               "ci_low": [self.ci_low], "ci_high": [self.ci_high]})

@@ -26,14 +26,13 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 import pandas as pd
-import sqlglot
 
 from ..errors import check_one_of
 from ..io.dataset import Dataset
 from ..io.schema import TABLES
 from ..months import month_bounds
 from ..settings import Settings
-from .sql import _base_ctes, _needed, _seconds, _with
+from .sql import _base_ctes, _needed, _seconds, _with, metric_sql, transpile
 
 __all__ = [
     "INQUIRY_SQL_NAMES",
@@ -236,9 +235,7 @@ def inquiry_sql(
         sql = _RESPONSE_GRID_SQL.format(counted=counted, cap=cap,
                                         fast=float(settings.fast_response_s), **bounds)
     sql = sql.strip()
-    if dialect == "duckdb":
-        return sql
-    return sqlglot.transpile(sql, read="duckdb", write=dialect, pretty=True)[0]
+    return transpile(sql, dialect)
 
 
 def _span(months: Sequence[str]) -> tuple[date, date]:
@@ -269,7 +266,7 @@ def inquiry_facts_table(ds: Dataset, months: Sequence[str]) -> pd.DataFrame:
     if not ds.has("sessions") or not months:
         return pd.DataFrame(columns=cols)
     start, end = _span(months)
-    out = ds.query(inquiry_sql("inquiry_facts", start=start, end=end, settings=ds.settings,
+    out = ds.query(metric_sql("inquiry_facts", start=start, end=end, settings=ds.settings,
                                tables=ds.tables))
     ts = pd.to_datetime(out["start_ts"])
     out["day"] = pd.to_datetime(out["day"])
@@ -302,7 +299,7 @@ def session_quality_table(ds: Dataset, months: Sequence[str]) -> pd.DataFrame:
     if not (ds.has("sessions") or ds.has("agent_daily")) or not months:
         return pd.DataFrame(columns=cols)
     start, end = _span(months)
-    out = ds.query(inquiry_sql("session_quality", start=start, end=end, settings=ds.settings,
+    out = ds.query(metric_sql("session_quality", start=start, end=end, settings=ds.settings,
                                tables=ds.tables))
     out["period"] = out["period"].astype(str)
     for col in cols[2:]:
@@ -329,7 +326,7 @@ def response_grid_table(ds: Dataset, months: Sequence[str]) -> pd.DataFrame:
     if not ds.has("sessions") or not months:
         return pd.DataFrame(columns=cols)
     start, end = _span(months)
-    out = ds.query(inquiry_sql("response_grid", start=start, end=end, settings=ds.settings,
+    out = ds.query(metric_sql("response_grid", start=start, end=end, settings=ds.settings,
                                tables=ds.tables))
     out["day"] = pd.to_datetime(out["day"])
     out["hour"] = out["hour"].astype(int)

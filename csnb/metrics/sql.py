@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 
 import sqlglot
 from sqlglot import exp
 
 from .._sql import lits
-from ..errors import check_one_of
+from ..errors import SettingsError, check_one_of
 from ..settings import Settings
 
 METRIC_BOOK_VERSION = 1
@@ -54,7 +55,11 @@ KPI_COLUMNS = (
 
 #: Metric names of :func:`metric_sql`.
 METRIC_SQL_NAMES = ("attribution", "inquiries", "response", "kpis", "fines", "complaint_counts",
-                    "data_span")
+                    "data_span", "inquiry_facts", "session_quality", "response_grid")
+
+#: The names of :data:`METRIC_SQL_NAMES` built by :mod:`csnb.metrics.inquiries` for a span of
+#: days (``start`` and ``end`` required).
+SPAN_SQL_NAMES = ("inquiry_facts", "session_quality", "response_grid")
 
 #: Groupings of the ``"complaint_counts"`` query.
 COMPLAINT_GROUPINGS = ((), ("category",), ("source",))
@@ -423,6 +428,8 @@ def metric_sql(
     by: Sequence[str] = (),
     freq: str = "month",
     tables: Sequence[str] | None = None,
+    start: date | None = None,
+    end: date | None = None,
 ) -> str:
     """Return the SQL of one raw-table metric, in DuckDB's or another engine's dialect.
 
@@ -438,6 +445,9 @@ def metric_sql(
         numbered per agent and month (complaint_id, agent_id, month, created_ts, category,
         nth). ``"complaint_counts"``: complaints per month and ``by`` key (month, key,
         complaints). ``"data_span"``: one row, first_day and last_day with any dated record.
+        ``"inquiry_facts"``, ``"session_quality"``, ``"response_grid"``: inquiry- and
+        session-level facts of the days ``start`` to ``end`` for the conversion analysis
+        (see :func:`csnb.metrics.inquiries.inquiry_sql`).
     dialect : str, default "duckdb"
         Any sqlglot dialect (``"spark"``, ``"bigquery"``, ...); the DuckDB text is transpiled.
     settings : Settings, optional
@@ -447,6 +457,8 @@ def metric_sql(
         the split of ``"complaint_counts"``: ``()``, ``("category",)`` or ``("source",)``.
     tables : sequence of str, optional
         Contract tables assumed present; default agents, sessions, orders and complaints.
+    start, end : datetime.date, optional
+        First and last day of the span queries (required by them, ignored by the others).
 
     Returns
     -------
@@ -459,6 +471,13 @@ def metric_sql(
         ``name``, ``by`` or ``freq`` is not an allowed value.
     """
     check_one_of("name", name, METRIC_SQL_NAMES)
+    if name in SPAN_SQL_NAMES:
+        from .inquiries import inquiry_sql  # it builds on this module's CTEs
+
+        if start is None or end is None:
+            raise SettingsError(f"metric_sql({name!r}) needs start and end days")
+        return inquiry_sql(name, dialect, start=start, end=end, settings=settings,
+                           tables=tables)
     settings = settings or Settings()
     present = set(tables) if tables is not None else set(_FULL_TABLES)
     if name == "kpis":

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import value_label
+from .coefficients import plot_coefficients
 from .theme import theme
 
 __all__ = ["plot_coefficients", "plot_funnel", "plot_pareto", "plot_resolution",
@@ -132,37 +133,6 @@ def plot_seasonal(table: pd.DataFrame, ax=None):
             a.set_ylabel(part, fontsize=9)
         fig.tight_layout()
         return fig
-
-
-def plot_coefficients(table: pd.DataFrame, ax=None, *, log: bool = True, ref: float = 1.0):
-    """Draw estimates with confidence intervals, one row per term (a coefficient plot).
-
-    Parameters
-    ----------
-    table : DataFrame
-        Columns term, estimate, ci_low, ci_high (rate, odds or hazard ratios).
-    ax : matplotlib Axes, optional
-    log : bool, default True
-        Log-scale x axis (ratios).
-    ref : float, default 1
-        Reference line (no effect).
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-    """
-    rows = table.reset_index(drop=True)
-    y = np.arange(len(rows))[::-1]
-    with theme():
-        ax = _axes(ax)
-        lo = (rows["estimate"] - rows["ci_low"]).to_numpy(float)
-        hi = (rows["ci_high"] - rows["estimate"]).to_numpy(float)
-        ax.errorbar(rows["estimate"], y, xerr=[lo, hi], fmt="o", color="C0", capsize=3)
-        ax.axvline(ref, color="0.3", linewidth=1, linestyle="--")
-        ax.set_yticks(y, [str(t) for t in rows["term"]])
-        if log:
-            ax.set_xscale("log")
-        return ax
 
 
 def plot_funnel(table: pd.DataFrame, ax=None):

@@ -18,6 +18,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from .coefficients import plot_coefficients
 from .theme import theme
 
 __all__ = ["plot_coefficients", "plot_ranked_bars", "plot_shrinkage", "plot_waterfall"]
@@ -153,39 +154,6 @@ def _shrinkage(rows: pd.DataFrame, ax, title: str):
     ax.set_title(title, fontsize=10)
     ax.legend(loc="lower right", fontsize=8)
     return ax
-
-
-def plot_coefficients(table: pd.DataFrame, ax=None, *, null: float = 0.0, log: bool = False):
-    """Draw estimates with confidence intervals, one row per term.
-
-    Parameters
-    ----------
-    table : DataFrame
-        Columns term, estimate, ci_low, ci_high (e.g. odds ratios or marginal effects).
-    ax : matplotlib Axes, optional
-    null : float, default 0.0
-        Value of no effect, drawn as a vertical line (1 for odds ratios).
-    log : bool, default False
-        Log scale for the estimate axis (odds ratios).
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-    """
-    import matplotlib.pyplot as plt
-
-    with theme():
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 0.3 * len(table) + 1.2))
-        rows = table.iloc[::-1]
-        y = np.arange(len(rows))
-        ax.hlines(y, rows["ci_low"], rows["ci_high"], color="C0", linewidth=2)
-        ax.scatter(rows["estimate"], y, color="C0", s=20, zorder=3)
-        ax.axvline(null, color="0.5", linestyle="--", linewidth=1)
-        ax.set_yticks(y, [str(t) for t in rows["term"]], fontsize=8)
-        if log:
-            ax.set_xscale("log")
-        return ax
 
 
 def plot_ranked_bars(table: pd.DataFrame, label: str, value: str, ax=None, *,

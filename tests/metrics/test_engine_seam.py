@@ -35,7 +35,19 @@ from csnb.metrics import (
     ranking_table,
     team_panel,
 )
-from csnb.metrics.sql import COMPLAINT_GROUPINGS, KPI_FREQS, KPI_GROUPINGS, transpile
+from csnb.metrics.inquiries import (
+    inquiry_facts_table,
+    response_grid_table,
+    session_quality_table,
+)
+from csnb.metrics.sql import (
+    COMPLAINT_GROUPINGS,
+    KPI_FREQS,
+    KPI_GROUPINGS,
+    SPAN_SQL_NAMES,
+    transpile,
+)
+from csnb.months import month_bounds
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 RAW_TABLES = ("sessions", "orders", "complaints", "agent_daily")
@@ -58,6 +70,10 @@ def variants(ds: Dataset) -> dict[str, str]:
             for by in COMPLAINT_GROUPINGS:
                 out[f"complaint_counts by={by}"] = metric_sql(
                     name, settings=ds.settings, by=by, tables=ds.tables)
+        elif name in SPAN_SQL_NAMES:
+            start, end = month_bounds("2025-11")
+            out[name] = metric_sql(name, settings=ds.settings, tables=ds.tables, start=start,
+                                   end=end)
         else:
             out[name] = metric_sql(name, settings=ds.settings, tables=ds.tables)
     return out
@@ -89,6 +105,9 @@ def test_every_raw_table_query_is_a_metric_book_query(samples, monkeypatch):
     ranking_table(ds)
     agent_month_panel(ds)
     team_panel(ds)
+    inquiry_facts_table(ds, [month])
+    session_quality_table(ds, [month])
+    response_grid_table(ds, [month])
     known = set(variants(ds).values())
     raw = [sql for sql in sent if reads_raw_table(sql)]
     assert raw, "no raw-table query was recorded: the recording is broken"

@@ -94,10 +94,16 @@ def test_coefficients_draw_each_term():
     table = pd.DataFrame({"term": ["first_response_min", "promotion_day"],
                           "estimate": [0.86, 1.3], "ci_low": [0.8, 1.1],
                           "ci_high": [0.9, 1.5]})
-    ax = plot_coefficients(table, null=1.0, log=True)
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["promotion_day",
-                                                            "first_response_min"]
-    np.testing.assert_allclose(ax.collections[1].get_offsets()[:, 0], [1.3, 0.86])
+    ax = plot_coefficients(table, ref=1.0, log=True)
+    # the table's first row is drawn at the top
+    labels = {t.get_text(): t.get_position()[1] for t in ax.get_yticklabels()}
+    bottom, top = ax.get_ylim()
+    assert set(labels) == {"first_response_min", "promotion_day"}
+    assert abs(labels["first_response_min"] - top) < abs(labels["promotion_day"] - top)
+    # the estimates are the markers; the intervals the horizontal lines
+    np.testing.assert_allclose(ax.lines[0].get_xdata(), [0.86, 1.3])
+    segments = ax.collections[0].get_segments()
+    assert [(s[0][0], s[1][0]) for s in segments] == [(0.8, 0.9), (1.1, 1.5)]
     assert ax.get_xscale() == "log"
 
 

@@ -1,0 +1,3 @@
+"""Texts of the conversion report (keys start with ``conversion.``), in English and Chinese."""
+
+TEXT: dict[str, dict[str, str]] = {}
