@@ -42,7 +42,7 @@ browser:
 
 ## Lint: ruff on code and notebooks, mypy on the package.
 lint: $(STAMP)
-	$(BIN)/ruff check csnb tests notebooks benchmarks
+	$(BIN)/ruff check csnb tests notebooks benchmarks scripts
 	$(BIN)/mypy
 
 bench: $(STAMP)

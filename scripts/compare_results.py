@@ -19,6 +19,7 @@ IGNORED = {"rendered_at", "versions", "generated_at"}
 
 
 def strip(value):
+    """The value without the keys that differ from run to run."""
     if isinstance(value, dict):
         return {k: strip(v) for k, v in value.items() if k not in IGNORED}
     if isinstance(value, list):
@@ -27,6 +28,7 @@ def strip(value):
 
 
 def differences(a, b, path: str = "") -> list[str]:
+    """Every key path whose value differs between ``a`` and ``b``."""
     if isinstance(a, dict) and isinstance(b, dict):
         out = []
         for key in sorted(set(a) | set(b)):
@@ -42,6 +44,7 @@ def differences(a, b, path: str = "") -> list[str]:
 
 
 def main(argv: list[str]) -> int:
+    """Compare two report folders; exit 1 when any results JSON differs."""
     first, second = (Path(p) for p in argv)
     status = 0
     for path in sorted(first.glob("*/*.json")):
