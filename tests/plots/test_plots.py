@@ -92,3 +92,26 @@ def test_plot_trends_one_panel_per_metric():
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert [ax.get_title() for ax in visible] == ["Hires", "Exits", "Complaints"]
     plt.close("all")
+
+
+def test_many_groups_become_small_multiples_and_few_keep_a_legend_outside():
+    months = ["2025-01", "2025-02", "2025-03"]
+    many = pd.DataFrame([(m, f"客服{i:02d}", 10 + i + k) for i in range(20)
+                         for k, m in enumerate(months)],
+                        columns=["month", "agent", "closing_headcount"])
+    fig = plot_by_group(many, "closing_headcount", "agent", lang="zh", title="期末人数")
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(panels) == 20 and all(ax.get_legend() is None for ax in panels)
+    assert {ax.get_title() for ax in panels} == {f"客服{i:02d}" for i in range(20)}
+    assert panels[0].get_ylim()[0] == 0  # counts from zero
+    few = many[many["agent"].isin(["客服00", "客服01"])]
+    ax = plot_by_group(few, "closing_headcount", "agent", lang="en")
+    legend = ax.get_legend()
+    assert legend is not None
+    # the legend sits right of the data, not over it
+    fig = ax.figure
+    fig.canvas.draw()
+    box = legend.get_window_extent()
+    assert box.x0 >= ax.get_window_extent().x1 - 1
+    assert ax.get_ylabel() == "Closing headcount" and ax.get_ylim()[0] == 0
+    plt.close("all")
