@@ -1,4 +1,7 @@
-"""Event-study plot of difference-in-differences estimates (CS and TWFE on one axes)."""
+"""Plots of the incentives analyses.
+
+Event studies (CS and TWFE on one axes), the adoption timeline and the rank-cutoff comparison.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import pandas as pd
 
 from .theme import theme
 
-__all__ = ["ESTIMATOR_LABELS", "plot_event_study"]
+__all__ = ["ESTIMATOR_LABELS", "plot_adoption_timeline", "plot_cutoff", "plot_event_study"]
 
 #: Legend labels of the estimators (the report layer may pass translated ones).
 ESTIMATOR_LABELS = {"cs": "Callaway & Sant'Anna", "twfe": "Two-way fixed effects"}
@@ -96,4 +99,119 @@ def plot_event_study(
             ax.set_title(title)
         if series:
             ax.legend(loc="best", frameon=False)
+    return ax
+
+
+def plot_adoption_timeline(
+    table: pd.DataFrame,
+    months: list[str],
+    ax=None,
+    *,
+    month: str | None = None,
+    title: str | None = None,
+    never_label: str = "never",
+):
+    """Draw each team's policy period as a bar over the data's months.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`csnb.analyses.incentives.adoption_table` (team, start_month, end_month).
+    months : list of str
+        The data's months, ``YYYY-MM`` in order (the x axis).
+    ax : matplotlib.axes.Axes, optional
+    month : str, optional
+        The report month, marked by a dotted line.
+    title : str, optional
+    never_label : str
+        Text written on the row of a team without the policy.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One row per team (in the table's order, first on top); a bar from start_month to
+        end_month (or the last month) for each policy.
+    """
+    import matplotlib.pyplot as plt
+
+    pos = {m: i for i, m in enumerate(months)}
+    teams = list(dict.fromkeys(table["team"].astype(str)))
+    with theme():
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 0.5 * len(teams) + 1.2))
+        color = plt.rcParams["axes.prop_cycle"].by_key()["color"][0]
+        for row in table.itertuples():
+            y = teams.index(str(row.team))
+            start = row.start_month if isinstance(row.start_month, str) else None
+            if start is None:
+                ax.text(0, y, never_label, va="center", ha="left", color="0.4", fontsize=9)
+                continue
+            end = row.end_month if isinstance(row.end_month, str) else months[-1]
+            x0 = pos.get(start, 0 if not months or start < months[0] else len(months))
+            x1 = pos.get(end, len(months) - 1 if not months or end > months[-1] else -1)
+            if x1 >= x0:
+                ax.barh(y, x1 - x0 + 1, left=x0 - 0.5, height=0.6, color=color)
+        if month in pos:
+            ax.axvline(pos[month], color="0.3", linestyle=":", linewidth=1)
+        ax.set_yticks(range(len(teams)), teams)
+        ax.set_ylim(len(teams) - 0.5, -0.5)
+        step = max(1, len(months) // 8)
+        ax.set_xticks(range(0, len(months), step), months[::step])
+        ax.set_xlim(-0.5, len(months) - 0.5)
+        ax.grid(axis="y", visible=False)
+        if title:
+            ax.set_title(title)
+    return ax
+
+
+def plot_cutoff(
+    table: pd.DataFrame,
+    ax=None,
+    *,
+    labels: Mapping[str, str] | None = None,
+    ylabel: str = "Score change next month",
+    title: str | None = None,
+):
+    """Mean next-month score change below and above the bottom cutoff, per arm, with CIs.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :meth:`csnb.analyses.incentives.CutoffResult.tidy` (arm, side, mean_change, ci_low,
+        ci_high).
+    ax : matplotlib.axes.Axes, optional
+    labels : mapping, optional
+        Display text of the arms ("policy", "control") and sides ("below", "above").
+    ylabel, title : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Bars per arm (x) and side (colour), error bars for the intervals, a line at zero.
+    """
+    import matplotlib.pyplot as plt
+
+    names = {"policy": "Policy teams", "control": "Teams without the policy",
+             "below": "Just below the cutoff", "above": "Just above", **(labels or {})}
+    with theme():
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 3.5))
+        colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+        arms = ["policy", "control"]
+        for j, side in enumerate(["below", "above"]):
+            part = table[table["side"] == side].set_index("arm").reindex(arms)
+            x = np.arange(len(arms)) + (j - 0.5) * 0.38
+            est = part["mean_change"].to_numpy(dtype=float)
+            low = part["ci_low"].to_numpy(dtype=float)
+            high = part["ci_high"].to_numpy(dtype=float)
+            ax.bar(x, np.nan_to_num(est), width=0.36, color=colors[j], label=names[side])
+            ok = np.isfinite(low) & np.isfinite(high) & np.isfinite(est)
+            ax.errorbar(x[ok], est[ok], yerr=[est[ok] - low[ok], high[ok] - est[ok]],
+                        fmt="none", ecolor="0.2", capsize=3)
+        ax.axhline(0, color="0.3", linewidth=0.8)
+        ax.set_xticks(range(len(arms)), [names[a] for a in arms])
+        ax.set_ylabel(ylabel)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+        if title:
+            ax.set_title(title)
     return ax
