@@ -62,7 +62,11 @@ def exit_risk_table(panel: pd.DataFrame, month: str | None = None) -> pd.DataFra
         exposure (share of the month from max(hire, first day) to its last day),
         exposure_to_exit (the same up to the exit date when the agent left this month),
         bottom, fines (this month), last_bottom, last_fines (last month's, False/0 in a hire
-        month, missing when last month is outside the panel), policy_active, exit_any,
+        month, missing when last month is outside the panel), conversion_pct (the agent's
+        conversion rate as a percentile, 0-1, among its team's agents with inquiries that
+        month; missing without inquiries), last_conversion_pct (last month's; not a default
+        covariate: aftersale agents have none, and leaving them out would drop a role),
+        policy_active, exit_any,
         exit_voluntary, exit_involuntary, exit_other (exited this month: at all, by type;
         an exit without a reason has no type).
     """
@@ -86,8 +90,15 @@ def exit_risk_table(panel: pd.DataFrame, month: str | None = None) -> pd.DataFra
     df["exposure_to_exit"] = ((stop - first).dt.days + 1).clip(lower=1) / days
     df["fines"] = pd.to_numeric(df["fines"], errors="coerce").fillna(0)
     df["bottom"] = df["bottom"].fillna(False).astype(bool)
+    if "conversion_rate" in df and "inquiries" in df:
+        rated = df["conversion_rate"].where(pd.to_numeric(df["inquiries"], errors="coerce") > 0)
+        df["conversion_pct"] = rated.astype(float).groupby([df["month"], df["team"]]) \
+            .rank(pct=True)
+    else:
+        df["conversion_pct"] = np.nan
     df = df.sort_values(["agent_id", "month"], kind="stable")
-    prev = df.groupby("agent_id", sort=False)[["month", "bottom", "fines"]].shift(1)
+    prev = df.groupby("agent_id", sort=False)[["month", "bottom", "fines",
+                                                "conversion_pct"]].shift(1)
     expected = df["month"].map(lambda m: shift_month(m, -1))
     known = prev["month"] == expected
     hired_now = hire >= start
@@ -96,6 +107,7 @@ def exit_risk_table(panel: pd.DataFrame, month: str | None = None) -> pd.DataFra
                                           np.where(hired_now, 0.0, np.nan)), dtype="Float64"
                                  ).astype("boolean")
     df["last_fines"] = np.where(known, prev["fines"], np.where(hired_now, 0.0, np.nan))
+    df["last_conversion_pct"] = prev["conversion_pct"].where(known).astype(float)
     kind = exit_type(df["exit_reason"].where(df["exited"].astype(bool)))
     df["exit_any"] = df["exited"].astype(bool).astype(int)
     for cause in (*CAUSES, "other"):
@@ -103,7 +115,8 @@ def exit_risk_table(panel: pd.DataFrame, month: str | None = None) -> pd.DataFra
     df["policy_active"] = df["policy_active"].fillna(False).astype(bool)
     cols = ["month", "agent_id", "name", "team", "shift", "role", "outsourced", "hire_date",
             "tenure_start_days", "tenure_band", "exposure", "exposure_to_exit", "bottom",
-            "fines", "last_bottom", "last_fines", "policy_active", "exit_any",
+            "fines", "last_bottom", "last_fines", "conversion_pct", "last_conversion_pct",
+            "policy_active", "exit_any",
             "exit_voluntary", "exit_involuntary", "exit_other"]
     for col in cols:
         if col not in df:

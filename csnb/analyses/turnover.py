@@ -12,7 +12,8 @@ module models tenure and exits:
 - :func:`exit_risk_table` / :func:`fit_exit_hazard`: discrete-time hazard of exit on the
   agent-month panel with time-varying covariates, one model per exit type (cause-specific),
   agent-clustered standard errors;
-- :func:`at_risk_agents`: the agents most likely to leave next month by that model.
+- :func:`at_risk_agents`: the agents most likely to leave next month by that model;
+- :func:`exit_chance`: whether a month's exits are beyond what chance gives at its headcount.
 
 Every function takes tidy tables (from :mod:`csnb.metrics` or built by hand), so the
 statistics are testable on small frames; the ``*_table`` helpers build them from a Dataset.
@@ -64,6 +65,7 @@ __all__ = [
     "agent_tenure_table",
     "at_risk_agents",
     "cohort_retention_table",
+    "exit_chance",
     "exit_risk_table",
     "fit_cox",
     "fit_exit_hazard",
@@ -79,6 +81,7 @@ MIN_AGENTS, MIN_EXITS = 10, 5
 #: Cox covariates (those present are used).
 COX_COVARIATES = ("shift", "team", "role", "outsourced", "base_salary")
 Cause = Literal["any", "voluntary", "involuntary"]
+
 
 def agent_tenure_table(ds: Dataset, month: str) -> pd.DataFrame:
     """Each agent's tenure at a report month's last day, with the attributes models use.
@@ -464,3 +467,67 @@ def fit_cox(table: pd.DataFrame, covariates: Sequence[str] = COX_COVARIATES, *,
     return CoxResult(table=coefs, ph_test=ph, reference=design.reference,
                      dropped=design.dropped, agents=n, exits=exits, cause=cause,
                      transform=transform, model=fit)
+
+
+# -- this month against chance ---------------------------------------------------------------
+
+
+def exit_chance(flow: pd.DataFrame, month: str, *, baseline_months: int = 12,
+                alpha: float = 0.05) -> dict[str, Any]:
+    """Whether a month's exits are beyond what chance gives at its headcount.
+
+    The baseline is the exit rate of the ``baseline_months`` months before ``month`` (exits
+    over the sum of their average headcounts; months the data cannot answer are left out).
+    At that rate the month's average headcount expects ``expected`` exits; the month's count
+    is compared with a Poisson distribution of that mean (exact two-sided test, the
+    doubled smaller tail), and ``low``-``high`` is the range chance gives in 1 - ``alpha``
+    of months.
+
+    Parameters
+    ----------
+    flow : DataFrame
+        :func:`csnb.metrics.headcount_table` at shop level: month, exits, avg_headcount.
+    month : str
+        The report month.
+    baseline_months : int, default 12
+    alpha : float, default 0.05
+
+    Returns
+    -------
+    dict
+        month, exits, avg_headcount, baseline_rate (monthly exits per average head),
+        baseline_months (months used), expected, low, high, p_value, beyond (bool), direction
+        ("above", "below" or None within chance). Values are None when the month or every
+        baseline month is outside the data.
+    """
+    from scipy import stats
+
+    check_month(month)
+    rows = flow.set_index("month")
+    out: dict[str, Any] = dict.fromkeys(
+        ("exits", "avg_headcount", "baseline_rate", "expected", "low", "high", "p_value",
+         "beyond", "direction"))
+    out.update(month=month, baseline_months=0)
+    if month not in rows.index or pd.isna(rows.at[month, "exits"]):
+        return out
+    exits, avg = int(rows.at[month, "exits"]), float(rows.at[month, "avg_headcount"])
+    out.update(exits=exits, avg_headcount=avg)
+    before = [shift_month(month, -k) for k in range(1, baseline_months + 1)]
+    base = rows.reindex(before)[["exits", "avg_headcount"]].dropna()
+    base = base[base["avg_headcount"] > 0]
+    if base.empty or avg <= 0:
+        return out
+    rate = float(base["exits"].sum() / base["avg_headcount"].sum())
+    mu = rate * avg
+    if mu > 0:
+        tail = min(stats.poisson.cdf(exits, mu), stats.poisson.sf(exits - 1, mu))
+        p = float(min(1.0, 2 * tail))
+    else:
+        p = 1.0 if exits == 0 else 0.0
+    beyond = p < alpha
+    out.update(baseline_rate=rate, baseline_months=len(base), expected=mu,
+               low=int(stats.poisson.ppf(alpha / 2, mu)) if mu > 0 else 0,
+               high=int(stats.poisson.ppf(1 - alpha / 2, mu)) if mu > 0 else 0,
+               p_value=p, beyond=beyond,
+               direction=("above" if exits > mu else "below") if beyond else None)
+    return out

@@ -14,7 +14,8 @@ from ..i18n import value_label
 from .coefficients import plot_coefficients
 from .theme import theme
 
-__all__ = ["plot_coefficients", "plot_cohort_heatmap", "plot_hazard_ratios", "plot_retention"]
+__all__ = ["plot_coefficients", "plot_cohort_heatmap", "plot_hazard_ratios",
+           "plot_headcount_flow", "plot_retention"]
 
 # One coefficient plot for every model family (STYLE.md 13): defined in .coefficients.
 
@@ -139,3 +140,58 @@ def plot_hazard_ratios(table: pd.DataFrame, ax=None, *, xlabel: str = "Hazard ra
     matplotlib.axes.Axes
     """
     return plot_coefficients(table, ax=ax, log=True, ref=1.0, xlabel=xlabel, title=title)
+
+
+def plot_headcount_flow(table: pd.DataFrame, *, labels: dict[str, str] | None = None,
+                        title: str | None = None):
+    """Draw a headcount flow: hires up and exits down by type, then the turnover rates.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`csnb.metrics.headcount_table` at shop level: month, hires, exits_voluntary,
+        exits_involuntary, exits_other, turnover_rate, turnover_rate_trailing_12m. Months
+        the data cannot answer (NaN) are left blank.
+    labels : dict, optional
+        Legend labels by column name (the report passes them in its language).
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels sharing the month axis: counts (hires above zero, the exit types stacked
+        below it) and the monthly and trailing-12-month turnover rates.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+    labels = labels or {}
+    data = table.sort_values("month").reset_index(drop=True)
+    x = np.arange(len(data))
+    with theme():
+        fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 6), sharex=True,
+                                          gridspec_kw={"height_ratios": [3, 2]})
+        hires = data["hires"].to_numpy(dtype=float)
+        top.bar(x, hires, color="C2", label=labels.get("hires", "hires"))
+        base = np.zeros(len(data))
+        for col, color in (("exits_voluntary", "C3"), ("exits_involuntary", "C1"),
+                           ("exits_other", "C7")):
+            values = data[col].to_numpy(dtype=float)
+            top.bar(x, -np.nan_to_num(values), bottom=-base, color=color,
+                    label=labels.get(col, col))
+            base = base + np.nan_to_num(values)
+        top.axhline(0, color="black", linewidth=0.8)
+        top.yaxis.set_major_locator(MaxNLocator(integer=True))
+        top.yaxis.set_major_formatter(lambda v, _: f"{abs(v):.0f}")
+        top.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        for col, style in (("turnover_rate", "-o"), ("turnover_rate_trailing_12m", "--")):
+            bottom.plot(x, data[col].to_numpy(dtype=float), style, markersize=3,
+                        label=labels.get(col, col))
+        bottom.set_ylim(bottom=0)
+        bottom.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        bottom.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        bottom.set_xticks(x, list(data["month"]), rotation=90, fontsize=8)
+        if title:
+            top.set_title(title)
+        fig.tight_layout()
+    return fig
