@@ -7,6 +7,7 @@
   agent-clustered standard errors, odds ratios, average marginal effects and a what-if;
 - :func:`shrink_agent_rates`: the fair leaderboard, empirical-Bayes (beta-binomial) shrunk
   conversion rates and each agent's probability of truly being in the bottom share;
+- :func:`response_grid`: inquiries and first response by weekday x hour (排班);
 - :func:`compare_proportions`: whether a change of a rate is beyond chance.
 
 Each returns a frozen :class:`~csnb.analyses.base.Result`. The model lives in
@@ -26,7 +27,11 @@ from scipy import stats
 from ..errors import check_one_of
 from ..io.dataset import Dataset
 from ..metrics import UNKNOWN_TEAM, data_span, is_provisional, kpi_table, ranking_table
-from ..metrics.inquiries import session_quality_table
+from ..metrics.inquiries import (
+    inquiry_facts_table,
+    response_grid_table,
+    session_quality_table,
+)
 from ..months import check_month, month_bounds, shift_month
 from ._conversion_model import ConversionModelResult, fit_conversion_model
 from ._conversion_stats import fit_beta_binomial, lmdi_parts, two_proportion_z
@@ -36,11 +41,13 @@ __all__ = [
     "ConversionModelResult",
     "DecompositionResult",
     "ProportionComparisonResult",
+    "ResponseGridResult",
     "ScorecardResult",
     "ShrinkageResult",
     "compare_proportions",
     "decompose_sales_change",
     "fit_conversion_model",
+    "response_grid",
     "scorecard_table",
     "shrink_agent_rates",
 ]
@@ -609,3 +616,91 @@ def compare_proportions(x1: float, n1: float, x2: float, n2: float, *, alpha: fl
         x1=float(x1), n1=float(n1), x2=float(x2), n2=float(n2), p1=p1, p2=p2,
         difference=p1 - p2, ci_low=float(low), ci_high=float(high), z=z, p_value=p,
         alpha=alpha, beyond_chance=bool(p < alpha) if not math.isnan(p) else False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Weekday x hour (排班)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResponseGridResult(Result):
+    """Inquiries and first response by weekday and hour of a month (the 排班 view).
+
+    Attributes
+    ----------
+    month : str
+    fast_response_s : float
+        Threshold of the fast-response rate.
+    table : DataFrame
+        One row per weekday (0 = Monday) and hour (0-23), every cell present: weekday, hour,
+        days (that weekday's days in the month), inquiries (by the hour their first presale
+        session started), inquiries_per_day (inquiries / days), counted_sessions (sessions
+        in business hours, every kind), avg_first_response_s (capped, never answered =
+        cap; NaN without counted sessions), fast_response_rate.
+    """
+
+    columns = ("weekday", "hour", "days", "inquiries", "inquiries_per_day", "counted_sessions",
+               "avg_first_response_s", "fast_response_rate")
+
+    month: str
+    fast_response_s: float
+    table: pd.DataFrame = field(repr=False)
+
+    def tidy(self) -> pd.DataFrame:
+        """Return the weekday x hour table."""
+        return self.table.copy()
+
+    def to_json(self) -> dict[str, Any]:
+        """Month, threshold and the cells."""
+        return {"month": self.month, "fast_response_s": self.fast_response_s,
+                "cells": records(self.table)}
+
+    def plot(self, ax=None, *, value: str = "inquiries_per_day"):
+        """Heatmap of ``value`` by weekday (rows) and hour (columns)."""
+        from ..plots.conversion import plot_response_grid
+
+        return plot_response_grid(self.table, value=value, ax=ax)
+
+
+def response_grid(ds: Dataset, month: str) -> ResponseGridResult:
+    """Inquiries and first response of a month by weekday and hour.
+
+    Inquiries are the metric book's (customer, agent, day), placed at the hour their first
+    presale session started; the response figures follow the metric book (sessions of every
+    kind starting in business hours, first response capped, never answered counts the cap
+    and is not fast).
+
+    Parameters
+    ----------
+    ds : Dataset
+    month : str
+        ``"YYYY-MM"``.
+
+    Returns
+    -------
+    ResponseGridResult
+        ``tidy()`` columns in :attr:`ResponseGridResult.columns` (7 x 24 rows; zero counts
+        and NaN figures without sessions).
+    """
+    check_month(month)
+    first, last = month_bounds(month)
+    days = pd.Series(pd.date_range(first, last).day_of_week).value_counts()
+    grid = pd.MultiIndex.from_product([range(7), range(24)], names=["weekday", "hour"])
+    facts = inquiry_facts_table(ds, [month])
+    inquiries = facts.groupby(["weekday", "hour"]).size().reindex(grid, fill_value=0)
+    sums = response_grid_table(ds, [month]).groupby(["weekday", "hour"])[
+        ["counted_sessions", "capped_response_sum", "fast_sessions"]].sum().reindex(
+        grid, fill_value=0.0)
+    counted = sums["counted_sessions"].where(sums["counted_sessions"] > 0)
+    table = pd.DataFrame({
+        "days": [int(days.get(w, 0)) for w, _ in grid],
+        "inquiries": inquiries.astype(int).to_numpy(),
+        "counted_sessions": sums["counted_sessions"].astype(int).to_numpy(),
+        "avg_first_response_s": (sums["capped_response_sum"] / counted).to_numpy(),
+        "fast_response_rate": (sums["fast_sessions"] / counted).to_numpy(),
+    }, index=grid).reset_index()
+    table["inquiries_per_day"] = table["inquiries"] / table["days"].where(table["days"] > 0)
+    table = table[list(ResponseGridResult.columns)]
+    return ResponseGridResult(month=month, fast_response_s=float(ds.settings.fast_response_s),
+                              table=table)

@@ -6,7 +6,10 @@
   sorted, the bottom share marked (small multiples per group, never a legend of agents);
 - :func:`plot_coefficients`: estimates with confidence intervals (odds ratios, marginal
   effects, any ``term, estimate, ci_low, ci_high`` table);
-- :func:`plot_ranked_bars`: a metric per agent or team, sorted.
+- :func:`plot_ranked_bars`: a metric per agent or team, sorted;
+- :func:`plot_response_grid`: a heatmap by weekday x hour (inquiries, first response).
+
+Labels follow ``lang`` (texts ``conversion.plot.*`` of :data:`csnb.i18n.TEXT`).
 
 Each draws inside :func:`~.theme.theme` and imports matplotlib inside the function.
 """
@@ -18,16 +21,23 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..i18n import t
 from .coefficients import plot_coefficients
 from .theme import theme
 
-__all__ = ["plot_coefficients", "plot_ranked_bars", "plot_shrinkage", "plot_waterfall"]
+__all__ = ["plot_coefficients", "plot_ranked_bars", "plot_response_grid", "plot_shrinkage",
+           "plot_waterfall"]
 
 _STEPS = (("inquiries_effect", "inquiries"), ("conversion_effect", "conversion"),
           ("value_effect", "value"))
 
 
-def plot_waterfall(table: pd.DataFrame, group: str | None = None, ax=None):
+def _group_title(group, lang: str) -> str:
+    return t("conversion.plot.shop", lang) if group == "shop" else str(group)
+
+
+def plot_waterfall(table: pd.DataFrame, group: str | None = None, ax=None, *,
+                   lang: str = "en"):
     """Draw the sales decomposition as a waterfall.
 
     Parameters
@@ -38,6 +48,8 @@ def plot_waterfall(table: pd.DataFrame, group: str | None = None, ax=None):
     group : str, optional
         The row to draw; by default the only row, or every row as panels (without ``ax``).
     ax : matplotlib Axes, optional
+    lang : {"en", "zh"}, default "en"
+        Language of the labels.
 
     Returns
     -------
@@ -55,7 +67,7 @@ def plot_waterfall(table: pd.DataFrame, group: str | None = None, ax=None):
             fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.2 * nrows),
                                      squeeze=False)
             for a, (_, row) in zip(axes.flat, table.iterrows(), strict=False):
-                _waterfall(row, a)
+                _waterfall(row, a, lang)
             for a in list(axes.flat)[n:]:
                 a.set_visible(False)
             fig.tight_layout()
@@ -63,11 +75,12 @@ def plot_waterfall(table: pd.DataFrame, group: str | None = None, ax=None):
         row = table.iloc[0] if group is None else table[table["group"] == group].iloc[0]
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 3.5))
-        return _waterfall(row, ax)
+        return _waterfall(row, ax, lang)
 
 
-def _waterfall(row: pd.Series, ax):
-    labels = ["last month", *(label for _, label in _STEPS), "this month"]
+def _waterfall(row: pd.Series, ax, lang: str):
+    labels = [t(f"conversion.plot.{key}", lang) for key in
+              ("last_month", *(label for _, label in _STEPS), "this_month")]
     start = float(row["sales_last_month"])
     level = start
     bottoms, heights, colors = [0.0], [start], ["0.6"]
@@ -87,11 +100,14 @@ def _waterfall(row: pd.Series, ax):
         ax.annotate(f"{v:+,.0f}", (x[i], bottoms[i] + heights[i]), ha="center",
                     va="bottom", fontsize=8, xytext=(0, 2), textcoords="offset points")
     ax.set_xticks(x, labels, fontsize=8)
-    ax.set_title(str(row["group"]), fontsize=10)
+    ax.set_ylabel(t("conversion.plot.sales_axis", lang), fontsize=8)
+    ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+    ax.set_title(_group_title(row["group"], lang), fontsize=10)
     return ax
 
 
-def plot_shrinkage(table: pd.DataFrame, ax=None, *, group: str | None = None):
+def plot_shrinkage(table: pd.DataFrame, ax=None, *, group: str | None = None,
+                   lang: str = "en"):
     """Draw each agent's raw and shrunk conversion rate with its interval, sorted.
 
     Parameters
@@ -102,6 +118,7 @@ def plot_shrinkage(table: pd.DataFrame, ax=None, *, group: str | None = None):
     ax : matplotlib Axes, optional
         Draws one group on it (``group`` or the first).
     group : str, optional
+    lang : {"en", "zh"}, default "en"
 
     Returns
     -------
@@ -112,7 +129,7 @@ def plot_shrinkage(table: pd.DataFrame, ax=None, *, group: str | None = None):
     -----
     Agents are rows sorted by shrunk rate; the interval is a line, the shrunk rate a dot, the
     raw rate a hollow marker; agents in the bottom share are red, and agents whose raw and
-    shrunk bottom status disagree are labelled in bold. The prior mean is a dashed line.
+    shrunk bottom status disagree have orange labels. The prior mean is a dashed line.
     """
     import matplotlib.pyplot as plt
 
@@ -122,37 +139,40 @@ def plot_shrinkage(table: pd.DataFrame, ax=None, *, group: str | None = None):
             if ax is None:
                 _, ax = plt.subplots(figsize=(6, 0.3 * len(table) + 1.5))
             g = group or (groups[0] if groups else None)
-            return _shrinkage(table[table["group"] == g], ax, str(g))
+            return _shrinkage(table[table["group"] == g], ax, _group_title(g, lang), lang)
         sizes = [int((table["group"] == g).sum()) for g in groups]
         fig, axes = plt.subplots(len(groups), 1, sharex=True, squeeze=False,
                                  figsize=(6.5, 0.28 * sum(sizes) + 1.2 * len(groups)),
                                  gridspec_kw={"height_ratios": [max(s, 1) for s in sizes]})
         for a, g in zip(axes[:, 0], groups, strict=True):
-            _shrinkage(table[table["group"] == g], a, str(g))
+            _shrinkage(table[table["group"] == g], a, _group_title(g, lang), lang)
         fig.tight_layout()
         return fig
 
 
-def _shrinkage(rows: pd.DataFrame, ax, title: str):
+def _shrinkage(rows: pd.DataFrame, ax, title: str, lang: str = "en"):
     rows = rows.sort_values("shrunk_rate")
     y = np.arange(len(rows))
     bottom = rows["shrunk_bottom"].to_numpy(bool)
     color = np.where(bottom, "C3", "C0")
     ax.hlines(y, rows["ci_low"], rows["ci_high"], colors=color, linewidth=2, alpha=0.6)
-    ax.scatter(rows["shrunk_rate"], y, c=color, s=22, zorder=3, label="shrunk")
+    ax.scatter(rows["shrunk_rate"], y, c=color, s=22, zorder=3,
+               label=t("conversion.plot.shrunk", lang))
     ax.scatter(rows["conversion_rate"], y, facecolors="none", edgecolors="0.3", s=22,
-               zorder=3, label="raw")
+               zorder=3, label=t("conversion.plot.raw", lang))
     if len(rows):
         ax.axvline(float(rows["prior_mean"].iloc[0]), color="0.5", linestyle="--",
                    linewidth=1)
     labels = [f"{n if isinstance(n, str) and n else a} ({int(k)})" for n, a, k in
               zip(rows["name"], rows["agent_id"], rows["inquiries"], strict=True)]
     ax.set_yticks(y, labels, fontsize=8)
+    # Colour, not bold: the CJK font has one weight, and a faked bold logs warnings.
     for tick, flag in zip(ax.get_yticklabels(), rows["disagree"], strict=True):
         if flag:
-            tick.set_fontweight("bold")
+            tick.set_color("C1")
     ax.set_title(title, fontsize=10)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.xaxis.set_major_formatter(lambda v, _: f"{100 * v:.0f}%")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     return ax
 
 
@@ -184,3 +204,61 @@ def plot_ranked_bars(table: pd.DataFrame, label: str, value: str, ax=None, *,
         ax.set_yticks(np.arange(len(rows)), [str(v) for v in rows[label]], fontsize=8)
         ax.set_xlabel(value)
         return ax
+
+
+def plot_response_grid(table: pd.DataFrame, value: str = "inquiries_per_day", ax=None, *,
+                       lang: str = "en"):
+    """Draw ``value`` as a heatmap: weekdays as rows, hours as columns.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :meth:`ResponseGridResult.tidy` (columns weekday (0 = Monday), hour, ``value``).
+    value : str, default "inquiries_per_day"
+        Also "avg_first_response_s", "fast_response_rate" or any numeric column.
+    ax : matplotlib Axes, optional
+    lang : {"en", "zh"}, default "en"
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Empty cells (no sessions) are blank; the colour bar carries the unit.
+    """
+    import matplotlib.pyplot as plt
+
+    grid = table.pivot_table(index="weekday", columns="hour", values=value, aggfunc="sum",
+                             dropna=False).reindex(index=range(7), columns=range(24))
+    values = grid.to_numpy(dtype=float)
+    if value != "inquiries_per_day" and "counted_sessions" in table:
+        empty = table.pivot_table(index="weekday", columns="hour", values="counted_sessions",
+                                  aggfunc="sum").reindex(index=range(7), columns=range(24))
+        values = np.where(empty.to_numpy(dtype=float) > 0, values, np.nan)
+    with theme():
+        if ax is None:
+            _, ax = plt.subplots(figsize=(9, 3.2))
+        cmap = "Blues" if value == "inquiries_per_day" else "OrRd" \
+            if value == "avg_first_response_s" else "RdYlGn"
+        image = ax.imshow(np.ma.masked_invalid(values), aspect="auto", cmap=cmap)
+        ax.set_xticks(range(24), [str(h) for h in range(24)], fontsize=7)
+        days = [t(f"conversion.weekday.{d}", lang) for d in range(7)]
+        ax.set_yticks(range(7), days, fontsize=8)
+        ax.set_xlabel(t("conversion.plot.hour", lang), fontsize=8)
+        bar = ax.figure.colorbar(image, ax=ax, fraction=0.025, pad=0.01)
+        if value == "fast_response_rate":
+            bar.formatter = _percent_formatter()
+            bar.update_ticks()
+        label = f"conversion.plot.{value}"
+        ax.set_title(t(label, lang) if _has_text(label) else value, fontsize=10)
+    return ax
+
+
+def _percent_formatter():
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _: f"{100 * v:.0f}%")
+
+
+def _has_text(key: str) -> bool:
+    from ..i18n import TEXT
+
+    return key in TEXT
