@@ -5,7 +5,8 @@ daily complaints (by the day of ``created_ts``) over the day's paid orders
 (:func:`csnb.metrics.kpi_table` with ``freq="day"``).
 
 Promotion windows (``promotions``) map a name to a first and last day written ``MM-DD``; the
-default is 618 (June 1-18), 双11 (Nov 1-11) and 双12 (Dec 12).
+default is the dataset's ``settings.promotions`` (``[promotions]`` of its ``csnb.toml``), so
+the windows a report names and the windows the charts and the model use are the same.
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from ..errors import ParameterError, check_one_of
 from ..io.dataset import Dataset
 from ..metrics import data_span, kpi_table
 from ..months import check_month, month_bounds, month_span, months_ending, shift_month
+from ..settings import Settings
 from .base import Result, json_value, records
 from .counts import CountFamily, CountModelResult, fit_count_model
 
 __all__ = [
-    "PROMOTIONS",
     "U_CHART_METHODS",
     "SeasonalResult",
     "UChartResult",
@@ -36,12 +37,6 @@ __all__ = [
     "promotion_of",
 ]
 
-#: Default promotion windows: name -> (first day, last day), ``MM-DD``.
-PROMOTIONS: dict[str, tuple[str, str]] = {
-    "618": ("06-01", "06-18"),
-    "double11": ("11-01", "11-11"),
-    "double12": ("12-12", "12-12"),
-}
 UChartMethod = Literal["u", "laney"]
 #: Allowed ``method`` of :func:`fit_u_chart`.
 U_CHART_METHODS: tuple[str, ...] = ("u", "laney")
@@ -86,14 +81,14 @@ def promotion_of(days: pd.Series | pd.DatetimeIndex,
     ----------
     days : Series or DatetimeIndex of dates
     promotions : dict, optional
-        Name -> (first, last) day ``"MM-DD"``, within one calendar year; default
-        :data:`PROMOTIONS`.
+        Name -> (first, last) day ``"MM-DD"``, within one calendar year; default the
+        settings' defaults (``Settings().promotions``: 618, 双11, 双12).
 
     Returns
     -------
     Series of object
     """
-    promotions = PROMOTIONS if promotions is None else promotions
+    promotions = Settings().promotions if promotions is None else promotions
     d = pd.Series(pd.to_datetime(days))
     md = d.dt.strftime("%m-%d")
     out = pd.Series([None] * len(d), index=d.index, dtype=object)
@@ -214,7 +209,7 @@ def fit_u_chart(
         The months before ``month`` to take the centre line from (as many as the data has),
         or a (first, last) month range, which must end before ``month``.
     promotions : dict, optional
-        Promotion windows (default :data:`PROMOTIONS`).
+        Promotion windows (default ``ds.settings.promotions``).
     exclude_promotions : bool, default True
         Leave promotion days out of the baseline, so the centre line is an ordinary day's
         rate and a promotion surge shows as flagged days marked with their window.
@@ -251,6 +246,7 @@ def fit_u_chart(
     lo, hi = month_bounds(month)
     daily = _daily(ds, hi)
     daily["month"] = daily["day"].dt.strftime("%Y-%m")
+    promotions = ds.settings.promotions if promotions is None else promotions
     daily["promotion"] = promotion_of(daily["day"], promotions).to_numpy()
     base = daily[daily["month"].isin(base_months) & (daily["paid_orders"] > 0)]
     if exclude_promotions:
@@ -456,6 +452,7 @@ def complaint_model_frame(ds: Dataset, month: str | None = None, *, months: int 
         d = d.assign(category="all")
     d["trend"] = (d["day"] - d["day"].min()).dt.days / 30.4375
     d["weekday"] = d["day"].dt.day_of_week
+    promotions = ds.settings.promotions if promotions is None else promotions
     d["promotion"] = promotion_of(d["day"], promotions).to_numpy()
     return d
 
@@ -486,8 +483,8 @@ def fit_complaint_model(
     by_category : bool, default True
         One row per day and category (a rate per category, common effects); else daily totals.
     promotions : dict, optional
-        Promotion windows (default :data:`PROMOTIONS`); windows without days in the data are
-        left out.
+        Promotion windows (default ``ds.settings.promotions``); windows without days in the
+        data are left out.
     pooled_promotions : bool, default False
         One ``promotion`` term for all windows instead of one per window.
     family : {"nb2", "poisson", "quasipoisson"}, default "nb2"

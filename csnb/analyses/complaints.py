@@ -8,7 +8,7 @@ complaints table is small, so breakdowns the metric book has no query for are do
 on ``ds.frame("complaints")``; sessions and orders are only read through ``kpi_table``.
 
 Promotion windows (``promotions``) map a name to a first and last day written ``MM-DD``; the
-default is 618 (June 1-18), 双11 (Nov 1-11) and 双12 (Dec 12).
+default is the dataset's ``settings.promotions``.
 """
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ from ..metrics import UNKNOWN_TEAM, data_months, fines_table, kpi_table
 from ..months import check_month, months_ending, shift_month
 from .base import Result, json_value, records
 from .complaint_trends import (
-    PROMOTIONS,
     U_CHART_METHODS,
     SeasonalResult,
     UChartResult,
@@ -38,7 +37,6 @@ from .complaint_trends import (
 
 __all__ = [
     "BREAKDOWN_BY",
-    "PROMOTIONS",
     "UNATTRIBUTED",
     "U_CHART_METHODS",
     "BreakdownResult",

@@ -2,7 +2,8 @@
 
 Each ``plot_*`` function takes a tidy table and an optional ``ax``, draws inside
 :func:`~.theme.theme` and returns the Axes (:func:`plot_seasonal` without ``ax`` returns the
-Figure of its panels). matplotlib is imported inside the functions.
+Figure of its panels). matplotlib is imported inside the functions. Labels are in ``lang``
+(texts ``complaints.plot.*``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..i18n import value_label
+from ..i18n import t, value_label
 from .coefficients import plot_coefficients
 from .theme import theme
 
@@ -26,7 +27,11 @@ def _axes(ax):
     return ax
 
 
-def plot_u_chart(table: pd.DataFrame, ax=None, *, per: float = 1000.0):
+def _label(key: str, lang: str) -> str:
+    return t(f"complaints.plot.{key}", lang)
+
+
+def plot_u_chart(table: pd.DataFrame, ax=None, *, per: float = 1000.0, lang: str = "en"):
     """Draw a u-chart: daily rate, centre line, limits; flagged and promotion days marked.
 
     Parameters
@@ -36,6 +41,8 @@ def plot_u_chart(table: pd.DataFrame, ax=None, *, per: float = 1000.0):
     ax : matplotlib Axes, optional
     per : float, default 1000
         Rates are drawn per this many paid orders.
+    lang : {"en", "zh"}
+        Language of the labels.
 
     Returns
     -------
@@ -45,19 +52,23 @@ def plot_u_chart(table: pd.DataFrame, ax=None, *, per: float = 1000.0):
         ax = _axes(ax)
         x = pd.to_datetime(table["date"])
         promo = table["promotion"].notna().to_numpy()
-        for day in x[promo]:
+        for i, day in enumerate(x[promo]):
             ax.axvspan(day - pd.Timedelta(hours=12), day + pd.Timedelta(hours=12),
-                       color="C1", alpha=0.15, linewidth=0)
+                       color="C1", alpha=0.15, linewidth=0,
+                       label=_label("promotion", lang) if i == 0 else None)
         ax.plot(x, table["rate"] * per, marker="o", markersize=3, linewidth=1.2, color="C0",
-                label="rate")
-        ax.plot(x, table["centre"] * per, color="0.3", linewidth=1, label="centre")
+                label=_label("rate", lang))
+        ax.plot(x, table["centre"] * per, color="0.3", linewidth=1, label=_label("centre", lang))
         ax.step(x, table["ucl"] * per, where="mid", color="C3", linewidth=1, linestyle="--",
-                label="limits")
+                label=_label("limits", lang))
         ax.step(x, table["lcl"] * per, where="mid", color="C3", linewidth=1, linestyle="--")
         flagged = table["flag"].notna().to_numpy()
         ax.scatter(x[flagged], table.loc[flagged, "rate"] * per, s=50, color="C3", zorder=3,
-                   label="flagged")
-        ax.set_ylabel(f"complaints per {per:,.0f} paid orders")
+                   label=_label("flagged", lang))
+        ax.set_ylabel(_label("per_1k", lang) if per == 1000 else
+                      f"complaints per {per:,.0f} paid orders")
+        ax.set_ylim(bottom=0)
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
         ax.set_xlabel("")
         ax.figure.autofmt_xdate()
         return ax
@@ -86,17 +97,17 @@ def plot_pareto(table: pd.DataFrame, ax=None, *, lang: str = "en"):
         ax = _axes(ax)
         labels = [value_label(k, lang) for k in rows["key"]]
         ax.bar(labels, rows["complaints"], color="C0")
-        ax.set_ylabel("complaints")
+        ax.set_ylabel(_label("complaints", lang))
         twin = ax.twinx()
         twin.plot(labels, cumulative.to_numpy(), marker="o", color="C3")
         twin.set_ylim(0, 1.05)
         twin.grid(False)
-        twin.set_ylabel("cumulative share")
+        twin.set_ylabel(_label("cumulative", lang))
         ax.tick_params(axis="x", rotation=30)
         return ax
 
 
-def plot_seasonal(table: pd.DataFrame, ax=None):
+def plot_seasonal(table: pd.DataFrame, ax=None, *, lang: str = "en"):
     """Draw a seasonal decomposition.
 
     Parameters
@@ -107,6 +118,7 @@ def plot_seasonal(table: pd.DataFrame, ax=None):
     ax : matplotlib Axes, optional
         With ``ax``: observed and trend on it (the Axes is returned). Without: one panel per
         component (the Figure is returned).
+    lang : {"en", "zh"}
 
     Returns
     -------
@@ -117,9 +129,10 @@ def plot_seasonal(table: pd.DataFrame, ax=None):
     x = pd.to_datetime(table["date"])
     with theme():
         if ax is not None:
-            ax.plot(x, table["observed"], linewidth=0.8, color="0.6", label="observed")
-            ax.plot(x, table["trend"], linewidth=1.8, color="C0", label="trend")
-            ax.set_ylabel("complaints per 1,000 paid orders")
+            ax.plot(x, table["observed"], linewidth=0.8, color="0.6",
+                    label=_label("observed", lang))
+            ax.plot(x, table["trend"], linewidth=1.8, color="C0", label=_label("trend", lang))
+            ax.set_ylabel(_label("per_1k", lang))
             return ax
         parts = ["observed", "trend", "seasonal_weekly", "seasonal_yearly", "resid"]
         parts = [p for p in parts if table[p].notna().any()]
@@ -130,12 +143,12 @@ def plot_seasonal(table: pd.DataFrame, ax=None):
                 a.axhline(0, color="0.3", linewidth=0.8)
             else:
                 a.plot(x, table[part], linewidth=1, color="C0")
-            a.set_ylabel(part, fontsize=9)
+            a.set_ylabel(_label(part, lang), fontsize=9)
         fig.tight_layout()
         return fig
 
 
-def plot_funnel(table: pd.DataFrame, ax=None):
+def plot_funnel(table: pd.DataFrame, ax=None, *, lang: str = "en"):
     """Draw a funnel plot: agent complaint rate against sessions with the team limits.
 
     Parameters
@@ -144,6 +157,7 @@ def plot_funnel(table: pd.DataFrame, ax=None):
         :meth:`LedgerResult.tidy` columns sessions, agent_complaint_rate, team_complaint_rate,
         ucl_rate, above_team.
     ax : matplotlib Axes, optional
+    lang : {"en", "zh"}
 
     Returns
     -------
@@ -154,15 +168,18 @@ def plot_funnel(table: pd.DataFrame, ax=None):
         ax = _axes(ax)
         above = rows["above_team"].to_numpy(bool)
         ax.scatter(rows["sessions"][~above], rows["agent_complaint_rate"][~above], s=18,
-                   color="C0", label="agents")
+                   color="C0", label=_label("agents", lang))
         ax.scatter(rows["sessions"][above], rows["agent_complaint_rate"][above], s=40,
-                   color="C3", label="above the team's limit")
-        for _, g in rows.groupby("team"):
+                   color="C3", label=_label("above_team", lang))
+        for i, (_, g) in enumerate(rows.groupby("team")):
             ax.step(g["sessions"], g["ucl_rate"], where="post", color="0.5", linewidth=0.8,
-                    linestyle="--")
-            ax.plot(g["sessions"], g["team_complaint_rate"], color="0.3", linewidth=0.8)
-        ax.set_xlabel("sessions")
-        ax.set_ylabel("complaints per 1,000 sessions")
+                    linestyle="--", label=_label("team_limit", lang) if i == 0 else None)
+            ax.plot(g["sessions"], g["team_complaint_rate"], color="0.3", linewidth=0.8,
+                    label=_label("team_rate", lang) if i == 0 else None)
+        ax.set_xlabel(_label("sessions", lang))
+        ax.set_ylabel(_label("per_1k_sessions", lang))
+        ax.set_ylim(bottom=0)
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
         return ax
 
 
@@ -184,9 +201,10 @@ def plot_resolution(table: pd.DataFrame, ax=None, *, lang: str = "en"):
     with theme():
         ax = _axes(ax)
         x = np.arange(len(rows))
-        ax.bar(x - 0.2, rows["median_hours"], width=0.4, color="C0", label="median")
-        ax.bar(x + 0.2, rows["p90_hours"], width=0.4, color="C1", label="P90")
+        ax.bar(x - 0.2, rows["median_hours"], width=0.4, color="C0",
+               label=_label("median", lang))
+        ax.bar(x + 0.2, rows["p90_hours"], width=0.4, color="C1", label=_label("p90", lang))
         ax.set_xticks(x, [value_label(k, lang) for k in rows["category"]], rotation=30)
-        ax.set_ylabel("hours to resolve")
+        ax.set_ylabel(_label("hours", lang))
         ax.legend()
         return ax

@@ -16,7 +16,6 @@ from scipy import stats
 
 from csnb.analyses.complaints import (
     BREAKDOWN_BY,
-    PROMOTIONS,
     UNATTRIBUTED,
     complaint_breakdown_table,
     fault_ledger_table,
@@ -30,7 +29,7 @@ from csnb.analyses.counts import _profile_alpha, compare_rates, fit_count_model
 from csnb.errors import ParameterError, SettingsError
 from csnb.io.dataset import dataset_from_frames
 from csnb.metrics import month_figures
-from csnb.settings import load_settings
+from csnb.settings import Settings, load_settings
 from csnb.simulate import DEFAULT_PARAMS, simulate
 
 REF = Path(__file__).resolve().parents[1] / "data" / "reference"
@@ -387,9 +386,8 @@ def test_u_chart_limits_equal_the_hand_formula():
 def test_promotion_windows():
     days = pd.to_datetime(["2025-05-31", "2025-06-01", "2025-06-18", "2025-06-19",
                            "2025-11-11", "2025-11-12", "2025-12-12"])
-    assert promotion_of(days).tolist() == [None, "618", "618", None, "double11", None,
-                                           "double12"]
-    assert set(PROMOTIONS) == {"618", "double11", "double12"}
+    assert promotion_of(days).tolist() == [None, "618", "618", None, "双11", None, "双12"]
+    assert promotion_of(days, Settings().promotions).tolist() == promotion_of(days).tolist()
     custom = promotion_of(days, {"summer": ("05-30", "06-01")})
     assert custom.tolist()[:3] == ["summer", "summer", None]
     with pytest.raises(ParameterError, match="year end"):
@@ -544,7 +542,7 @@ def test_complaint_model_recovers_the_planted_promotion_effect(planted_world):
 def test_complaint_model_by_window(planted_world):
     r = fit_complaint_model(planted_world, by_category=False)
     t = r.tidy().set_index("term")
-    assert {"promotion[618]", "promotion[double11]", "promotion[double12]"} <= set(t.index)
+    assert {"promotion[618]", "promotion[双11]", "promotion[双12]"} <= set(t.index)
     assert t.loc["promotion[618]", "ci_low"] <= PLANTED_IRR <= t.loc["promotion[618]",
                                                                       "ci_high"]
 
