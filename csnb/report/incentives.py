@@ -337,13 +337,19 @@ class IncentivesReport:
         return IncentivesTable(table=tab, lang=lang, shown=shown)
 
     def plot_adoption(self, ax=None):
-        """Each team's policy period over the data's months (a bar per policy)."""
+        """Each team's policy period over the data's months (the Figure; None without policies).
+
+        With ``ax``, drawn on it and the Axes returned.
+        """
         from ..plots.did import plot_adoption_timeline
 
-        return plot_adoption_timeline(
+        if not self.has_policies:
+            return None
+        drawn = plot_adoption_timeline(
             self.adoption, data_months(self.ds), ax=ax, month=self.month,
             title=t("incentives.plot.timeline", self.lang),
             never_label=t("incentives.plot.never", self.lang))
+        return drawn if ax is not None else drawn.figure
 
     def ranking(self) -> IncentivesTable | Block:
         """This month's ranking in policy teams: names, components, bottom, noise."""
@@ -520,7 +526,7 @@ class IncentivesReport:
         return IncentivesTable(table=tab, lang=lang, shown=shown)
 
     def plot_cutoff(self, ax=None):
-        """Bars of :meth:`cutoff` (None when not estimable)."""
+        """Bars of :meth:`cutoff`: the Figure (the Axes with ``ax``; None when not estimable)."""
         from ..plots.did import plot_cutoff
 
         c = self.cutoff_result
@@ -529,8 +535,9 @@ class IncentivesReport:
         labels = {k: t(f"incentives.{k}", self.lang) for k in
                   ("arm.policy", "arm.control", "side.below", "side.above")}
         labels = {k.split(".", 1)[1]: v for k, v in labels.items()}
-        return plot_cutoff(c.tidy(), ax=ax, labels=labels,
-                           ylabel=t("incentives.plot.score_change", self.lang))
+        drawn = plot_cutoff(c.tidy(), ax=ax, labels=labels,
+                            ylabel=t("incentives.plot.score_change", self.lang))
+        return drawn if ax is not None else drawn.figure
 
     def decomposition(self) -> IncentivesTable | Block:
         """Each treated team's conversion change: same agents vs who left and joined."""
