@@ -14,8 +14,8 @@ from ..i18n import value_label
 from .coefficients import plot_coefficients
 from .theme import theme
 
-__all__ = ["plot_coefficients", "plot_cohort_heatmap", "plot_hazard_ratios",
-           "plot_headcount_flow", "plot_retention"]
+__all__ = ["plain_ratio_axis", "plot_coefficients", "plot_cohort_heatmap",
+           "plot_hazard_ratios", "plot_headcount_flow", "plot_retention"]
 
 # One coefficient plot for every model family (STYLE.md 13): defined in .coefficients.
 
@@ -139,7 +139,27 @@ def plot_hazard_ratios(table: pd.DataFrame, ax=None, *, xlabel: str = "Hazard ra
     -------
     matplotlib.axes.Axes
     """
-    return plot_coefficients(table, ax=ax, log=True, ref=1.0, xlabel=xlabel, title=title)
+    ax = plot_coefficients(table, ax=ax, log=True, ref=1.0, xlabel=xlabel, title=title)
+    plain_ratio_axis(ax)
+    return ax
+
+
+def plain_ratio_axis(ax) -> None:
+    """Label a logarithmic ratio axis with plain numbers (0.25, 0.5, 1, 2, 4, ...).
+
+    matplotlib's default log labels (10^0 and crowded minor labels such as 3x10^-1) are
+    unreadable for a manager; ratios read best at doublings and halvings.
+    """
+    from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
+
+    low, high = ax.get_xlim()
+    ticks = [2.0 ** k for k in range(-12, 13) if low <= 2.0 ** k <= high]
+    if len(ticks) > 8:
+        ticks = [x for x in (10.0 ** k for k in range(-4, 5)) if low <= x <= high]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(lambda v, _: f"{v:g}")
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_minor_formatter(NullFormatter())
 
 
 def plot_headcount_flow(table: pd.DataFrame, *, labels: dict[str, str] | None = None,

@@ -459,7 +459,7 @@ class TurnoverReport:
         from ..plots.turnover import plot_headcount_flow
 
         labels = {c: _column(c, self.lang) for c in FLOW_COLUMNS}
-        return plot_headcount_flow(self.flow_table, labels=labels)
+        return _figure(plot_headcount_flow(self.flow_table, labels=labels))
 
     def teams(self) -> TableResult:
         """This month's flow and rates by team, with the shop total row."""
@@ -469,8 +469,8 @@ class TurnoverReport:
                                        "turnover_rate_trailing_12m"])
 
     def plot_team_rates(self):
-        """Each team's monthly turnover rate over 24 months."""
-        return self.report.plot_team_trend("turnover_rate")
+        """Each team's monthly turnover rate over 24 months (a Figure)."""
+        return _figure(self.report.plot_team_trend("turnover_rate"))
 
     # -- leavers -----------------------------------------------------------------------------
 
@@ -554,7 +554,7 @@ class TurnoverReport:
             ax.set_visible(False)
         with theme():
             fig.tight_layout()
-        return fig
+        return _figure(fig)
 
     # -- cohorts -----------------------------------------------------------------------------
 
@@ -571,7 +571,7 @@ class TurnoverReport:
             return self.note("no_cohorts")
         ax = plot_cohort_heatmap(table, xlabel=self.text("axis.months_since_hire"),
                                  ylabel=self.text("axis.hire_month"))
-        return ax.figure
+        return _figure(ax)
 
     # -- Cox ---------------------------------------------------------------------------------
 
@@ -598,7 +598,7 @@ class TurnoverReport:
             return None
         table["term"] = [term_label(x, self.lang) for x in table["term"]]
         ax = plot_hazard_ratios(table, xlabel=self.text("axis.hazard_ratio"))
-        return ax.figure
+        return _figure(ax)
 
     def cox_notes(self) -> Block:
         """The reference levels, what was left out, and the PH check said in words."""
@@ -645,6 +645,7 @@ class TurnoverReport:
 
         from ..plots.coefficients import plot_coefficients
         from ..plots.theme import theme
+        from ..plots.turnover import plain_ratio_axis
 
         table = self.hazard.tidy()
         causes = [c for c in dict.fromkeys(table["cause"])]
@@ -658,9 +659,10 @@ class TurnoverReport:
             rows["term"] = [term_label(x, self.lang) for x in rows["term"]]
             plot_coefficients(rows, ax=ax, xlabel=self.text("axis.odds_ratio"),
                               title=self.text(f"cause.{cause}"))
+            plain_ratio_axis(ax)
         with theme():
             fig.tight_layout()
-        return fig
+        return _figure(fig)
 
     def hazard_notes(self) -> Block:
         """Reference levels, the rows and exits each model used, and what was left out."""
@@ -729,6 +731,19 @@ class TurnoverReport:
             **self.at_risk.to_json(),
         }
         return _clean(out)
+
+
+def _figure(drawn: Any) -> Any:
+    """The Figure of what a plot function drew, released from pyplot.
+
+    The notebook shows the returned Figure as the cell's result; a Figure still open in
+    pyplot would be shown a second time by the inline backend.
+    """
+    import matplotlib.pyplot as plt
+
+    fig = getattr(drawn, "figure", drawn)
+    plt.close(fig)
+    return fig
 
 
 def _reason_key(reason: str) -> str:
