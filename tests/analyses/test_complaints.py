@@ -394,6 +394,22 @@ def test_promotion_windows():
         promotion_of(days, {"new_year": ("12-30", "01-02")})
 
 
+def test_promotion_windows_come_from_the_dataset_settings(hand):
+    """The u-chart and the model use ``ds.settings.promotions``, as the report's sentences do."""
+    from csnb.analyses.complaints import complaint_model_frame
+
+    ds = dataset_from_frames({n: hand.frame(n) for n in hand.tables},
+                             settings=Settings(promotions={"年中大促": ("06-05", "06-06")}))
+    chart = fit_u_chart(ds, "2025-06", baseline=("2025-03", "2025-05")).tidy()
+    named = chart.set_index(chart["date"].dt.strftime("%m-%d"))["promotion"]
+    assert named["06-05"] == named["06-06"] == "年中大促" and named["06-10"] is None
+    frame = complaint_model_frame(ds, "2025-06", by_category=False)
+    assert set(frame["promotion"].dropna()) == {"年中大促"}
+    # the defaults (618 from June 1) apply only to a dataset that keeps them
+    default = fit_u_chart(hand, "2025-06", baseline=("2025-03", "2025-05")).tidy()
+    assert set(default["promotion"].dropna()) == {"618"}
+
+
 def test_fines_follow_the_schedule_and_reset_each_month(hand):
     """A1: 1 at-fault (50); A2: 3 (50 + 100, then dismissal); A3: one on May 31 and one on
     June 1 (each the first of its month: 50 in June, and a repeat offender over three months).
