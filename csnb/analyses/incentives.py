@@ -155,7 +155,7 @@ class PolicyRankingResult(Result):
     @property
     def bottom(self) -> pd.DataFrame:
         """The bottom-ranked rows."""
-        return self.table[self.table["bottom"]].reset_index(drop=True)
+        return self.table[self.table["bottom"].astype(bool)].reset_index(drop=True)
 
     def to_json(self) -> dict[str, Any]:
         """``bottom`` (issue 10's keys and the noise figures) and ``ranking`` (every row)."""
