@@ -231,7 +231,7 @@ TEXT: dict[str, dict[str, str]] = {
                                    "zh": "看似末位(仅 {n} 个询单)"},
     "conversion.verdict.hidden": {"en": "bottom once shrunk", "zh": "收缩后末位"},
     "conversion.unranked": {"en": "not ranked", "zh": "未排名"},
-    "conversion.new": {"en": "new", "zh": "新"},
+    "conversion.new": {"en": "unranked last month", "zh": "上月未排名"},
     # model terms
     "conversion.term.first_response_min": {"en": "First response, per minute",
                                            "zh": "首响(每多 1 分钟)"},

@@ -144,13 +144,14 @@ def plot_shrinkage(table: pd.DataFrame, ax=None, *, group: str | None = None,
         fig, axes = plt.subplots(len(groups), 1, sharex=True, squeeze=False,
                                  figsize=(6.5, 0.28 * sum(sizes) + 1.2 * len(groups)),
                                  gridspec_kw={"height_ratios": [max(s, 1) for s in sizes]})
-        for a, g in zip(axes[:, 0], groups, strict=True):
-            _shrinkage(table[table["group"] == g], a, _group_title(g, lang), lang)
+        for i, (a, g) in enumerate(zip(axes[:, 0], groups, strict=True)):
+            _shrinkage(table[table["group"] == g], a, _group_title(g, lang), lang,
+                       legend=i == 0)
         fig.tight_layout()
         return fig
 
 
-def _shrinkage(rows: pd.DataFrame, ax, title: str, lang: str = "en"):
+def _shrinkage(rows: pd.DataFrame, ax, title: str, lang: str = "en", *, legend: bool = True):
     rows = rows.sort_values("shrunk_rate")
     y = np.arange(len(rows))
     bottom = rows["shrunk_bottom"].to_numpy(bool)
@@ -172,7 +173,8 @@ def _shrinkage(rows: pd.DataFrame, ax, title: str, lang: str = "en"):
             tick.set_color("C1")
     ax.set_title(title, fontsize=10)
     ax.xaxis.set_major_formatter(lambda v, _: f"{100 * v:.0f}%")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    if legend:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     return ax
 
 
@@ -239,6 +241,7 @@ def plot_response_grid(table: pd.DataFrame, value: str = "inquiries_per_day", ax
         cmap = "Blues" if value == "inquiries_per_day" else "OrRd" \
             if value == "avg_first_response_s" else "RdYlGn"
         image = ax.imshow(np.ma.masked_invalid(values), aspect="auto", cmap=cmap)
+        ax.grid(False)
         ax.set_xticks(range(24), [str(h) for h in range(24)], fontsize=7)
         days = [t(f"conversion.weekday.{d}", lang) for d in range(7)]
         ax.set_yticks(range(7), days, fontsize=8)

@@ -1,0 +1,306 @@
+"""Tests of the conversion report's sections (csnb.report.conversion, issue 8).
+
+On the sample month 2025-11 in both languages: the scorecard's total row is the headline of
+``csnb.metrics.month_figures``, agents carry their names, the decomposition's parts add up
+to the change, probabilities are probabilities, the sentences are computed from the numbers
+and the JSON has the issue's keys without NaN; then a month of two agents, an agent with two
+inquiries, and (slow) the notebook rendered by ``csnb.render_month`` in both languages.
+"""
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from csnb.analyses.base import TOTAL
+from csnb.i18n import format_value
+from csnb.io import load_dataset
+from csnb.io.dataset import dataset_from_frames
+from csnb.metrics import month_figures
+from csnb.report.conversion import ConversionReport, ConversionTable
+from csnb.report.display import Block
+from csnb.report.month_report import MonthReport
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+MONTH = "2025-11"
+ISSUE_KEYS = {"sentences", "scorecard", "decomposition", "logit", "marginal_effects",
+              "what_if_30s", "agents"}
+HEADLINE = ("inquiries", "converted_inquiries", "conversion_rate", "credited_sales",
+            "order_value", "avg_first_response_s", "fast_response_rate")
+
+
+def strict_json(obj) -> dict:
+    return json.loads(json.dumps(obj, allow_nan=False, ensure_ascii=False))
+
+
+@pytest.fixture(scope="module")
+def samples():
+    return load_dataset(SAMPLES)
+
+
+@pytest.fixture(scope="module")
+def both(samples):
+    return {lang: ConversionReport(MonthReport(name="conversion", month=MONTH, lang=lang,
+                                               ds=samples))
+            for lang in ("en", "zh")}
+
+
+@pytest.fixture(scope="module")
+def en(both):
+    return both["en"]
+
+
+def _frames(ds) -> dict[str, pd.DataFrame]:
+    return {name: ds.frame(name) for name in ds.tables}
+
+
+# -- the sample month ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["team_scorecard", "agent_scorecard"])
+def test_scorecard_total_row_is_the_headline(en, samples, which):
+    table = getattr(en, which)().tidy()
+    total = table[table["team"] == TOTAL]
+    assert len(total) == 1 and table.index[table["team"] == TOTAL][0] == len(table) - 1
+    figures = month_figures(samples, MONTH)
+    for metric in HEADLINE:
+        assert total.iloc[0][metric] == pytest.approx(figures[metric], rel=1e-9), metric
+    lines = table[table["team"] != TOTAL]
+    for metric in ("inquiries", "converted_inquiries"):
+        assert lines[metric].sum() == figures[metric], metric
+
+
+def test_agents_carry_their_names_ranks_and_threshold(en, samples):
+    agents = samples.frame("agents").set_index("agent_id")
+    table = en.agent_scorecard().tidy()
+    lines = table[table["team"] != TOTAL]
+    assert (lines["name"] == lines["agent_id"].map(agents["name"])).all()
+    assert (lines["team"] == lines["agent_id"].map(agents["team"])).all()
+    ranked = lines.dropna(subset=["rank"])
+    assert len(ranked) > 0
+    for _, team in ranked.groupby("team"):
+        assert sorted(team["rank"]) == list(range(1, len(team) + 1))
+    assert set(lines["rank_change"]) & {"■"} or any(
+        str(v).startswith(("▲", "▼")) for v in lines["rank_change"])
+    shown = en.agent_scorecard().display_table()
+    assert "3-minute response rate" in shown.columns and "Agent" in shown.columns
+    assert "Agent ID" not in shown.columns  # kept in tidy(), hidden on screen
+    note = en.scorecard_note().text
+    assert "180 s" in note and "3-minute response rate" in note
+
+
+def test_decomposition_parts_sum_exactly_to_the_change(en):
+    d = en.decomposition_result.tidy()
+    parts = d[["inquiries_effect", "conversion_effect", "value_effect"]].sum(axis=1)
+    change = d["sales"] - d["sales_last_month"]
+    assert (abs(parts - change) <= 1e-6 * change.abs().clip(lower=1.0)).all()
+    assert (d["total_change"] - change).abs().max() < 1e-6
+    table = en.decomposition().tidy()
+    assert table["team"].iloc[-1] == TOTAL if "team" in table else \
+        table["group"].iloc[-1] == TOTAL
+    teams = table.iloc[:-1]
+    assert teams["total_change"].sum() == pytest.approx(table["total_change"].iloc[-1])
+
+
+def test_leaderboard_probabilities_and_intervals(en, samples):
+    s = en.shrinkage_result.tidy()
+    assert s["p_bottom"].between(0, 1).all()
+    assert ((s["ci_low"] <= s["shrunk_rate"]) & (s["shrunk_rate"] <= s["ci_high"])).all()
+    for _, g in s.groupby("group"):
+        k = en.shrinkage_result.priors.set_index("group").loc[g["group"].iloc[0],
+                                                               "bottom_count"]
+        assert g["p_bottom"].sum() == pytest.approx(k)  # k bottom places per draw
+    board = en.leaderboard().tidy()
+    assert len(board) == len(s) and board["name"].notna().all()
+    assert set(board["name"]) <= set(samples.frame("agents")["name"])
+    behind = board[board["verdict"] == "likely behind"]
+    assert (behind["p_bottom"] >= 0.5).all()
+
+
+def test_sentences_are_computed_from_the_numbers(both):
+    en, zh = both["en"], both["zh"]
+    shop = en.decomposition_result.shop()
+    parts = {k: shop[k] for k in ("inquiries", "conversion", "value")}
+    lever = max(parts, key=lambda k: math.copysign(1, shop["total"]) * parts[k])
+    money = format_value("credited_sales", abs(shop["total"]), "en")
+    decomposition = [s for s in en.sentences if "change in credited sales" in s]
+    assert decomposition and f"+{money}" in decomposition[0]
+    assert {"inquiries": "inquiries moved", "conversion": "conversion moved",
+            "value": "order value moved"}[lever] in decomposition[0]
+    points = f"{100 * en.contrast['difference']:.1f}"
+    assert any("within 30 s instead of 90 s" in s and points in s for s in en.sentences)
+    assert any("首响 30 秒与 90 秒相比" in s and points in s for s in zh.sentences)
+    assert any("客服销售额较上月变化" in s and money in s for s in zh.sentences)
+    # 双11 named from settings.promotions, in the month's sentences and the model's.
+    assert any("双11" in s for s in en.report.sentences)
+    assert any("promotion days (双11)" in s for s in en.sentences)
+    assert any("大促日(双11)" in s for s in zh.sentences)
+    # The chance sentence follows the test of compare(): within chance on the samples.
+    assert any("within chance at 16,705 inquiries" in s for s in en.sentences)
+    assert len(en.sentences) == len(zh.sentences)
+
+
+def test_summary_opens_with_the_month_sentences_then_the_method(en):
+    text = en.summary().text.splitlines()
+    month = en.report.sentences
+    assert [line[2:] for line in text[:len(month)]] == month
+    assert text[-1].startswith("Changes are coloured")
+
+
+def test_model_in_words_and_contrast(en):
+    m = en.model_result
+    assert m.kind == "inquiry" and m.model is not None
+    c = en.contrast
+    assert c["ci_low"] <= c["difference"] <= c["ci_high"] and c["difference"] > 0
+    assert c["fast"] == pytest.approx(c["slow"] + c["difference"])
+    labels = list(en.model_table().tidy()["term"])
+    assert labels[0] == "First response, per minute" and "Tenure: 0-29 days" in labels
+    assert "Promotion day" in labels
+
+
+def test_results_have_the_issue_keys_and_no_nan(both):
+    for lang, c in both.items():
+        js = strict_json(c.report.results(**c.results()))
+        assert ISSUE_KEYS <= set(js)
+        assert js["sentences"] == [*c.report.sentences, *c.sentences]
+        assert set(js["decomposition"]) >= {"inquiries", "conversion", "value", "total"}
+        d = js["decomposition"]
+        assert d["inquiries"] + d["conversion"] + d["value"] == pytest.approx(d["total"])
+        assert "first_response_min" in {r["term"] for r in js["logit"]}
+        assert set(js["logit"][0]) == {"term", "odds_ratio", "ci_low", "ci_high", "p_value"}
+        assert set(js["marginal_effects"][0]) == {"term", "estimate", "ci_low", "ci_high",
+                                                  "p_value"}
+        assert set(js["what_if_30s"]) >= {"estimate", "ci_low", "ci_high"}
+        assert {"agent_id", "name", "team", "inquiries", "conversion_rate", "shrunk_rate",
+                "ci_low", "ci_high", "p_bottom"} <= set(js["agents"][0])
+        assert js["scorecard"]["rows"][-1]["total"] is True
+        assert js["lang"] == lang
+
+
+def test_tables_display_in_the_report_language(both):
+    zh = both["zh"]
+    columns = list(zh.agent_scorecard().display_table().columns)
+    for word in ("询单人数", "最终付款人数", "询单转化率", "客服销售额", "客单价", "平均首响",
+                 "平响", "3分钟响应率", "组内排名"):
+        assert word in columns, word
+    assert zh.agent_scorecard().display_table().iloc[-1, 0] == "合计"
+    assert "末位概率" in zh.leaderboard().display_table().columns
+    assert "询单人数贡献" in zh.decomposition().display_table().columns
+
+
+def test_figures_are_drawn_and_closed(en):
+    import matplotlib.pyplot as plt
+
+    before = set(plt.get_fignums())
+    figures = [en.plot_waterfall(), en.plot_waterfall_by_team(), en.plot_marginal_effects(),
+               en.plot_response_shape(), en.plot_leaderboard(),
+               en.plot_response_grid("inquiries_per_day"),
+               en.plot_response_grid("avg_first_response_s")]
+    for fig in figures:
+        assert fig.axes
+    assert set(plt.get_fignums()) == before  # detached from pyplot: shown once
+
+
+def test_response_grid_counts_every_inquiry(en, samples):
+    grid = en.grid_result.tidy()
+    assert len(grid) == 7 * 24
+    assert grid["inquiries"].sum() == month_figures(samples, MONTH)["inquiries"]
+    assert grid["days"].groupby(grid["weekday"]).first().sum() == 30
+
+
+# -- small shops ---------------------------------------------------------------------------
+
+
+def _shop_of(samples, keep: list[str]):
+    frames = _frames(samples)
+    frames["agents"] = frames["agents"][frames["agents"]["agent_id"].isin(keep)]
+    frames["sessions"] = frames["sessions"][frames["sessions"]["agent_id"].isin(keep)]
+    o = frames["orders"]
+    frames["orders"] = o.assign(agent_id=o["agent_id"].where(o["agent_id"].isin(keep)))
+    frames.pop("complaints", None)
+    return frames
+
+
+def _check_every_section(c: ConversionReport) -> dict:
+    for method in ("team_scorecard", "agent_scorecard", "decomposition", "model_table",
+                   "response_shape", "leaderboard"):
+        table = getattr(c, method)()
+        assert isinstance(table, ConversionTable)
+        table._repr_html_()
+    for method in ("plot_waterfall", "plot_waterfall_by_team", "plot_marginal_effects",
+                   "plot_response_shape", "plot_leaderboard", "plot_response_grid"):
+        drawn = getattr(c, method)()
+        assert isinstance(drawn, Block) or drawn.axes
+    for block in (c.summary(), c.scorecard_note(), c.model_note(), c.leaderboard_note()):
+        assert isinstance(block, Block) and block.text
+    return strict_json(c.report.results(**c.results()))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_month_with_two_agents(samples, lang):
+    s = samples.frame("sessions")
+    s = s[(s["start_ts"].dt.strftime("%Y-%m") == MONTH) & (s["kind"] == "presale")]
+    team = samples.frame("agents").set_index("agent_id")["team"]
+    busiest = s["agent_id"].value_counts()
+    first_team = team[busiest.index[0]]
+    keep = [a for a in busiest.index if team[a] == first_team][:2]
+    ds = dataset_from_frames(_shop_of(samples, keep), settings=samples.settings)
+    c = ConversionReport(MonthReport(name="conversion", month=MONTH, lang=lang, ds=ds))
+    js = _check_every_section(c)
+    figures = month_figures(ds, MONTH)
+    total = c.agent_scorecard().tidy().iloc[-1]
+    assert total["inquiries"] == figures["inquiries"]
+    assert len(js["agents"]) == 2
+    assert all(0 <= r["p_bottom"] <= 1 for r in js["agents"])
+
+
+def test_an_agent_with_two_inquiries(samples):
+    frames = _frames(samples)
+    s = frames["sessions"]
+    in_month = s["start_ts"].dt.strftime("%Y-%m") == MONTH
+    agent = s.loc[in_month & (s["kind"] == "presale"), "agent_id"].value_counts().index[0]
+    mine = s[in_month & (s["agent_id"] == agent) & (s["kind"] == "presale")]
+    # Keep two customers on two days: two inquiries this month.
+    first_two = mine.drop_duplicates("customer_id").head(2)
+    keep_ids = set(first_two["session_id"])
+    frames["sessions"] = s[~(in_month & (s["agent_id"] == agent))
+                           | s["session_id"].isin(keep_ids)]
+    ds = dataset_from_frames(frames, settings=samples.settings)
+    c = ConversionReport(MonthReport(name="conversion", month=MONTH, lang="en", ds=ds))
+    js = _check_every_section(c)
+    row = next(r for r in js["agents"] if r["agent_id"] == agent)
+    assert row["inquiries"] == 2
+    assert 0 <= row["p_bottom"] <= 1
+    assert row["ci_high"] - row["ci_low"] > 0.05  # two inquiries say little
+    # Shrunk far toward the team: closer to the prior than the raw 0% or 50% or 100%.
+    board = c.shrinkage_result.tidy().set_index("agent_id").loc[agent]
+    assert abs(board["shrunk_rate"] - board["prior_mean"]) < abs(
+        board["conversion_rate"] - board["prior_mean"]) + 1e-12
+    score = c.agent_scorecard().tidy()
+    assert score.loc[score["agent_id"] == agent, "inquiries"].iloc[0] == 2
+
+
+# -- the rendered notebook ---------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_notebook_renders_in_both_languages(tmp_path):
+    import csnb
+
+    for lang in ("en", "zh"):
+        summary = csnb.render_month(MONTH, SAMPLES, tmp_path, lang=lang, only=["conversion"],
+                                    progress=False)
+        run = summary.runs[0]
+        assert run.status == "ok", run.error
+        js = json.loads(Path(run.json).read_text(encoding="utf-8"))
+        assert ISSUE_KEYS <= set(js) and js["lang"] == lang
+        html = Path(run.html).read_text(encoding="utf-8")
+        words = (["Agent scorecard", "Why sales moved", "What drives conversion",
+                  "Fair leaderboard", "within 30 s instead of 90 s"] if lang == "en"
+                 else ["客服绩效看板", "最终付款人数", "客服销售额", "客单价", "平响",
+                       "3分钟响应率", "末位概率"])
+        for w in words:
+            assert w in html, (lang, w)
+        assert html.count("<img") >= 9
