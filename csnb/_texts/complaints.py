@@ -85,8 +85,6 @@ TEXT: dict[str, dict[str, str]] = {
               "表中为发生率比(IRR)及 95% 置信区间。负二项离散参数估计落在边界,已退回准泊松"
               "模型:泊松估计,标准误按过离散系数 {scale}(Pearson χ² / 自由度)放大。",
     },
-    "complaints.note.model_asked": {
-        "en": " (A {family} model was asked for.)", "zh": "(按要求拟合 {family} 模型。)"},
     "complaints.note.funnel": {
         "en": "Each point is an agent: complaints per 1,000 sessions against sessions. The "
               "dashed steps are each team's upper 3-sigma limit (exact Poisson), which is "
@@ -117,9 +115,6 @@ TEXT: dict[str, dict[str, str]] = {
     "complaints.unavailable": {"en": "Not available: {reason}", "zh": "无法计算:{reason}"},
     "complaints.reason.no_complaints": {"en": "the dataset has no complaints table.",
                                         "zh": "数据集中没有投诉表。"},
-    "complaints.reason.no_orders": {"en": "the dataset has no orders table (no paid orders "
-                                          "to divide by).",
-                                    "zh": "数据集中没有订单表(没有付款订单作分母)。"},
     "complaints.reason.no_baseline": {
         "en": "the months before this one hold no ordinary day with paid orders and "
               "complaints to set the centre line.",

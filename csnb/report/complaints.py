@@ -59,6 +59,14 @@ RESOLUTION_MONTHS = 12
 #: Categories named as having moved the rate most.
 DRIVERS = 3
 
+# Texts chosen by a value (full keys, so a search for a key finds its use).
+_WHEN = {"last_month": "complaints.s.last_month", "last_year": "complaints.s.last_year"}
+_TREND_VERDICT = {"up": "complaints.s.trend_up", "down": "complaints.s.trend_down",
+                  None: "complaints.s.trend_none"}
+_FAMILY = {"nb2": "complaints.family.nb2", "poisson": "complaints.family.poisson",
+           "quasipoisson": "complaints.family.quasipoisson"}
+_WEEKDAY = {d: f"complaints.weekday.{d}" for d in ("Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+
 # Columns of the report's tables that are not metric-book figures, by how they are shown.
 _PER_1K = {"per_1k_orders", "per_1k_orders_last_month", "per_1k_orders_last_year",
            "change_per_1k", "rate", "ucl", "agent_complaint_rate", "team_complaint_rate",
@@ -196,14 +204,14 @@ class ComplaintsReport:
 
     def section(self, key: str) -> Block:
         """A section heading (``complaints.section.KEY``)."""
-        text = self.text(f"section.{key}")
+        text = t(f"complaints.section.{key}", self.lang)
         return Block(f"<h2>{escape(text)}</h2>", text)
 
     def note(self, key: str, **values: Any) -> Block:
         """A paragraph (``complaints.note.KEY``); values are escaped."""
-        text = self.text(f"note.{key}", **values)
+        text = t(f"complaints.note.{key}", self.lang, **values)
         safe = {k: escape(v) if isinstance(v, str) else v for k, v in values.items()}
-        return Block(f"<p>{self.text(f'note.{key}', **safe)}</p>", text)
+        return Block(f"<p>{t(f'complaints.note.{key}', self.lang, **safe)}</p>", text)
 
     def _paragraph(self, text: str) -> Block:
         return Block(f"<p>{escape(text)}</p>", text)
@@ -382,7 +390,7 @@ class ComplaintsReport:
                              orders=f"{orders:,.0f}")]
         for when, cmp in self.rate_tests.items():
             out.append(self.text(
-                "s.rate_vs", when=self.text(f"s.{when}"), prev=f"{cmp.rate_b:.2f}",
+                "s.rate_vs", when=t(_WHEN[when], self.lang), prev=f"{cmp.rate_b:.2f}",
                 ratio=f"{cmp.rate_ratio:.2f}", low=f"{cmp.ci_low:.2f}",
                 high=f"{cmp.ci_high:.2f}" if math.isfinite(cmp.ci_high) else "∞",
                 p=self._p(cmp.p_value), verdict=self._verdict(cmp)))
@@ -493,7 +501,7 @@ class ComplaintsReport:
         tr = self.trend
         if tr is None:
             return []
-        verdict = self.text(f"s.trend_{tr['direction'] or 'none'}")
+        verdict = t(_TREND_VERDICT[tr["direction"]], self.lang)
         out = [self.text("s.trend", months=tr["months"],
                          pct=f"{tr['pct_per_month']:+.1f}%",
                          irr=f"{tr['irr']:.3f}", low=f"{tr['ci_low']:.3f}",
@@ -501,7 +509,7 @@ class ComplaintsReport:
                          verdict=verdict)]
         r = self.model_result
         if r is not None and r.family != r.requested:
-            out.append(self.text("s.model_fallback", family=self.text(f"family.{r.family}")))
+            out.append(self.text("s.model_fallback", family=t(_FAMILY[r.family], self.lang)))
         return out
 
     def _ledger_sentences(self) -> list[str]:
@@ -724,7 +732,7 @@ class ComplaintsReport:
         if kind == "promotion":
             return self.text("term.promotion", name=name)
         if kind == "weekday":
-            return self.text("term.weekday", name=self.text(f"weekday.{name}"))
+            return self.text("term.weekday", name=t(_WEEKDAY[name], self.lang))
         if kind == "category":
             return self.text("term.category", name=value_label(name, self.lang), ref=ref)
         return term
