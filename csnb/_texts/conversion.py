@@ -178,7 +178,7 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "组内排名下降最多:{names}。",
     },
     "conversion.agent_rank": {"en": "{name} ({team}, {before} → {now})",
-                              "zh": "{name}({team},{before} → {now})"},
+                              "zh": "{name}({team},从第 {before} 名到第 {now} 名)"},
     "conversion.sentence.model_daily": {
         "en": "Without session data, the drivers come from an agent-day model of agent_daily.",
         "zh": "没有会话数据,影响因素来自客服日报的客服-日模型。",
@@ -247,8 +247,7 @@ TEXT: dict[str, dict[str, str]] = {
     "conversion.term.month": {"en": "Month", "zh": "月份"},
     "conversion.days": {"en": "{band} days", "zh": "{band}天"},
     "conversion.never": {"en": "never answered", "zh": "未回复"},
-    "conversion.ref_list": {"en": "{refs}", "zh": "{refs}"},
-    "conversion.ref_item": {"en": "{variable} {level}", "zh": "{variable}{level}"},
+    "conversion.ref_item": {"en": "{variable} {level}", "zh": "{variable}为{level}"},
     # plots
     "conversion.plot.shop": {"en": "Shop", "zh": "全店"},
     "conversion.plot.last_month": {"en": "last month", "zh": "上月"},

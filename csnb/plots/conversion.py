@@ -28,6 +28,11 @@ from .theme import theme
 __all__ = ["plot_coefficients", "plot_ranked_bars", "plot_response_grid", "plot_shrinkage",
            "plot_waterfall"]
 
+#: Texts of the weekdays, Monday first (weekday 0 of the tidy tables).
+WEEKDAY_TEXTS = ("conversion.weekday.0", "conversion.weekday.1", "conversion.weekday.2",
+                 "conversion.weekday.3", "conversion.weekday.4", "conversion.weekday.5",
+                 "conversion.weekday.6")
+
 _STEPS = (("inquiries_effect", "inquiries"), ("conversion_effect", "conversion"),
           ("value_effect", "value"))
 
@@ -243,7 +248,7 @@ def plot_response_grid(table: pd.DataFrame, value: str = "inquiries_per_day", ax
         image = ax.imshow(np.ma.masked_invalid(values), aspect="auto", cmap=cmap)
         ax.grid(False)
         ax.set_xticks(range(24), [str(h) for h in range(24)], fontsize=7)
-        days = [t(f"conversion.weekday.{d}", lang) for d in range(7)]
+        days = [t(key, lang) for key in WEEKDAY_TEXTS]
         ax.set_yticks(range(7), days, fontsize=8)
         ax.set_xlabel(t("conversion.plot.hour", lang), fontsize=8)
         bar = ax.figure.colorbar(image, ax=ax, fraction=0.025, pad=0.01)

@@ -42,6 +42,7 @@ from ..analyses.conversion import (
     shrink_agent_rates,
 )
 from ..i18n import METRICS, TEXT, column_label, format_value, metric_label, t, value_label
+from ..plots.conversion import WEEKDAY_TEXTS
 from .display import Block, escape
 from .month_report import MonthReport
 from .sentences import promotions_in
@@ -501,7 +502,7 @@ class ConversionReport:
             return self.text("conversion.days", band=level)
         if variable == "weekday" and level in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"):
             index = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun").index(level)
-            return self.text(f"conversion.weekday.{index}")
+            return self.text(WEEKDAY_TEXTS[index])
         if variable == "response_bin" and level == "never":
             return self.text("conversion.never")
         return value_label(level, self.lang)

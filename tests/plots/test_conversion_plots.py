@@ -12,6 +12,7 @@ import pytest  # noqa: E402
 from csnb.plots.conversion import (  # noqa: E402
     plot_coefficients,
     plot_ranked_bars,
+    plot_response_grid,
     plot_shrinkage,
     plot_waterfall,
 )
@@ -58,7 +59,11 @@ def test_waterfall_bars_follow_the_table():
 def test_waterfall_panels_per_group():
     fig = plot_waterfall(_decomposition())
     visible = [a for a in fig.axes if a.get_visible()]
-    assert [a.get_title() for a in visible] == ["售前一组", "shop"]
+    assert [a.get_title() for a in visible] == ["售前一组", "Shop"]
+    fig = plot_waterfall(_decomposition(), lang="zh")
+    assert [a.get_title() for a in fig.axes if a.get_visible()] == ["售前一组", "全店"]
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == [
+        "上月", "询单人数", "转化率", "客单价", "本月"]
 
 
 def test_waterfall_keeps_global_rcparams():
@@ -76,12 +81,14 @@ def test_shrinkage_one_row_per_agent_sorted_and_marked(rng):
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == [f"{n} ({k})" for n, k in zip(rows["name"], rows["inquiries"],
                                                       strict=True)]
-    bold = [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"]
-    assert bold == [f"{n} ({k})" for n, k, d in zip(rows["name"], rows["inquiries"],
-                                                       rows["disagree"], strict=True) if d]
+    # Disagreeing agents in colour (the CJK font has no bold weight).
+    marked = [t.get_text() for t in ax.get_yticklabels() if t.get_color() == "C1"]
+    assert marked == [f"{n} ({k})" for n, k, d in zip(rows["name"], rows["inquiries"],
+                                                         rows["disagree"], strict=True) if d]
     shrunk = ax.collections[1].get_offsets()[:, 0]
     np.testing.assert_allclose(shrunk, rows["shrunk_rate"])
     assert len(ax.get_legend().get_texts()) == 2
+    assert fig.axes[1].get_legend() is None  # the legend once, on the first panel
 
 
 def test_shrinkage_on_given_ax(rng):
@@ -113,3 +120,19 @@ def test_ranked_bars_sorted():
     widths = [b.get_width() for b in ax.patches]
     assert widths == sorted(widths)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["乙", "丙", "甲"]
+
+
+def test_response_grid_heatmap_weekdays_by_hours():
+    cells = [{"weekday": w, "hour": h, "inquiries_per_day": float(w * 24 + h),
+              "avg_first_response_s": 60.0 if 8 <= h < 23 else np.nan,
+              "counted_sessions": 5 if 8 <= h < 23 else 0} for w in range(7) for h in range(24)]
+    table = pd.DataFrame(cells)
+    ax = plot_response_grid(table, "inquiries_per_day", lang="zh")
+    image = ax.images[0].get_array()
+    assert image.shape == (7, 24) and image[1, 3] == 27.0
+    assert [t.get_text() for t in ax.get_yticklabels()][0] == "周一"
+    ax = plot_response_grid(table, "avg_first_response_s")
+    masked = np.ma.getmaskarray(ax.images[0].get_array())
+    assert masked[:, :8].all() and not masked[:, 8:23].any()  # no sessions: blank
+    assert ax.get_title() == "Average first response (s)"
+    plt.close("all")
