@@ -8,12 +8,8 @@ TEXT: dict[str, dict[str, str]] = {
     # -- sections ------------------------------------------------------------------------------
     "complaints.section.rates": {"en": "Complaint rates over 24 months",
                                  "zh": "近24个月千单投诉率"},
-    "complaints.section.by_category": {"en": "By category: this month, last month, last year",
-                                       "zh": "按投诉类别:本月、上月、去年同月"},
     "complaints.section.pareto": {"en": "This month's Pareto of categories",
                                   "zh": "本月投诉类别帕累托图"},
-    "complaints.section.by_source": {"en": "By source", "zh": "按投诉来源"},
-    "complaints.section.by_team": {"en": "By team", "zh": "按组别"},
     "complaints.section.u_chart": {"en": "Daily u-chart and flagged days",
                                    "zh": "每日投诉率控制图(u 图)与异常日"},
     "complaints.section.seasonal": {"en": "Seasonal decomposition", "zh": "季节性分解"},
@@ -47,6 +43,14 @@ TEXT: dict[str, dict[str, str]] = {
               "3σ 控制限随当日订单量变化(订单少则更宽)。阴影为大促期,红点为超出控制限的日子。",
     },
     "complaints.note.seasonal": {
+        "en": "{method} of daily complaints per 1,000 paid orders (robust, so promotion "
+              "surges fall into the residual; the trend smoothed over {days} days): weekly "
+              "seasonal strength {weekly}{yearly}. The trend moved from {before} to {last} "
+              "per 1,000 over the last 30 days.",
+        "zh": "对每日千单投诉率做 {method} 分解(稳健拟合,大促冲击计入残差;趋势按 {days} 天"
+              "平滑):周季节性强度 {weekly}{yearly}。近30天趋势值由 {before} 变为 {last}。",
+    },
+    "complaints.note.seasonal_mstl": {
         "en": "{method} of daily complaints per 1,000 paid orders (robust, so promotion "
               "surges fall into the residual): weekly seasonal strength {weekly}{yearly}. "
               "The trend moved from {before} to {last} per 1,000 over the last 30 days.",

@@ -311,6 +311,8 @@ class SeasonalResult(Result):
         Seasonal strength per period, ``max(0, 1 - var(resid) / var(seasonal + resid))``.
     interpolated : int
         Days without paid orders whose rate was interpolated.
+    trend_days : int or None
+        Length of the trend smoother in days (None: STL's default).
     model : DecomposeResult
         The statsmodels decomposition.
     """
@@ -323,6 +325,7 @@ class SeasonalResult(Result):
     periods: tuple[int, ...]
     strength: dict[str, float]
     interpolated: int
+    trend_days: int | None = None
 
     def tidy(self) -> pd.DataFrame:
         """One row per day.
@@ -341,7 +344,7 @@ class SeasonalResult(Result):
                 "strength": {k: json_value(v) for k, v in self.strength.items()},
                 "trend_last": json_value(trend.iloc[-1]),
                 "trend_change_30d": json_value(trend.iloc[-1] - before),
-                "interpolated_days": self.interpolated}
+                "trend_days": self.trend_days, "interpolated_days": self.interpolated}
 
     def plot(self, ax=None):
         """Panels of observed, trend, seasonal components and residual."""
@@ -350,8 +353,8 @@ class SeasonalResult(Result):
         return plot_seasonal(self.table, ax=ax)
 
 
-def fit_seasonal(ds: Dataset, month: str | None = None, *, robust: bool = True
-                 ) -> SeasonalResult:
+def fit_seasonal(ds: Dataset, month: str | None = None, *, robust: bool = True,
+                 trend_days: int | None = 91) -> SeasonalResult:
     """Decompose daily complaints per 1,000 paid orders into trend, seasonality and residual.
 
     STL with a weekly period; MSTL with weekly and yearly periods (7, 365) when the series
@@ -364,6 +367,11 @@ def fit_seasonal(ds: Dataset, month: str | None = None, *, robust: bool = True
     month : str, optional
         Last month of the series (default: the data's last day).
     robust : bool, default True
+    trend_days : int or None, default 91
+        Length of the STL trend smoother in days (odd; an even value is made odd). A quarter
+        keeps the trend to the level a manager compares month to month; STL's own default
+        for a weekly period (about 11 days) follows every surge. None: STL's default. MSTL
+        keeps its own (its yearly STL needs a window longer than a year).
 
     Returns
     -------
@@ -387,13 +395,21 @@ def fit_seasonal(ds: Dataset, month: str | None = None, *, robust: bool = True
     # STL needs, and they are counted and marked.
     periods: tuple[int, ...]
     y = pd.Series(rate.interpolate(limit_direction="both").to_numpy(), index=d["day"])
+    trend: dict[str, int] = {}
+    if trend_days is not None:
+        window = min(int(trend_days) | 1, (len(y) - 1) | 1)
+        if window > 7:  # STL needs a trend window longer than the period
+            trend = {"trend": window}
     if len(y) >= 730:
+        # Each STL of MSTL needs a trend window longer than its period: the yearly one's
+        # default (longer than a year) stands.
+        trend = {}
         model = MSTL(y, periods=(7, 365), stl_kwargs={"robust": robust}).fit()
         seasonal = model.seasonal
         weekly, yearly = seasonal.iloc[:, 0].to_numpy(), seasonal.iloc[:, 1].to_numpy()
         method, periods = "MSTL", (7, 365)
     else:
-        model = STL(y, period=7, robust=robust).fit()
+        model = STL(y, period=7, robust=robust, **trend).fit()
         weekly, yearly = np.asarray(model.seasonal), np.full(len(y), np.nan)
         method, periods = "STL", (7,)
     resid = np.asarray(model.resid)
@@ -405,7 +421,8 @@ def fit_seasonal(ds: Dataset, month: str | None = None, *, robust: bool = True
     if method == "MSTL":
         strength["yearly"] = _strength(yearly, resid)
     return SeasonalResult(table=table, method=method, periods=periods, strength=strength,
-                          interpolated=int(missing.sum()), model=model)
+                          interpolated=int(missing.sum()), trend_days=trend.get("trend"),
+                          model=model)
 
 
 def _strength(seasonal: np.ndarray, resid: np.ndarray) -> float:

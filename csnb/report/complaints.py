@@ -663,7 +663,8 @@ class ComplaintsReport:
         before = trend.iloc[-31] if len(trend) > 30 else trend.iloc[0]
         yearly = (self.text("note.seasonal_yearly", value=f"{s.strength['yearly']:.2f}")
                   if "yearly" in s.strength else "")
-        text = self.text("note.seasonal", method=s.method,
+        key = "note.seasonal" if s.trend_days else "note.seasonal_mstl"
+        text = self.text(key, method=s.method, days=s.trend_days,
                          weekly=f"{s.strength['weekly']:.2f}", yearly=yearly,
                          before=f"{before:.2f}", last=f"{js['trend_last']:.2f}")
         if s.method == "STL":
