@@ -278,5 +278,5 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "下月最可能主动离职的客服:{names}。",
     },
     "turnover.sentence.at_risk_agent": {"en": "{name} ({team}, {probability})",
-                                        "zh": "{name}({team},{probability})"},
+                                        "zh": "{name}({team},离职概率{probability})"},
 }

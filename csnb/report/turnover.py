@@ -22,7 +22,6 @@ from ..analyses.base import CATEGORY_COLUMNS, TOTAL, TableResult, _plain, json_v
 from ..analyses.compare import Change, method_note
 from ..analyses.turnover import (
     GROUP_COLUMNS,
-    RETENTION_DAYS,
     AtRiskResult,
     CoxResult,
     HazardResult,
@@ -52,6 +51,8 @@ REASON_MONTHS = 12
 AT_RISK_N = 10
 #: Tenure (days) a leaver counts as an early leaver in the sentences.
 EARLY_DAYS = 90
+#: Statistics of the retention table (the engine's names for RETENTION_DAYS).
+RETENTION_STATS = ("median_tenure_days", "retention_30d", "retention_90d", "retention_180d")
 #: Columns of the headcount flow table (metric-book names).
 FLOW_COLUMNS = ("month", "opening_headcount", "hires", "exits_voluntary", "exits_involuntary",
                 "exits_other", "exits", "closing_headcount", "turnover_rate",
@@ -71,7 +72,7 @@ def term_label(term: str, lang: str) -> str:
     """
     variable, _, level = str(term).partition("=")
     key = f"turnover.term.{variable}"
-    name = TEXT[key][lang] if key in TEXT else variable
+    name = t(key, lang) if key in TEXT else variable
     if not level:
         return name
     if variable == "tenure_band":
@@ -181,7 +182,7 @@ def _metric_columns() -> set[str]:
 
 def _column(col: str, lang: str) -> str:
     key = f"turnover.col.{col}"
-    return TEXT[key][lang] if key in TEXT else column_label(col, lang)
+    return t(key, lang) if key in TEXT else column_label(col, lang)
 
 
 class TurnoverReport:
@@ -219,7 +220,7 @@ class TurnoverReport:
 
     def section(self, key: str) -> Block:
         """A section heading (``turnover.section.<key>``)."""
-        text = self.text(f"section.{key}")
+        text = t(f"turnover.section.{key}", self.lang)
         return Block(f"<h2>{escape(text)}</h2>", text)
 
     @cached_property
@@ -389,7 +390,7 @@ class TurnoverReport:
         early = int((days <= EARLY_DAYS).sum())
         kinds = leavers["exit_type"].value_counts()
         split = t("sentence.list_sep", self.lang).join(
-            self.text(f"sentence.kind_{k}", n=int(kinds[k]))
+            t(f"turnover.sentence.kind_{k}", self.lang, n=int(kinds[k]))
             for k in ("voluntary", "involuntary", "other") if kinds.get(k, 0))
         return self.text("sentence.leavers", n=len(leavers), median=_days(days.median()),
                          shortest=_days(days.min()), longest=_days(days.max()), early=early,
@@ -400,9 +401,9 @@ class TurnoverReport:
         c = self.chance
         if c["expected"] is None:
             return None
-        key = ("sentence.chance_within" if not c["beyond"] else
-               f"sentence.chance_{c['direction']}")
-        return self.text(key, exits=c["exits"], avg=f"{c['avg_headcount']:,.1f}",
+        key = ("turnover.sentence.chance_within" if not c["beyond"] else
+               f"turnover.sentence.chance_{c['direction']}")
+        return t(key, self.lang, exits=c["exits"], avg=f"{c['avg_headcount']:,.1f}",
                          rate=_pct(c["baseline_rate"]), months=c["baseline_months"],
                          expected=f"{c['expected']:.1f}", low=c["low"], high=c["high"])
 
@@ -417,7 +418,7 @@ class TurnoverReport:
             items = t("sentence.list_sep", self.lang).join(
                 f"{term_label(r.term, self.lang)} (×{r.estimate:.1f})"
                 for r in rows.sort_values("estimate", ascending=False).itertuples())
-            out.append(self.text(f"sentence.drivers_{cause}", items=items))
+            out.append(t(f"turnover.sentence.drivers_{cause}", self.lang, items=items))
         return out
 
     def summary(self) -> Block:
@@ -433,6 +434,17 @@ class TurnoverReport:
     def all_sentences(self) -> list[str]:
         """:attr:`MonthReport.sentences`, then :attr:`sentences`."""
         return [*self.report.sentences, *self.sentences]
+
+    def _by(self, by: str) -> str:
+        return t(f"turnover.by.{by}", self.lang)
+
+    def _cause(self, cause: str) -> str:
+        return t(f"turnover.cause.{cause}", self.lang)
+
+    def _employer(self, outsourced: Any) -> str:
+        key = ("turnover.outsourced.true" if str(outsourced).lower() == "true"
+               else "turnover.outsourced.false")
+        return t(key, self.lang)
 
     def outside(self) -> Block | None:
         """A note that the month is outside the data (None when it is inside)."""
@@ -512,7 +524,7 @@ class TurnoverReport:
                     row[f"{r.statistic}_ci_high"] = r.ci_high
                 row["logrank_p"] = res.logrank.get("p_value")
                 rows.append(row)
-        stats = ["median_tenure_days", *(f"retention_{d}d" for d in RETENTION_DAYS)]
+        stats = list(RETENTION_STATS)
         cols = ["by", "group", "agents", "exits", "too_small",
                 *[c for s in stats for c in (s, f"{s}_ci_low", f"{s}_ci_high")], "logrank_p"]
         table = pd.DataFrame(rows, columns=cols)
@@ -520,12 +532,10 @@ class TurnoverReport:
         for s in stats:
             kind = "days" if s == "median_tenure_days" else "rate"
             formats[s] = (s, f"{s}_ci_low", f"{s}_ci_high", kind)
-        table["by"] = [self.text(f"by.{b}") for b in table["by"]]
-        table["group"] = [self.text("all") if g == "all" else
-                          (str(g).lower() if isinstance(g, bool | np.bool_) else g)
-                          for g in table["group"]]
-        table["group"] = [self.text(f"outsourced.{g}") if b == self.text("by.outsourced")
-                          else g for b, g in zip(table["by"], table["group"], strict=True)]
+        table["by"] = [self._by(b) for b in table["by"]]
+        table["group"] = [self.text("all") if g == "all" else g for g in table["group"]]
+        table["group"] = [self._employer(g) if b == self._by("outsourced") else g
+                          for b, g in zip(table["by"], table["group"], strict=True)]
         return TurnoverTable(table=table, lang=self.lang, formats=formats, small="too_small")
 
     def plot_retention(self):
@@ -543,11 +553,10 @@ class TurnoverReport:
         for ax, (by, res) in zip(axes.flat, items, strict=False):
             curves = res.tidy()
             if by == "outsourced":
-                curves["group"] = [self.text(f"outsourced.{str(g).lower()}")
-                                   for g in curves["group"]]
+                curves["group"] = [self._employer(g) for g in curves["group"]]
             if by == "all":
                 curves["group"] = self.text("all")
-            plot_retention(curves, ax=ax, lang=self.lang, title=self.text(f"by.{by}"),
+            plot_retention(curves, ax=ax, lang=self.lang, title=self._by(by),
                            xlabel=self.text("axis.days"), ylabel=self.text("axis.employed"),
                            small_note=self.text("too_small"))
         for ax in list(axes.flat)[len(items):]:
@@ -632,7 +641,7 @@ class TurnoverReport:
                              if len(self.hazard.fits) else 0)
         table = table[["cause", "term", "estimate", "ci_low", "ci_high", "p_value"]] \
             .rename(columns={"estimate": "odds_ratio"})
-        table["cause"] = [self.text(f"cause.{c}") for c in table["cause"]]
+        table["cause"] = [self._cause(c) for c in table["cause"]]
         return TurnoverTable(table=table, lang=self.lang,
                              formats={"term": "term",
                                       "odds_ratio": ("odds_ratio", "ci_low", "ci_high",
@@ -658,7 +667,7 @@ class TurnoverReport:
             rows = table[table["cause"] == cause].copy()
             rows["term"] = [term_label(x, self.lang) for x in rows["term"]]
             plot_coefficients(rows, ax=ax, xlabel=self.text("axis.odds_ratio"),
-                              title=self.text(f"cause.{cause}"))
+                              title=self._cause(cause))
             plain_ratio_axis(ax)
         with theme():
             fig.tight_layout()
@@ -669,7 +678,7 @@ class TurnoverReport:
         parts = [self._reference_text(self.hazard.reference)]
         for r in self.hazard.fits.itertuples():
             key = "hazard_fit" if r.fitted else "hazard_not_fitted"
-            parts.append(self.text(key, cause=self.text(f"cause.{r.cause}"), rows=r.rows,
+            parts.append(self.text(key, cause=self._cause(r.cause), rows=r.rows,
                                    agents=r.agents, exits=r.exits))
             if r.dropped:
                 parts.append(self._dropped_text(r.dropped))
@@ -685,7 +694,7 @@ class TurnoverReport:
 
     def _dropped_text(self, dropped: dict[str, str]) -> str:
         items = t("sentence.list_sep", self.lang).join(
-            f"{term_label(k, self.lang)} ({self.text('dropped.' + _reason_key(v))})"
+            f"{term_label(k, self.lang)} ({t(f'turnover.dropped.{_reason_key(v)}', self.lang)})"
             for k, v in dropped.items())
         return self.text("dropped", items=items)
 
