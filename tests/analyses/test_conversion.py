@@ -520,7 +520,8 @@ def _coverage(tmp_path, params: dict, seeds=range(1, 21)) -> tuple[dict, dict]:
 
 @pytest.mark.slow
 def test_planted_effects_covered_over_seeds(tmp_path):
-    """Coverage of the planted first-response and tenure effects over 20 seeds.
+    """Coverage of the planted first-response and tenure effects over 20 seeds (10 without
+    agent effects, to keep the slow tests within two minutes).
 
     Clean attribution (see CLEAN), 30 agents, the second month fitted. With the default
     agent effect (sd 0.35 on the logit) the model is population-averaged: coefficients are
@@ -533,15 +534,16 @@ def test_planted_effects_covered_over_seeds(tmp_path):
     here. Run: ``pytest -m slow tests/analyses/test_conversion.py -s``.
     """
     exact_hits, exact_fitted = _coverage(
-        tmp_path / "exact", merge_params(CLEAN, {"conversion": {"agent_sd": 0.0}}))
+        tmp_path / "exact", merge_params(CLEAN, {"conversion": {"agent_sd": 0.0}}),
+        seeds=range(1, 11))
     hits, fitted = _coverage(tmp_path / "agents", CLEAN)
     print("\nagent_sd 0, covered / fitted:",
           {k: f"{exact_hits[k]}/{exact_fitted[k]}" for k in PLANTED})
     print("agent_sd 0.35, covered / fitted:", {k: f"{hits[k]}/{fitted[k]}" for k in PLANTED})
     assert hits["first_response_min"] >= 18
-    assert exact_hits["first_response_min"] >= 16
+    assert exact_hits["first_response_min"] >= 8
     for h, f in ((hits, fitted), (exact_hits, exact_fitted)):
-        assert f["tenure_band[0-29]"] >= 10 and f["tenure_band[30-89]"] >= 10
+        assert f["tenure_band[0-29]"] >= 5 and f["tenure_band[30-89]"] >= 5
         assert h["tenure_band[365+]"] >= 0.85 * f["tenure_band[365+]"]
         assert h["tenure_band[0-29]"] >= 0.5 * f["tenure_band[0-29]"]
         assert h["tenure_band[30-89]"] >= 0.5 * f["tenure_band[30-89]"]
@@ -550,10 +552,10 @@ def test_planted_effects_covered_over_seeds(tmp_path):
 @pytest.mark.slow
 def test_shrinkage_covers_true_agent_rates_over_seeds(tmp_path):
     """Shrunk 90% intervals against agents' true rates (planted model, agent sd 0.35), and
-    mean squared error of shrunk against raw rates, over 20 seeds of 40 light agents.
+    mean squared error of shrunk against raw rates, over 10 seeds of 40 light agents.
 
-    Measured: coverage 0.76 (617/812) against the nominal 0.90, MSE 0.0032 shrunk against
-    0.0044 raw. The shortfall is the known one of parametric empirical Bayes: the prior is
+    Measured: coverage 0.78 (314/403) against the nominal 0.90, MSE 0.0030 shrunk against
+    0.0040 raw. The shortfall is the known one of parametric empirical Bayes: the prior is
     fitted to a team of about ten agents and treated as known (Morris 1983, JASA 78), so the
     intervals are too narrow when its spread is underestimated; on data drawn from a beta
     prior with 50 units (test_beta_binomial_intervals_cover_at_the_nominal_rate) coverage is
@@ -561,7 +563,7 @@ def test_shrinkage_covers_true_agent_rates_over_seeds(tmp_path):
     """
     light = {"teams": [dict(t, presale_per_day=2.5) for t in DEFAULT_PARAMS["teams"]]}
     covered, total, mse = 0, 0, []
-    for seed in range(1, 21):
+    for seed in range(1, 11):
         out = tmp_path / str(seed)
         sim = simulate_world(out, seed, agents=40, months=2, params=merge_params(CLEAN, light))
         ds = load_dataset(out, cache=False)

@@ -303,4 +303,4 @@ def test_the_notebook_renders_in_both_languages(tmp_path):
                        "3分钟响应率", "末位概率"])
         for w in words:
             assert w in html, (lang, w)
-        assert html.count("<img") >= 9
+        assert html.count("<img") >= 8  # trend, 2 waterfalls, 2 effects, board, 2 grids
