@@ -25,10 +25,12 @@ from csnb.analyses._conversion_stats import (
     logit_margins,
     two_proportion_z,
 )
+from csnb.analyses._conversion_model import promotion_days
 from csnb.analyses.conversion import (
     compare_proportions,
     decompose_sales_change,
     fit_conversion_model,
+    response_grid,
     scorecard_table,
     shrink_agent_rates,
 )
@@ -302,6 +304,51 @@ def test_what_if_and_baseline(model):
     assert "first_response_min" in {r["term"] for r in js["logit"]}
     assert set(js["what_if_30s"]) >= {"estimate", "ci_low", "ci_high"}
     assert {"term", "estimate", "ci_low", "ci_high", "p_value"} <= set(js["marginal_effects"][0])
+
+
+def test_response_contrast_is_two_predictions_and_their_difference(model):
+    """30 s against 90 s: the mean predictions with every first response set to each."""
+    res = model.model
+    names = list(res.model.exog_names)
+    c = model.response_contrast(30.0, 90.0)
+    preds = []
+    for seconds in (30.0, 90.0):
+        X = pd.DataFrame(res.model.exog, columns=names)
+        X["first_response_min"] = seconds / 60
+        X["never_answered"] = 0.0
+        preds.append(res.predict(X.to_numpy()).mean())
+    assert c["fast"] == pytest.approx(preds[0]) and c["slow"] == pytest.approx(preds[1])
+    assert c["difference"] == pytest.approx(preds[0] - preds[1])
+    assert c["ci_low"] < c["difference"] < c["ci_high"] and c["difference"] > 0
+    # Near the average marginal effect per minute times one minute (the curve is smooth).
+    per_minute = model.tidy().set_index("term").at["first_response_min", "ame"]
+    assert c["difference"] == pytest.approx(-per_minute, rel=0.25)
+    assert math.isnan(dataclasses.replace(model, model=None).response_contrast()["difference"])
+
+
+def test_promotion_days_come_from_the_settings(ds):
+    days = promotion_days(["2024-03"], {"spring": ("03-08", "03-10")})
+    assert sorted(d.day for d in days) == [8, 9, 10] and set(days.values()) == {"spring"}
+    assert promotion_days(["2024-03"], ds.settings.promotions) == {}  # 618, 双11, 双12
+    spring = dataclasses.replace(ds, settings=dataclasses.replace(
+        ds.settings, promotions={"spring": ("03-01", "03-15")}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted = fit_conversion_model(spring, MONTH).tidy().set_index("term")
+    facts = inquiry_facts_table(ds, [MONTH])
+    assert fitted.at["promotion_day", "n"] == (facts["day"].dt.day <= 15).sum()
+
+
+def test_response_grid_adds_up(ds):
+    grid = response_grid(ds, MONTH).tidy()
+    assert len(grid) == 7 * 24
+    assert grid["inquiries"].sum() == kpi_table(ds, (), "month").set_index("period").at[
+        MONTH, "inquiries"]
+    counted = grid["counted_sessions"] > 0
+    assert grid.loc[counted, "fast_response_rate"].between(0, 1).all()
+    assert grid.loc[~counted, "avg_first_response_s"].isna().all()
+    assert (grid["inquiries_per_day"] * grid["days"]).sum() == pytest.approx(
+        grid["inquiries"].sum())
 
 
 def test_model_tables_are_consistent(model):
