@@ -18,6 +18,7 @@ import pytest
 import statsmodels.api as sm
 from scipy import optimize, special, stats
 
+from csnb.analyses._conversion_model import promotion_days
 from csnb.analyses._conversion_stats import (
     MAX_CONCENTRATION,
     fit_beta_binomial,
@@ -25,7 +26,6 @@ from csnb.analyses._conversion_stats import (
     logit_margins,
     two_proportion_z,
 )
-from csnb.analyses._conversion_model import promotion_days
 from csnb.analyses.conversion import (
     compare_proportions,
     decompose_sales_change,
