@@ -636,13 +636,5 @@ def test_u_chart_false_alarms_without_spikes(tmp_path):
     assert rate <= 0.01
 
 
-@pytest.mark.slow
-def test_breakdowns_sum_to_headline_on_the_samples():
-    from csnb.io import load_dataset
-
-    ds = load_dataset(Path(__file__).resolve().parents[2] / "data" / "samples")
-    for by in BREAKDOWN_BY:
-        for month in ("2025-06", "2025-11"):
-            t = complaint_breakdown_table(ds, month, by).tidy()
-            lines = t[t["kind"] != "total"]
-            assert lines["complaints"].sum() == month_figures(ds, month)["complaints"]
+# The samples' breakdowns (every key, two months) are tested with the report's sections in
+# tests/report/test_complaints_report.py, where the loaded samples are shared.

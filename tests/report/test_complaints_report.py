@@ -14,7 +14,12 @@ import pandas as pd
 import pytest
 
 from csnb.analyses.base import TOTAL, UNATTRIBUTED
-from csnb.analyses.complaints import fault_ledger_table, fit_u_chart
+from csnb.analyses.complaints import (
+    BREAKDOWN_BY,
+    complaint_breakdown_table,
+    fault_ledger_table,
+    fit_u_chart,
+)
 from csnb.analyses.counts import compare_rates
 from csnb.io import load_dataset
 from csnb.io.dataset import dataset_from_frames
@@ -69,6 +74,16 @@ def test_every_breakdown_adds_up_to_the_headline(report, samples, by):
                         month_figures(samples, MONTH)["complaints_per_1k_orders"])
     js = report.results()[f"by_{by}"]
     assert "unattributed" in js and sum(v["count"] for v in js.values()) == headline
+
+
+@pytest.mark.parametrize("month", ["2025-06", "2025-11"])
+def test_engine_breakdowns_add_up_to_the_headline(samples, month):
+    """Every key of the engine (agent included) in a 618 month and a 双11 month."""
+    headline = month_figures(samples, month)["complaints"]
+    for by in BREAKDOWN_BY:
+        t = complaint_breakdown_table(samples, month, by).tidy()
+        assert t.loc[t["kind"] != "total", "complaints"].sum() == headline, by
+        assert t.loc[t["kind"] == "total", "complaints"].item() == headline, by
 
 
 def test_team_breakdown_has_the_complaints_without_an_agent(report, samples):
