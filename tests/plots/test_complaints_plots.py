@@ -116,3 +116,17 @@ def test_results_plot_from_their_tables():
     assert "Intercept" not in labels and len(labels) == len(r.tidy()) - 1
     ax = compare_rates(30, 1000, 20, 1000).plot()
     assert np.allclose(ax.lines[0].get_xdata(), [1.5])
+
+
+def test_chart_labels_follow_the_report_language():
+    ax = plot_u_chart(u_table(), lang="zh")
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {"当日千单投诉率", "中心线", "3σ 控制限", "超出控制限", "大促日"} <= set(legend)
+    assert ax.get_ylabel() == "千单投诉率"
+    en = plot_u_chart(u_table(), lang="en")
+    assert en.get_ylabel() == "complaints per 1,000 paid orders"
+    fig = plot_seasonal(pd.DataFrame({
+        "date": pd.date_range("2025-01-01", periods=14), "observed": np.arange(14.0),
+        "trend": np.arange(14.0), "seasonal_weekly": 0.0, "seasonal_yearly": np.nan,
+        "resid": 0.0}), lang="zh")
+    assert [a.get_ylabel() for a in fig.axes] == ["实际值", "趋势", "周季节性", "残差"]
