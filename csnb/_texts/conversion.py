@@ -136,6 +136,12 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "首响 {fast_s} 秒与 {slow_s} 秒相比,询单转化率约高 {points} 个百分点"
               "(95% 置信区间 {low} 至 {high}),其他条件相同。",
     },
+    "conversion.sentence.response_unclear": {
+        "en": "Whether answering within {fast_s} s instead of {slow_s} s changes conversion "
+              "cannot be told at this volume ({low} to {high} points, 95% CI).",
+        "zh": "首响 {fast_s} 秒与 {slow_s} 秒相比,询单转化率是否不同,在目前的量下无法判断"
+              "({low} 至 {high} 个百分点,95% 置信区间)。",
+    },
     "conversion.sentence.what_if": {
         "en": "If every first response were at most 30 s, conversion would be about {estimate} "
               "({low} to {high}) instead of {baseline}.",

@@ -296,8 +296,11 @@ class ConversionReport:
             out.append(self.text("conversion.sentence.model_daily"))
         c = self.contrast
         if not _missing(c["difference"]):
+            # An interval across zero is no evidence either way: say so, not "0.0 points".
+            clear = c["ci_low"] > 0 or c["ci_high"] < 0
             out.append(self.text(
-                "conversion.sentence.response", fast_s=f"{c['fast_s']:g}",
+                "conversion.sentence.response" if clear
+                else "conversion.sentence.response_unclear", fast_s=f"{c['fast_s']:g}",
                 slow_s=f"{c['slow_s']:g}", points=self._points(c["difference"]),
                 low=self._points(c["ci_low"], True), high=self._points(c["ci_high"], True)))
         w = m.what_if

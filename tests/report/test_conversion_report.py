@@ -282,6 +282,27 @@ def test_an_agent_with_two_inquiries(samples):
     assert score.loc[score["agent_id"] == agent, "inquiries"].iloc[0] == 2
 
 
+def test_agent_daily_only_says_which_model_it_used(samples):
+    """Without sessions: the agent-day model, said in the note and the sentences."""
+    from csnb.metrics import kpi_table
+
+    k = kpi_table(samples, ("agent_id",), "day")
+    daily = k[k["inquiries"] > 0].rename(columns={
+        "period": "date", "converted_inquiries": "paid_buyers", "credited_sales": "sales"})[
+        ["date", "agent_id", "inquiries", "paid_buyers", "sales", "avg_first_response_s",
+         "fast_response_rate"]]
+    ds = dataset_from_frames({"agents": samples.frame("agents"), "agent_daily": daily},
+                             settings=samples.settings)
+    for lang, words in (("en", "agent-day"), ("zh", "客服日报")):
+        c = ConversionReport(MonthReport(name="conversion", month=MONTH, lang=lang, ds=ds))
+        assert c.model_result.kind == "agent_day"
+        assert words in c.model_note().text and any(words in s for s in c.sentences)
+        js = _check_every_section(c)
+        assert js["model"]["kind"] == "agent_day"
+        assert js["scorecard"]["rows"][-1]["inquiries"] == month_figures(samples, MONTH)[
+            "inquiries"]
+
+
 # -- the rendered notebook ---------------------------------------------------------------------
 
 
