@@ -84,12 +84,13 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "turnover.explain.hazard": {
         "en": "Month by month, what raised an agent's odds of leaving: tenure band, whether "
-              "the agent was bottom-ranked or fined for at-fault complaints last month, shift, "
-              "outsourcing and whether the team runs bottom-ranked-out. Quits and dismissals "
+              "the agent was bottom-ranked or fined for at-fault complaints last month, where "
+              "the agent's conversion stood in the team last month, shift, outsourcing and "
+              "whether the team runs bottom-ranked-out. Quits and dismissals "
               "are modelled apart, so a ranking that leads to dismissals is not mistaken for "
               "one that makes agents quit. Standard errors are clustered by agent.",
         "zh": "逐月看哪些因素提高了离职几率:司龄段、上月是否末位、上月客服责任投诉被罚次数、"
-              "班次、是否外包、所在组是否实行末位淘汰。主动离职和被动离职分开建模,避免把"
+              "上月询单转化率在组内的位置、班次、是否外包、所在组是否实行末位淘汰。主动离职和被动离职分开建模,避免把"
               "“末位被辞退”误读成“末位让人主动离职”。标准误按客服聚类。",
     },
     "turnover.explain.at_risk": {
@@ -174,6 +175,15 @@ TEXT: dict[str, dict[str, str]] = {
                                  "zh": "上月客服责任投诉罚款次数"},
     "turnover.term.last_conversion_pct": {"en": "Conversion percentile last month",
                                           "zh": "上月询单转化率组内百分位"},
+    "turnover.term.conversion_bottom": {"en": "Conversion in the team's bottom quarter last "
+                                             "month",
+                                       "zh": "上月询单转化率处于组内后25%"},
+    "turnover.term.conversion_top": {"en": "Conversion in the team's top quarter last month",
+                                    "zh": "上月询单转化率处于组内前25%"},
+    "turnover.term.conversion_middle": {"en": "Conversion in the team's middle half last month",
+                                       "zh": "上月询单转化率处于组内中间50%"},
+    "turnover.term.conversion_none": {"en": "No inquiries last month",
+                                     "zh": "上月无询单"},
     "turnover.term.policy_active": {"en": "Team runs bottom-ranked-out",
                                     "zh": "所在组实行末位淘汰"},
     # columns

@@ -25,8 +25,8 @@ from ._survival import (
 from .base import Result, json_value
 
 #: Discrete-time hazard covariates (columns of :func:`exit_risk_table`).
-HAZARD_COVARIATES = ("tenure_band", "last_bottom", "last_fines", "shift", "outsourced",
-                     "policy_active")
+HAZARD_COVARIATES = ("tenure_band", "last_bottom", "last_fines", "last_conversion_band",
+                     "shift", "outsourced", "policy_active")
 #: Tenure bands (days at the month's start): lower bounds and labels.
 TENURE_BANDS = ((0, "0-29"), (30, "30-89"), (90, "90-364"), (365, "365+"))
 Link = Literal["logit", "cloglog"]
@@ -39,6 +39,14 @@ def tenure_band(days: pd.Series) -> pd.Series:
     idx = np.searchsorted(bounds, days.to_numpy(dtype=float), side="right") - 1
     return pd.Series(np.asarray(labels, dtype=object)[np.clip(idx, 0, None)],
                      index=days.index, dtype=object)
+
+
+def conversion_band(pct: pd.Series) -> pd.Series:
+    """Quarter of a conversion percentile: bottom (< 0.25), middle, top (> 0.75), none (NaN)."""
+    values = pd.to_numeric(pct, errors="coerce")
+    out = np.where(values.isna(), "none",
+                   np.where(values < 0.25, "bottom", np.where(values > 0.75, "top", "middle")))
+    return pd.Series(out, index=pct.index, dtype=object)
 
 
 def exit_risk_table(panel: pd.DataFrame, month: str | None = None) -> pd.DataFrame:
@@ -64,8 +72,11 @@ def exit_risk_table(panel: pd.DataFrame, month: str | None = None) -> pd.DataFra
         bottom, fines (this month), last_bottom, last_fines (last month's, False/0 in a hire
         month, missing when last month is outside the panel), conversion_pct (the agent's
         conversion rate as a percentile, 0-1, among its team's agents with inquiries that
-        month; missing without inquiries), last_conversion_pct (last month's; not a default
-        covariate: aftersale agents have none, and leaving them out would drop a role),
+        month; missing without inquiries), conversion_band (its quarter: "bottom" below
+        0.25, "middle", "top" above 0.75, "none" without inquiries, so that agents who take
+        no presale inquiries stay in the model), last_conversion_pct and
+        last_conversion_band (last month's; missing when last month is outside the panel,
+        "none" in a hire month),
         policy_active, exit_any,
         exit_voluntary, exit_involuntary, exit_other (exited this month: at all, by type;
         an exit without a reason has no type).
@@ -108,6 +119,9 @@ def exit_risk_table(panel: pd.DataFrame, month: str | None = None) -> pd.DataFra
                                  ).astype("boolean")
     df["last_fines"] = np.where(known, prev["fines"], np.where(hired_now, 0.0, np.nan))
     df["last_conversion_pct"] = prev["conversion_pct"].where(known).astype(float)
+    df["conversion_band"] = conversion_band(df["conversion_pct"])
+    last_band = conversion_band(df["last_conversion_pct"])
+    df["last_conversion_band"] = last_band.where(known, np.where(hired_now, "none", None))
     kind = exit_type(df["exit_reason"].where(df["exited"].astype(bool)))
     df["exit_any"] = df["exited"].astype(bool).astype(int)
     for cause in (*CAUSES, "other"):
@@ -115,7 +129,8 @@ def exit_risk_table(panel: pd.DataFrame, month: str | None = None) -> pd.DataFra
     df["policy_active"] = df["policy_active"].fillna(False).astype(bool)
     cols = ["month", "agent_id", "name", "team", "shift", "role", "outsourced", "hire_date",
             "tenure_start_days", "tenure_band", "exposure", "exposure_to_exit", "bottom",
-            "fines", "last_bottom", "last_fines", "conversion_pct", "last_conversion_pct",
+            "fines", "last_bottom", "last_fines", "conversion_pct", "conversion_band",
+            "last_conversion_pct", "last_conversion_band",
             "policy_active", "exit_any",
             "exit_voluntary", "exit_involuntary", "exit_other"]
     for col in cols:
@@ -357,6 +372,7 @@ def at_risk_agents(hazard: HazardResult, n: int = 10, *,
     now["tenure_band"] = tenure_band(now["tenure_start_days"])
     now["last_bottom"] = now["bottom"].astype(bool)
     now["last_fines"] = now["fines"]
+    now["last_conversion_band"] = now["conversion_band"]
     coefs = hazard.table[hazard.table["cause"] == cause].set_index("term")
     X = _predict_matrix(now, coefs)
     contrib = X * coefs["coef"].to_numpy()

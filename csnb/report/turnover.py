@@ -77,6 +77,8 @@ def term_label(term: str, lang: str) -> str:
         return name
     if variable == "tenure_band":
         return _text("term.tenure_level", lang, band=level)
+    if variable == "last_conversion_band":
+        return t(f"turnover.term.conversion_{level}", lang)
     return f"{name}: {value_label(level, lang)}"
 
 

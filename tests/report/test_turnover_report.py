@@ -140,6 +140,7 @@ def test_term_labels_in_both_languages():
     assert term_label("shift=night", "zh") == "班次: 夜班"
     assert term_label("tenure_band=0-29", "zh") == "司龄0-29天"
     assert term_label("last_bottom", "en") == "Bottom-ranked last month"
+    assert term_label("last_conversion_band=bottom", "zh") == "上月询单转化率处于组内后25%"
 
 
 # -- sentences -------------------------------------------------------------------------------
