@@ -121,7 +121,9 @@ def exit_risk_table(panel: pd.DataFrame, month: str | None = None) -> pd.DataFra
     df["last_conversion_pct"] = prev["conversion_pct"].where(known).astype(float)
     df["conversion_band"] = conversion_band(df["conversion_pct"])
     last_band = conversion_band(df["last_conversion_pct"])
-    df["last_conversion_band"] = last_band.where(known, np.where(hired_now, "none", None))
+    # A hire month has no last month ("none"); a month before the data is unknown (missing).
+    unknown = pd.Series(np.where(hired_now, "none", pd.NA), index=df.index, dtype=object)
+    df["last_conversion_band"] = last_band.where(known, unknown)
     kind = exit_type(df["exit_reason"].where(df["exited"].astype(bool)))
     df["exit_any"] = df["exited"].astype(bool).astype(int)
     for cause in (*CAUSES, "other"):
