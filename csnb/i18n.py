@@ -62,6 +62,21 @@ METRICS: dict[str, dict[str, str | None]] = {
                             "unit": "count", "good": "down"},
     "agent_complaint_rate": {"en": "Complaints per 1,000 sessions", "zh": "千次接待投诉率",
                              "unit": "per1k", "good": "down"},
+    "turnover_rate_voluntary": {"en": "Voluntary turnover rate", "zh": "主动离职率",
+                                "unit": "rate", "good": "down"},
+    "turnover_rate_involuntary": {"en": "Involuntary turnover rate", "zh": "被动离职率",
+                                  "unit": "rate", "good": "down"},
+    "median_first_response_s": {"en": "Median first response", "zh": "首响中位数",
+                                "unit": "seconds", "good": "down"},
+    "p90_first_response_s": {"en": "First response, 90th percentile", "zh": "首响P90",
+                             "unit": "seconds", "good": "down"},
+    "avg_response_s": {"en": "Average response", "zh": "平响", "unit": "seconds",
+                       "good": "down"},
+    "satisfaction_rate": {"en": "Satisfaction rate", "zh": "满意率", "unit": "rate",
+                          "good": "up"},
+    "rated_sessions": {"en": "Rated sessions", "zh": "评价会话数", "unit": "count",
+                       "good": None},
+    "fines_yuan": {"en": "Fines", "zh": "罚款金额", "unit": "money", "good": "down"},
     "counted_sessions": {"en": "Sessions in business hours", "zh": "服务时间内接待会话数",
                          "unit": "count", "good": None},
     "share": {"en": "Share", "zh": "占比", "unit": "rate", "good": None},
@@ -218,9 +233,6 @@ TEXT: dict[str, dict[str, str]] = {
     "section.by_team": {"en": "By team", "zh": "分组情况"},
     "section.by_category": {"en": "By category", "zh": "按投诉类别"},
     "section.by_source": {"en": "By source", "zh": "按投诉来源"},
-    "section.policies": {"en": "Policy adoption", "zh": "制度实行情况"},
-    "policies.none": {"en": "No team runs the bottom-ranked-out policy in this dataset.",
-                      "zh": "本数据集中没有组别实行末位淘汰。"},
     "quality.intro": {
         "en": "Every row read is either accepted or rejected with a reason; findings below follow "
               "csnb's documented policies.",
@@ -401,6 +413,20 @@ DEFINITIONS: dict[str, str] = {
     "policy_active": "The team has a policies row with start_month <= month <= end_month.",
     "at_fault_complaints": "Complaints marked at_fault (the agent's responsibility).",
     "agent_complaint_rate": "Complaints attributed to the agent / its sessions x 1,000.",
+    "turnover_rate_voluntary": "Voluntary exits / ((opening + closing) / 2).",
+    "turnover_rate_involuntary": "Involuntary exits (dismissed, bottom_ranked_out) / "
+                                 "((opening + closing) / 2).",
+    "median_first_response_s": "Median of the capped first response of sessions in business "
+                               "hours.",
+    "p90_first_response_s": "90th percentile of the capped first response of sessions in "
+                            "business hours.",
+    "avg_response_s": "平响 (人工平响): mean of avg_response_s, the average over all of an "
+                      "agent's replies, over counted sessions that have it.",
+    "satisfaction_rate": "满意率: rated sessions rated very satisfied or satisfied (4-5) / "
+                         "rated sessions.",
+    "rated_sessions": "Sessions with a rating.",
+    "fines_yuan": "Fines of at-fault service complaints: 50 yuan the first of a calendar "
+                  "month, 100 the second, the third means dismissal (csnb.toml).",
     "counted_sessions": "Sessions starting within business hours: the base of the response "
                         "figures.",
     "share": "The row's part of the table's total.",

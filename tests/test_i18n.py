@@ -118,3 +118,20 @@ def test_every_text_key_is_used():
             continue
         unused.append(key)
     assert unused == []
+
+
+def test_every_text_key_the_notebooks_use_exists():
+    """A key a notebook names but no table defines fails only when the report renders."""
+    import json
+
+    from csnb.i18n import TEXT
+
+    root = Path(__file__).parents[1]
+    missing = []
+    for nb in (root / "notebooks").glob("*.ipynb"):
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        source = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        for key in re.findall(r"""report\.(?:section|note|text)\(["']([a-z_.]+)["']""", source):
+            if key not in TEXT:
+                missing.append((nb.name, key))
+    assert missing == []

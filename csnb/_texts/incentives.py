@@ -259,7 +259,6 @@ TEXT: dict[str, dict[str, str]] = {
     },
     # values
     "incentives.unit.pp": {"en": " pp", "zh": "个百分点"},
-    "incentives.unit.per1k": {"en": " per 1,000 orders", "zh": "(每千单)"},
     "incentives.role.treated": {"en": "adopted within the data", "zh": "数据期间内开始实行"},
     "incentives.role.always_treated": {"en": "under the policy from the start",
                                        "zh": "数据开始时已实行"},

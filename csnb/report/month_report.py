@@ -28,7 +28,6 @@ from ..i18n import ADDITIVE, check_lang, metric_label, t, use_settings
 from ..io import Dataset, load_dataset, quality_table
 from ..metrics import (
     METRIC_BOOK_VERSION,
-    complaint_rate_table,
     data_span,
     is_provisional,
     kpi_table,
@@ -265,38 +264,6 @@ class MonthReport:
         extra = [rest] if len(rest) > 1 else []
         table = pd.concat([table, pd.DataFrame([*extra, total])], ignore_index=True)
         return TableResult(table=table, lang=self.lang)
-
-    def complaint_breakdown(self, by: str) -> TableResult | Block | None:
-        """This month's complaints by ``by`` ("category" or "source").
-
-        Columns ``by``, complaints, share (of the month's complaints) and
-        complaints_per_1k_orders, largest first; a note when there are no complaints.
-        """
-        check_one_of("by", by, ("category", "source"))
-        if not self.ds.has("complaints"):
-            return self.missing("complaints")
-        rates = complaint_rate_table(self.ds, by=(by,))
-        rows = rates[rates["month"] == self.month].sort_values("complaints", ascending=False)
-        total = rows["complaints"].sum()
-        table = pd.DataFrame({
-            by: rows[by].to_numpy(),
-            "complaints": rows["complaints"].to_numpy(),
-            "share": (rows["complaints"] / total).to_numpy() if total else float("nan"),
-            "complaints_per_1k_orders": rows["complaints_per_1k_orders"].to_numpy(),
-        })
-        shop = self.shop_figures
-        table.loc[len(table)] = {by: TOTAL, "complaints": shop.get("complaints"),
-                                 "share": 1.0 if total else None,
-                                 "complaints_per_1k_orders": shop.get("complaints_per_1k_orders")}
-        return TableResult(table=table, lang=self.lang)
-
-    def policy_table(self) -> TableResult | Block:
-        """The policies table (adoption timeline), or a note when there is none."""
-        if not self.ds.has("policies"):
-            return self.note("policies.none")
-        cols = ["team", "policy", "start_month", "end_month", "bottom_share", "action"]
-        pol = self.ds.frame("policies").sort_values(["start_month", "team"])
-        return TableResult(table=pol[cols].reset_index(drop=True), lang=self.lang)
 
     # -- output ------------------------------------------------------------------------------
 

@@ -54,19 +54,6 @@ def test_every_breakdown_adds_up_to_its_headline(reports, name, metrics):
             assert parts[metric].sum() == pytest.approx(total[metric], rel=1e-9), metric
 
 
-@pytest.mark.parametrize("by", ["category", "source"])
-def test_complaint_breakdowns_add_up_to_the_headline(reports, by):
-    report = _report(reports, "complaints")
-    table = report.complaint_breakdown(by).tidy()
-    total = table[table[by] == TOTAL].iloc[0]
-    parts = table[table[by] != TOTAL]
-    assert total["complaints"] == report.headline.figures["complaints"]
-    assert parts["complaints"].sum() == total["complaints"]
-    assert parts["share"].sum() == pytest.approx(1.0)
-    assert total["complaints_per_1k_orders"] == pytest.approx(
-        report.headline.figures["complaints_per_1k_orders"])
-
-
 def test_unattributed_complaints_have_their_own_row(reports):
     report = _report(reports, "complaints")
     table = report.team_table(["complaints"]).tidy().set_index("team")

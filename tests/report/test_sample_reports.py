@@ -41,7 +41,7 @@ def test_every_report_renders(rendered):
 def test_reports_load_nothing_from_the_network(rendered):
     _, out = rendered
     pages = sorted(out.rglob("*.html"))
-    assert len(pages) == len(NOTEBOOKS) + 1
+    assert len(pages) == len(NOTEBOOKS) + 2  # and the English and Chinese index
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert find_external_refs(html) == [], page.name
@@ -98,7 +98,8 @@ def test_chinese_report_switches_every_heading(tmp_path):
         summary = render_month(SAMPLE_MONTH, SAMPLES, tmp_path / lang, lang=lang,
                                only=["overview"], progress=False)
         assert summary.ok
-        html[lang] = (tmp_path / lang / SAMPLE_MONTH / "overview.html").read_text("utf-8")
+        name = "overview.html" if lang == "en" else f"overview.{lang}.html"
+        html[lang] = (tmp_path / lang / SAMPLE_MONTH / name).read_text("utf-8")
     for key in keys:
         assert t(key, "en") in html["en"] and t(key, "en") not in html["zh"], key
         assert t(key, "zh") in html["zh"], key
@@ -139,4 +140,4 @@ def test_last_month_of_the_samples_is_provisional(tmp_path):
     html = (tmp_path / "2025-12" / "overview.html").read_text(encoding="utf-8")
     assert "Provisional: the data end on 2025-12-31" in html
     index = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))
-    assert index["months"]["2025-12"]["notebooks"][0]["provisional"] is True
+    assert index["months"]["2025-12"]["reports"][0]["provisional"] is True
