@@ -1,6 +1,9 @@
 """Reports: what notebooks call, and the runner that renders them to HTML.
 
-- :mod:`.month_report`: :class:`MonthReport`, the one object a report notebook uses
+- :mod:`.month_report`: :class:`MonthReport`, the object every report notebook opens
+- :mod:`.turnover`, :mod:`.conversion`, :mod:`.complaints`, :mod:`.incentives`: each
+  analysis report's sections over a MonthReport
+- :mod:`.sentences`: sentences generated from the numbers
 - :mod:`.display`: text blocks (headings, notes, the header)
 - :mod:`.params`: the parameters a notebook template declares
 - :mod:`.runner`: papermill -> executed notebook -> HTML + JSON, in parallel
@@ -10,20 +13,28 @@
 - ``templates/``: nbconvert and index templates; ``notebooks/``: the report templates
 """
 
+from .complaints import ComplaintsReport
+from .conversion import ConversionReport
 from .display import Block
 from .export import find_external_refs
+from .incentives import IncentivesReport
 from .index import write_index
 from .month_report import MonthReport
 from .params import check_parameters
 from .runner import default_notebooks_dir, render_month
 from .runs import NOTEBOOKS, NotebookRun, RenderSummary
+from .turnover import TurnoverReport
 
 __all__ = [
     "NOTEBOOKS",
     "Block",
+    "ComplaintsReport",
+    "ConversionReport",
+    "IncentivesReport",
     "MonthReport",
     "NotebookRun",
     "RenderSummary",
+    "TurnoverReport",
     "check_parameters",
     "default_notebooks_dir",
     "find_external_refs",
