@@ -271,17 +271,29 @@ TEXT: dict[str, dict[str, str]] = {
               "involuntary.",
         "zh": "未记录离职原因:无法区分主动离职与被动离职。",
     },
-    "turnover.sentence.drivers_voluntary": {
-        "en": "Beyond chance, quits are more (or less) likely with: {items}.",
-        "zh": "超出随机波动、影响主动离职的因素:{items}。",
+    "turnover.sentence.drivers_up_voluntary": {
+        "en": "Beyond chance, quits are more likely with: {items}.",
+        "zh": "超出随机波动、提高主动离职几率的因素:{items}。",
     },
-    "turnover.sentence.drivers_involuntary": {
-        "en": "Beyond chance, dismissals are more (or less) likely with: {items}.",
-        "zh": "超出随机波动、影响被动离职的因素:{items}。",
+    "turnover.sentence.drivers_down_voluntary": {
+        "en": "Beyond chance, quits are less likely with: {items}.",
+        "zh": "超出随机波动、降低主动离职几率的因素:{items}。",
     },
-    "turnover.sentence.drivers_any": {
-        "en": "Beyond chance, exits are more (or less) likely with: {items}.",
-        "zh": "超出随机波动、影响离职的因素:{items}。",
+    "turnover.sentence.drivers_up_involuntary": {
+        "en": "Beyond chance, dismissals are more likely after: {items}.",
+        "zh": "超出随机波动、提高被动离职几率的因素:{items}。",
+    },
+    "turnover.sentence.drivers_down_involuntary": {
+        "en": "Beyond chance, dismissals are less likely with: {items}.",
+        "zh": "超出随机波动、降低被动离职几率的因素:{items}。",
+    },
+    "turnover.sentence.drivers_up_any": {
+        "en": "Beyond chance, exits are more likely with: {items}.",
+        "zh": "超出随机波动、提高离职几率的因素:{items}。",
+    },
+    "turnover.sentence.drivers_down_any": {
+        "en": "Beyond chance, exits are less likely with: {items}.",
+        "zh": "超出随机波动、降低离职几率的因素:{items}。",
     },
     "turnover.sentence.at_risk": {
         "en": "Most at risk of quitting next month: {names}.",

@@ -413,14 +413,20 @@ class TurnoverReport:
         """Terms of the hazard models whose effect is beyond chance, said as words."""
         out = []
         table = self.hazard.tidy()
+        sep = t("sentence.list_sep", self.lang)
         for cause in ("voluntary", "involuntary", "any"):
-            rows = table[(table["cause"] == cause) & (table["p_value"] < 0.05)]
-            if rows.empty:
-                continue
-            items = t("sentence.list_sep", self.lang).join(
-                f"{term_label(r.term, self.lang)} (×{r.estimate:.1f})"
-                for r in rows.sort_values("estimate", ascending=False).itertuples())
-            out.append(t(f"turnover.sentence.drivers_{cause}", self.lang, items=items))
+            rows = table[(table["cause"] == cause) & (table["p_value"] < 0.05)] \
+                .sort_values("estimate", ascending=False)
+            up, down = rows[rows["estimate"] > 1], rows[rows["estimate"] < 1]
+            if len(up):
+                items = sep.join(f"{term_label(r.term, self.lang)} (×{r.estimate:.1f})"
+                                 for r in up.itertuples())
+                out.append(t(f"turnover.sentence.drivers_up_{cause}", self.lang, items=items))
+            if len(down):
+                items = sep.join(f"{term_label(r.term, self.lang)} (×{r.estimate:.2f})"
+                                 for r in down.itertuples())
+                out.append(t(f"turnover.sentence.drivers_down_{cause}", self.lang,
+                             items=items))
         return out
 
     def summary(self) -> Block:
