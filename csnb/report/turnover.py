@@ -247,7 +247,11 @@ class TurnoverReport:
     def has_reasons(self) -> bool:
         """Whether exits carry an exit reason (else no split by type is possible)."""
         a = self.agents
-        return "exit_reason" in a and bool(a["exit_reason"].notna().any())
+        if "exit_reason" not in a:
+            return False
+        exited = a["exit_date"].notna()
+        # Nobody ever left: there is nothing to split, and nothing is missing.
+        return not exited.any() or bool(a.loc[exited, "exit_reason"].notna().any())
 
     @cached_property
     def flow_table(self) -> pd.DataFrame:
@@ -401,8 +405,8 @@ class TurnoverReport:
 
     def _chance_sentence(self) -> str | None:
         c = self.chance
-        if c["expected"] is None:
-            return None
+        if c["expected"] is None or (c["expected"] == 0 and c["exits"] == 0):
+            return None  # outside the data, or nobody left in the whole year
         key = ("turnover.sentence.chance_within" if not c["beyond"] else
                f"turnover.sentence.chance_{c['direction']}")
         return t(key, self.lang, exits=c["exits"], avg=f"{c['avg_headcount']:,.1f}",

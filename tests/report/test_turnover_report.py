@@ -276,3 +276,23 @@ def test_the_notebook_renders(tmp_path, lang):
     assert len(out["leavers"]) == 4 and out["at_risk"]
     html = (tmp_path / MONTH / f"turnover{suffix}.html").read_text("utf-8")
     assert html.count("<img") >= 6 or html.count("image/png") >= 6
+
+
+def test_every_agent_still_employed(tmp_path):
+    agents = pd.read_csv(SAMPLES / "agents.csv", dtype=str)
+    agents["exit_date"] = ""
+    agents["exit_reason"] = ""
+    agents.loc[0, "team"] = "单人组"  # a team of one agent too
+    agents.to_csv(tmp_path / "agents.csv", index=False)
+    shutil.copy(SAMPLES / "csnb.toml", tmp_path / "csnb.toml")
+    report = TurnoverReport(MonthReport.open("turnover", MONTH, tmp_path, "en"))
+    assert report.has_reasons  # nobody left: nothing is missing
+    assert "Nobody left this month." in report.sentences
+    for method in ("leavers", "cox_table", "hazard_table", "at_risk_table"):
+        assert isinstance(getattr(report, method)(), Block), method
+    assert report.plot_cox() is None and report.plot_hazard() is None
+    small = report.retention_table().tidy().query("group == '单人组'")
+    assert bool(small["too_small"].iloc[0])
+    out = report.results()
+    json.dumps(out, allow_nan=False)
+    assert out["cox"] == [] and out["at_risk"] == [] and out["leavers"] == []
