@@ -26,12 +26,12 @@ report: $(STAMP)
 
 ## Run every test, slow ones included, then every notebook on the samples with nbval.
 test: lint browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/
 
 ## Fast loop: skip tests marked slow.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow" -x -q
+	$(BIN)/python -m pytest -m "not slow" -q -n 2 --dist loadfile
 
 ## The browser test needs Chromium: Debian's package, installed when missing and allowed.
 browser:
