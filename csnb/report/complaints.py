@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..analyses.base import CATEGORY_COLUMNS, SPECIAL_ROWS, TOTAL, UNATTRIBUTED, TableResult
-from ..analyses.compare import ALPHA, method_note
+from ..analyses.compare import ALPHA
 from ..analyses.complaints import (
     BreakdownResult,
     LedgerResult,
@@ -548,15 +548,8 @@ class ComplaintsReport:
                           p90=f"{x['p90_hours']:.1f}", open=f"{x['open']:,.0f}")]
 
     def summary(self) -> Block:
-        """The opening: the month's sentences, the complaints sentences, the method note."""
-        every = [*self.report.sentences, *self.sentences]
-        items = "".join(f"<li>{escape(s)}</li>" for s in every)
-        note = method_note(self.lang)
-        return Block(f'<ul class="csnb-sentences">{items}</ul>'
-                     f'<p class="csnb-method">{escape(note)}</p>',
-                     "\n".join([*(f"- {s}" for s in every), note]))
-
-    # -- rates ---------------------------------------------------------------------------------
+        """The opening: the headline's sentences, this report's, how changes are judged."""
+        return self.report.summary(self.sentences)
 
     def rate_trend(self, by: str = "category") -> pd.DataFrame:
         """Complaints per 1,000 paid orders by month and ``by`` over :data:`TREND_MONTHS`.

@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from ..analyses.base import TOTAL, TableResult, json_value, records
-from ..analyses.compare import compare, method_note
+from ..analyses.compare import compare
 from ..analyses.conversion import (
     ConversionModelResult,
     DecompositionResult,
@@ -237,13 +237,8 @@ class ConversionReport:
         return [*self.report.sentences, *self.sentences]
 
     def summary(self) -> Block:
-        """The opening: every sentence, then how changes are judged."""
-        sentences = self.all_sentences()
-        items = "".join(f"<li>{escape(s)}</li>" for s in sentences)
-        note = method_note(self.lang)
-        return Block(f'<ul class="csnb-sentences">{items}</ul>'
-                     f'<p class="csnb-method">{escape(note)}</p>',
-                     "\n".join([*(f"- {s}" for s in sentences), note]))
+        """The opening: the headline's sentences, this report's, how changes are judged."""
+        return self.report.summary(self.sentences)
 
     def _money(self, value: float, signed: bool = True) -> str:
         text = format_value("credited_sales", abs(value), self.lang)

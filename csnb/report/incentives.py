@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from ..analyses.base import TableResult, json_value, records
-from ..analyses.compare import method_note
 from ..analyses.did import POLICY_OUTCOMES, PolicyEffectsResult, fit_policy_effects
 from ..analyses.incentives import (
     CutoffResult,
@@ -294,15 +293,8 @@ class IncentivesReport:
         return out
 
     def summary(self) -> Block:
-        """The opening: the report's headline sentences, these, then how changes are judged."""
-        sentences = [*self.report.sentences, *self.sentences]
-        items = "".join(f"<li>{escape(s)}</li>" for s in sentences)
-        note = method_note(self.lang)
-        return Block(f'<ul class="csnb-sentences">{items}</ul>'
-                     f'<p class="csnb-method">{escape(note)}</p>',
-                     "\n".join([*(f"- {s}" for s in sentences), note]))
-
-    # -- sections ----------------------------------------------------------------------------
+        """The opening: the headline's sentences, this report's, how changes are judged."""
+        return self.report.summary(self.sentences)
 
     def section(self, name: str) -> Block:
         """A heading of this report (``incentives.section.<name>``)."""

@@ -152,14 +152,21 @@ class MonthReport:
         return headline_sentences(self.headline, self.ds.settings,
                                   provisional=self.provisional, last_date=data_span(self.ds)[1])
 
-    def summary(self) -> Block:
-        """The opening of the report: the generated sentences, then how changes are judged."""
-        items = "".join(f"<li>{escape(s)}</li>" for s in self.sentences)
+    def summary(self, more: list[str] | tuple[str, ...] = ()) -> Block:
+        """The opening of the report: the generated sentences, then how changes are judged.
+
+        Parameters
+        ----------
+        more : list of str
+            An analysis report's own sentences, shown after the headline's.
+        """
+        sentences = [*self.sentences, *more]
+        items = "".join(f"<li>{escape(s)}</li>" for s in sentences)
         note = method_note(self.lang)
         return Block(
             f'<ul class="csnb-sentences">{items}</ul>'
             f'<p class="csnb-method">{escape(note)}</p>',
-            "\n".join([*(f"- {s}" for s in self.sentences), note]),
+            "\n".join([*(f"- {s}" for s in sentences), note]),
         )
 
     def section(self, key: str) -> Block:

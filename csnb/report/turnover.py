@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..analyses.base import CATEGORY_COLUMNS, TOTAL, TableResult, _plain, json_value
-from ..analyses.compare import Change, method_note
+from ..analyses.compare import Change
 from ..analyses.turnover import (
     GROUP_COLUMNS,
     AtRiskResult,
@@ -434,13 +434,8 @@ class TurnoverReport:
         return out
 
     def summary(self) -> Block:
-        """The opening: the headline sentences, this report's, then how changes are judged."""
-        sentences = self.all_sentences
-        items = "".join(f"<li>{escape(s)}</li>" for s in sentences)
-        note = method_note(self.lang)
-        return Block(f'<ul class="csnb-sentences">{items}</ul>'
-                     f'<p class="csnb-method">{escape(note)}</p>',
-                     "\n".join([*(f"- {s}" for s in sentences), note]))
+        """The opening: the headline's sentences, this report's, how changes are judged."""
+        return self.report.summary(self.sentences)
 
     @property
     def all_sentences(self) -> list[str]:
