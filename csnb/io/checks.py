@@ -102,10 +102,19 @@ class Staged:
     @property
     def ok(self) -> str:
         """SQL: the row is accepted (never NULL)."""
-        cells = [f"COALESCE(s_{c.name} = 'not_final', true)" for c in self.table.columns]
+        cells = [f"COALESCE(s_{c.name} IN ('not_final', 'unknown_value'), true)"
+                 for c in self.table.columns]
         rules = [f"NOT _rule_{check}" for _, check, *_ in self.rules]
         return (f"(NOT _flag OR ({self.eligible} AND NOT _dup AND "
                 f"{' AND '.join(cells + rules)}))")
+
+    def accepted_columns(self) -> str:
+        """SQL selecting the contract columns of accepted rows (lenient unknowns as NULL)."""
+        return ", ".join(
+            f"CASE WHEN s_{c.name} = 'unknown_value' THEN NULL ELSE {ident(c.name)} END "
+            f"AS {ident(c.name)}" if c.lenient else ident(c.name)
+            for c in self.table.columns
+        )
 
     def schema(self) -> str:
         """Column definitions of the staging table."""
@@ -224,7 +233,8 @@ def _status_sql(c: Column, now: dt.datetime) -> str:
     if c.kind in _PARSE_CHECK:
         whens.append(f"WHEN {col} IS NULL THEN {lit(_PARSE_CHECK[c.kind])}")
     if c.kind == "category":
-        whens.append(f"WHEN {col} NOT IN ({lits(c.allowed)}) THEN 'not_allowed'")
+        code = "unknown_value" if c.lenient else "not_allowed"
+        whens.append(f"WHEN {col} NOT IN ({lits(c.allowed)}) THEN '{code}'")
     bounds = []
     if c.min is not None:
         bounds.append(f"{col} < {c.min!r}")
@@ -248,7 +258,11 @@ def _codes(c: Column) -> list[tuple[str, str, Callable[[int], str]]]:
         code = _PARSE_CHECK[c.kind]
         one, many, hint = _PARSE_TEXT[code]
         out.append((code, "error", lambda n: f"has {n} {one if n == 1 else many}{hint}"))
-    if c.kind == "category":
+    if c.kind == "category" and c.lenient:
+        out.append(("unknown_value", "warning",
+                    lambda n: f"has {plural(n, 'value')} not among {', '.join(c.allowed)}: "
+                              f"set to missing, rows kept (no figure uses this column)"))
+    elif c.kind == "category":
         out.append(("not_allowed", "error",
                     lambda n: f"has {plural(n, 'value')} not allowed "
                               f"(allowed: {', '.join(c.allowed)})"))

@@ -508,10 +508,8 @@ class _Loader:
 
     def _build(self, staged: dict[str, Staged]) -> tuple[str, ...]:
         for name, st in staged.items():
-            cols = ", ".join(ident(c.name) for c in st.table.columns)
-            self.con.execute(
-                f"CREATE TABLE {ident(name)} AS SELECT {cols} FROM {st.stage} WHERE {st.ok}"
-            )
+            self.con.execute(f"CREATE TABLE {ident(name)} AS SELECT {st.accepted_columns()} "
+                             f"FROM {st.stage} WHERE {st.ok}")
             self.con.execute(f"DROP TABLE {st.stage}")
             n = self.con.execute(f"SELECT count(*) FROM {ident(name)}").fetchall()[0][0]
             accepted = sum(q["accepted"] for q in self.quality if q["table"] == name)

@@ -36,8 +36,8 @@ ColumnKind = Literal[
 KINDS: tuple[str, ...] = get_args(ColumnKind)
 
 #: Cell values that mean "missing". "延迟统计" (statistics delayed) means not final yet.
-MISSING_MARKERS = ("", "-", "--", "—", "——", "null", "NULL", "None", "nan", "NaN", "N/A", "n/a",
-                   "延迟统计")
+MISSING_MARKERS = ("", "-", "--", "—", "——", "/", "null", "NULL", "None", "none", "NONE", "nan",
+                   "NaN", "N/A", "n/a", "无", "延迟统计")
 #: Markers that mean "not final yet" (the day becomes provisional), a subset of the above.
 NOT_FINAL_MARKERS = ("延迟统计",)
 #: Summary rows that platform exports append or prepend; such rows are rejected as summaries.
@@ -56,6 +56,9 @@ class Column:
     min: float | None = None
     max: float | None = None
     references: str | None = None  # "agents.agent_id": soft reference check
+    # An optional category no figure depends on: an unknown value becomes missing, with a
+    # warning, instead of rejecting the row.
+    lenient: bool = False
 
     def __post_init__(self) -> None:
         check_one_of(f"kind of column {self.name!r}", self.kind, KINDS)
@@ -168,7 +171,7 @@ TABLES: dict[str, Table] = {
                 C("start_month", "month", required=True),
                 C("end_month", "month"),
                 C("bottom_share", "rate", min=0, max=1),
-                C("action", "category", allowed=ACTIONS),
+                C("action", "category", allowed=ACTIONS, lenient=True),
             ),
             key=("team", "policy", "start_month"),
         ),
@@ -180,7 +183,7 @@ TABLES: dict[str, Table] = {
                 C("score", "float"),
                 C("rank", "int", min=1),
                 C("bottom", "bool", required=True),
-                C("action", "category", allowed=ACTIONS),
+                C("action", "category", allowed=ACTIONS, lenient=True),
             ),
             key=("month", "agent_id"),
         ),

@@ -598,3 +598,25 @@ def test_work_outside_the_agents_employment_is_kept_and_warned(tmp_path):
     assert problem.severity == "warning" and problem.count == 2
     assert problem.examples == ((1, "A1 on 2025-06-09"), (4, "A1 on 2025-06-21"))
     assert len(ds.frame("sessions")) == 5  # kept
+
+
+def test_an_action_no_figure_needs_is_tolerated(tmp_path):
+    """Rankings listing every agent, with 'none' (or 无, -, empty) for no action, load; an
+    unknown action is a warning and becomes missing; the rows are kept."""
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    (folder / "agents.csv").write_text(
+        "agent_id,team,hire_date\nA1,T1,2025-01-01\nA2,T1,2025-01-01\nA3,T1,2025-01-01\n"
+        "A4,T1,2025-01-01\nA5,T1,2025-01-01\n", encoding="utf-8")
+    (folder / "rankings.csv").write_text(
+        "month,agent_id,score,rank,bottom,action\n"
+        "2025-06,A1,1,1,false,none\n2025-06,A2,0.5,2,true,警告\n2025-06,A3,0.4,3,false,无\n"
+        "2025-06,A4,0.3,4,false,-\n2025-06,A5,0.1,5,false,promote\n", encoding="utf-8")
+    ds = load_dataset(folder)
+    actions = ds.frame("rankings").set_index("agent_id")["action"]
+    assert actions["A2"] == "warning"
+    assert actions.drop("A2").isna().all()
+    assert ds.quality.set_index("table").loc["rankings", "rejected"] == 0
+    found = [p for p in ds.problems if p.table == "rankings"]
+    assert [(p.check, p.severity, p.count) for p in found] == [("unknown_value", "warning", 1)]
+    assert "'promote'" in str(found[0])
