@@ -90,6 +90,8 @@ SHIFTS = ("day", "night", "rotating")
 EXIT_REASONS = ("voluntary", "dismissed", "bottom_ranked_out", "contract_end", "other")
 INVOLUNTARY_REASONS = ("dismissed", "bottom_ranked_out")
 SESSION_KINDS = ("presale", "aftersale")
+#: 服务评价, best first; 1-5 scores are aliases (5 = very satisfied).
+RATINGS = ("very_satisfied", "satisfied", "neutral", "dissatisfied", "very_dissatisfied")
 COMPLAINT_CATEGORIES = (
     "attitude", "slow_response", "wrong_info", "unfulfilled_promise", "order_error",
     "logistics", "product_quality", "refund_dispute", "other",
@@ -132,6 +134,7 @@ TABLES: dict[str, Table] = {
                 C("customer_msgs", "int", min=0),
                 C("agent_msgs", "int", min=0),
                 C("category", "text"),
+                C("rating", "category", allowed=RATINGS),
             ),
             key=("session_id",),
         ),
@@ -225,7 +228,8 @@ HEADER_ALIASES: dict[str, dict[str, str]] = {
         "首次响应时长": "first_response_s", "首响时长": "first_response_s",
         "平均响应时长(秒)": "avg_response_s", "平均响应时长": "avg_response_s",
         "买家消息数": "customer_msgs", "客服消息数": "agent_msgs", "咨询类目": "category",
-        "问题分类": "category",
+        "问题分类": "category", "服务评价": "rating", "评价": "rating", "评价结果": "rating",
+        "满意度评价": "rating",
     },
     "orders": {
         "订单编号": "order_id", "订单号": "order_id", "订单ID": "order_id",
@@ -283,6 +287,13 @@ VALUE_ALIASES: dict[str, dict[str, str]] = {
                "内部质检": "internal_qa"},
     "policy": {"末位淘汰": "bottom_ranked_out", "末位淘汰制": "bottom_ranked_out"},
     "action": {"警告": "warning", "罚款": "fine", "辞退": "dismissal", "开除": "dismissal"},
+    "rating": {
+        "非常满意": "very_satisfied", "满意": "satisfied", "一般": "neutral",
+        "不满意": "dissatisfied", "非常不满意": "very_dissatisfied",
+        "very satisfied": "very_satisfied", "very dissatisfied": "very_dissatisfied",
+        **{f"{score}{tail}": value for score, value in zip((5, 4, 3, 2, 1), RATINGS, strict=True)
+           for tail in ("", ".0")},
+    },
 }
 
 BOOL_TRUE = ("true", "True", "TRUE", "1", "yes", "Yes", "YES", "y", "Y", "是", "t", "T")

@@ -101,7 +101,7 @@ def simulate(
         raise ValueError(f"start must be a month YYYY-MM; got {start!r}") from exc
     p = merge_params(DEFAULT_PARAMS, params or {})
     rng = np.random.default_rng(seed)
-    sim = Simulation(p, rng, agents=agents, months=months, start=start)
+    sim = Simulation(p, rng, agents=agents, months=months, start=start, seed=seed)
     sim.run()
     out = Path(out)
     counts = write_files(sim, out)

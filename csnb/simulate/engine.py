@@ -165,8 +165,9 @@ class Simulation:
     """One simulated world, month by month (see :mod:`csnb.simulate`)."""
 
     def __init__(self, p: dict, rng: np.random.Generator, *, agents: int, months: int,
-                 start: str):
+                 start: str, seed: int = 0):
         self.p, self.rng, self.months, self.start = p, rng, months, start
+        self.seed = seed  # for streams drawn after the world (ratings), see output
         # The agents table as written (set by csnb.simulate.output.write_files).
         self.written_agents: Any = None
         self.first_day = int(month_start(start, 0).astype(int))

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 from ..io.schema import TABLES
 from ..settings import Settings
 from .engine import Simulation, split
-from .params import ROW_GROUP, SECONDS_PER_DAY, SIM_VERSION, ZSTD_LEVEL
+from .params import FAST_RESPONSE_S, ROW_GROUP, SECONDS_PER_DAY, SIM_VERSION, ZSTD_LEVEL
 
 
 def write_files(sim: Simulation, out: Path) -> dict:
@@ -99,6 +99,7 @@ def write_files(sim: Simulation, out: Path) -> dict:
         "customer_msgs": pa.array(S["cmsg"], pa.int32()),
         "agent_msgs": pa.array(S["amsg"], pa.int32()),
         "category": pa.array(S["topic"].tolist(), pa.string()),
+        "rating": pa.array(_ratings(sim, S["fr"]), pa.string()),
     }
     counts["sessions"] = _write_monthly(out / "sessions", pa.table(cols), s_month,
                                         "sessions")
@@ -266,6 +267,7 @@ def truth_dict(sim: Simulation, *, seed, agents, months, start, counts) -> dict:
             **p["exit"],
         },
         "response_model": dict(p["response"]),
+        "rating_model": dict(p["ratings"]),
         "complaint_model": dict(p["complaints"]),
         "promotions": {
             "periods": {"618": "June 1-18 (peak June 18)",
@@ -322,6 +324,23 @@ There is no `rankings` table: csnb derives rankings from the metric book. The si
 agents only internally (an approximation of that rule), to dismiss those bottom-ranked two
 months running in teams with the policy.
 """
+
+
+def _ratings(sim: Simulation, first_response: np.ndarray) -> list[str | None]:
+    """A rating for about ``rated_p`` of the sessions; slow answers are rated worse.
+
+    Drawn from a stream of its own (seeded by the simulation's seed), after the world, so
+    ratings change no other value of the dataset.
+    """
+    r = sim.p["ratings"]
+    rng = np.random.default_rng([sim.seed, 20251202])
+    n = len(first_response)
+    rated = rng.random(n) < r["rated_p"]
+    slow = (first_response < 0) | (first_response > FAST_RESPONSE_S)
+    cum = np.where(slow[:, None], np.cumsum(r["slow_p"]), np.cumsum(r["fast_p"]))
+    level = (rng.random(n)[:, None] > cum).sum(axis=1).clip(0, len(r["levels"]) - 1)
+    labels = np.array(r["levels"], dtype=object)[level]
+    return [str(v) if ok else None for v, ok in zip(labels, rated, strict=True)]
 
 
 def _seq_within(month: np.ndarray) -> np.ndarray:

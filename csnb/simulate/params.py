@@ -122,6 +122,15 @@ DEFAULT_PARAMS: dict[str, Any] = {
         "resolve_median_h": 20.0,
     },
     "customer_pool_per_agent": 12_000,
+    # Customer ratings (服务评价) of sessions, drawn from their own random stream after the
+    # world is simulated, so adding them changed no other value of a seed's dataset.
+    "ratings": {
+        "rated_p": 0.30,                  # chance a customer rates the session
+        "levels": ["very_satisfied", "satisfied", "neutral", "dissatisfied",
+                   "very_dissatisfied"],
+        "fast_p": [0.55, 0.30, 0.10, 0.03, 0.02],   # answered within 180 s
+        "slow_p": [0.25, 0.30, 0.20, 0.15, 0.10],   # slower, or never answered
+    },
     # Targets written to the sample's csnb.toml, as a shop would set them.
     "targets": {"conversion_rate": 0.40, "fast_response_rate": 0.85,
                 "complaints_per_1k_orders": 8.0},

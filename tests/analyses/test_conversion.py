@@ -138,29 +138,24 @@ def test_scorecard_average_response_against_pandas(ds):
     rows = table[~table["total"]].set_index("agent_id")["avg_response_s"]
     pd.testing.assert_series_equal(rows.sort_index(), per_agent.reindex(rows.index)
                                    .sort_index(), check_names=False)
-    assert table["satisfaction_rate"].isna().all()  # no ratings in the contract's data
 
 
-def test_scorecard_satisfaction_when_sessions_carry_ratings(ds, monkeypatch):
-    from csnb.metrics import inquiries
-
+def test_scorecard_satisfaction_from_the_sessions_ratings(ds):
+    """满意率 = rated sessions rated very satisfied or satisfied / rated sessions."""
     sessions = ds.frame("sessions")
-    ratings = np.array(["very_satisfied", "satisfied", "neutral", "5", "2", None],
-                       dtype=object)
-    sessions["rating"] = ratings[np.arange(len(sessions)) % len(ratings)]
-    rated = dataset_from_frames({"agents": ds.frame("agents"), "orders": ds.frame("orders"),
-                                 "sessions": sessions.drop(columns="rating")})
-    rated.con.register("_r", sessions[["session_id", "rating"]])
-    rated.con.execute("ALTER TABLE sessions ADD COLUMN rating VARCHAR")
-    rated.con.execute("UPDATE sessions SET rating = _r.rating FROM _r "
-                      "WHERE sessions.session_id = _r.session_id")
-    monkeypatch.setattr(inquiries, "has_ratings", lambda tables=None: True)
-    table = scorecard_table(rated, MONTH, "team").tidy()
     month = sessions[sessions["start_ts"].dt.strftime("%Y-%m") == MONTH]
-    ok = month["rating"].isin(["very_satisfied", "satisfied", "4", "5"]).sum()
+    rated = month["rating"].notna()
+    assert rated.any(), "the simulated sessions carry ratings"
+    ok = month["rating"].isin(["very_satisfied", "satisfied"])
+    table = scorecard_table(ds, MONTH, "team").tidy()
     total = table[table["total"]].iloc[0]
-    assert total["rated_sessions"] == month["rating"].notna().sum()
-    assert total["satisfaction_rate"] == pytest.approx(ok / month["rating"].notna().sum())
+    assert total["rated_sessions"] == rated.sum()
+    assert total["satisfaction_rate"] == pytest.approx(ok.sum() / rated.sum())
+    agents = scorecard_table(ds, MONTH).tidy()
+    per_agent = (ok[rated].groupby(month.loc[rated, "agent_id"]).mean())
+    rows = agents[~agents["total"]].set_index("agent_id")["satisfaction_rate"].dropna()
+    pd.testing.assert_series_equal(rows.sort_index(), per_agent.reindex(rows.index)
+                                   .sort_index(), check_names=False)
 
 
 def test_scorecard_rejects_bad_level(ds):

@@ -620,3 +620,20 @@ def test_an_action_no_figure_needs_is_tolerated(tmp_path):
     found = [p for p in ds.problems if p.table == "rankings"]
     assert [(p.check, p.severity, p.count) for p in found] == [("unknown_value", "warning", 1)]
     assert "'promote'" in str(found[0])
+
+
+def test_ratings_load_from_chinese_words_and_scores(tmp_path):
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    (folder / "agents.csv").write_text("agent_id,team,hire_date\nA1,T1,2025-01-01\n",
+                                       encoding="utf-8")
+    rows = ["非常满意", "满意", "一般", "不满意", "非常不满意", "5", "1", "", "无"]
+    lines = [f"S{i},A1,C{i},2025-06-01 10:00:00,presale,{r}" for i, r in enumerate(rows)]
+    (folder / "sessions.csv").write_text(
+        "session_id,agent_id,customer_id,start_ts,kind,服务评价\n" + "\n".join(lines) + "\n",
+        encoding="utf-8")
+    ds = load_dataset(folder)
+    got = ds.frame("sessions").sort_values("session_id")["rating"]
+    assert got.iloc[:7].tolist() == ["very_satisfied", "satisfied", "neutral", "dissatisfied",
+                                     "very_dissatisfied", "very_satisfied", "very_dissatisfied"]
+    assert got.iloc[7:].isna().all()  # empty and 无: not rated

@@ -77,7 +77,9 @@ def test_session_quality_sums(ds):
     counted = s[(h >= 8) & (h < 23) & s["avg_response_s"].notna()]
     assert q["avg_response_n"].sum() == len(counted)
     assert q["avg_response_sum"].sum() == pytest.approx(counted["avg_response_s"].sum())
-    assert q["rated_sessions"].isna().all()
+    assert q["rated_sessions"].sum() == s["rating"].notna().sum()
+    satisfied = s["rating"].isin(["very_satisfied", "satisfied"]).sum()
+    assert q["satisfied_sessions"].sum() == satisfied
 
 
 @pytest.mark.parametrize("name", INQUIRY_SQL_NAMES)

@@ -425,3 +425,18 @@ def test_sample_loads_without_problems(truth):
     assert (q["rejected"] == 0).all()
     assert q.loc["sessions", "accepted"] == truth["counts"]["sessions"]["total"]
     assert q.loc["orders", "accepted"] == truth["counts"]["orders"]["total"]
+
+
+def test_ratings_follow_the_planted_model(sample, truth):
+    """About rated_p of sessions carry a rating; slow answers are rated worse, as planted."""
+    s = sample["sessions"]
+    model = truth["rating_model"]
+    rated = s["rating"].notna()
+    assert rated.mean() == pytest.approx(model["rated_p"], abs=0.01)
+    assert set(s.loc[rated, "rating"]) <= set(model["levels"])
+    satisfied = s["rating"].isin(["very_satisfied", "satisfied"])
+    fr = s["first_response_s"]
+    slow = fr.isna() | (fr > 180)
+    expected = {"fast": sum(model["fast_p"][:2]), "slow": sum(model["slow_p"][:2])}
+    assert satisfied[rated & ~slow].mean() == pytest.approx(expected["fast"], abs=0.01)
+    assert satisfied[rated & slow].mean() == pytest.approx(expected["slow"], abs=0.03)
