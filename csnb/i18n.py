@@ -348,9 +348,15 @@ def metric_label(metric: str, lang: str) -> str:
     return str(METRICS[metric][lang]).format(fast=_threshold(lang))
 
 
-def column_label(column: str, lang: str) -> str:
-    """Display label of a table column: a metric's label, a ``col.*`` text, else the name."""
+def column_label(column: str, lang: str, prefix: str | None = None) -> str:
+    """Display label of a table column.
+
+    A report's own wording first (``{prefix}.col.{column}``, e.g. ``turnover.col.tenure_days``),
+    then a metric's label, then a ``col.*`` text, else the name itself.
+    """
     check_lang(lang)
+    if prefix and f"{prefix}.col.{column}" in TEXT:
+        return TEXT[f"{prefix}.col.{column}"][lang]
     if column in METRICS:
         return metric_label(column, lang)
     if f"col.{column}" in TEXT:

@@ -104,6 +104,8 @@ def test_every_text_key_is_used():
         sources += ["".join(c["source"]) for c in cells]
     text = "\n".join(sources)
     built = set(re.findall(r"""f["']([a-z_.]+)\{""", text))
+    # column_label(..., prefix="turnover") builds "turnover.col.<column>"
+    built |= {f"{p}.col." for p in re.findall(r"""prefix=["']([a-z_]+)["']""", text)}
     unused = []
     for key in TEXT:
         prefix, _, rest = key.partition(".")

@@ -132,10 +132,7 @@ class ComplaintTable(TableResult):
         return pd.DataFrame(shown, index=range(len(self.table)))
 
     def _label(self, col: str) -> str:
-        if col in METRICS:
-            return column_label(col, self.lang)
-        key = f"complaints.col.{col}"
-        return TEXT[key][self.lang] if key in TEXT else column_label(col, self.lang)
+        return column_label(col, self.lang, prefix="complaints")
 
     def _cell(self, col: str, v: Any) -> str:
         lang = self.lang

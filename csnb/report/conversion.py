@@ -118,8 +118,7 @@ class ConversionTable(TableResult):
         for col in self.table.columns:
             if col in self.hidden:
                 continue
-            key = f"conversion.col.{col}"
-            label = TEXT[key][lang] if key in TEXT else column_label(str(col), lang)
+            label = column_label(str(col), lang, prefix="conversion")
             shown[label] = [_format(str(col), v, lang) for v in self.table[col]]
         return pd.DataFrame(shown, index=range(len(self.table)))
 

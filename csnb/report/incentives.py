@@ -30,7 +30,7 @@ from ..analyses.incentives import (
     policy_ranking,
 )
 from ..errors import ParameterError
-from ..i18n import METRICS, TEXT, format_value, t, value_label
+from ..i18n import TEXT, column_label, format_value, t, value_label
 from ..metrics import data_months
 from .display import Block, escape
 from .month_report import MonthReport
@@ -59,16 +59,7 @@ class IncentivesTable(TableResult):
 
 
 def _col(name: str, lang: str) -> str:
-    key = f"incentives.col.{name}"
-    if key in TEXT:
-        return t(key, lang)
-    if name in METRICS:
-        from ..i18n import metric_label
-
-        return metric_label(name, lang)
-    if f"col.{name}" in TEXT:
-        return t(f"col.{name}", lang)
-    return name
+    return column_label(name, lang, prefix="incentives")
 
 
 def _finite(x: Any) -> bool:

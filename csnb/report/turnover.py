@@ -183,8 +183,7 @@ def _metric_columns() -> set[str]:
 
 
 def _column(col: str, lang: str) -> str:
-    key = f"turnover.col.{col}"
-    return t(key, lang) if key in TEXT else column_label(col, lang)
+    return column_label(col, lang, prefix="turnover")
 
 
 class TurnoverReport:
