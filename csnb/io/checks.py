@@ -68,6 +68,7 @@ class Staged:
 
     table: Table
     now: dt.datetime
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # [values] of csnb.toml
     files: list[str] = field(default_factory=list)
     bad_files: list[int] = field(default_factory=list)  # missing a required column
     read_files: list[int] = field(default_factory=list)  # files read (possibly 0 rows)
@@ -159,15 +160,17 @@ class Staged:
         ]
         # Summary and empty rows are judged on every cell of the file, mapped or not:
         # platform totals often sit in a column the contract does not use.
+        # A column the loader adds (the date of a file name) is no cell of the file.
+        cells = [i for i, n in enumerate(names) if n != "__file_date"]
         summary = ("COALESCE(" + ", ".join(
             f"CASE WHEN k{i} AND m{i} IN ({lits(SUMMARY_MARKERS)}) THEN m{i} END"
-            for i in range(len(names))) + ", NULL)") if names else "NULL"
-        empty = " AND ".join(f"m{i} IS NULL" for i in range(len(names))) or "true"
+            for i in cells) + ", NULL)") if cells else "NULL"
+        empty = " AND ".join(f"m{i} IS NULL" for i in cells) or "true"
         l3 = ["__row", f"{summary} AS _summary", f"{empty} AS _empty"]
         for c in table.columns:
             m = f"m{src[c.name]}" if c.name in src else "CAST(NULL AS VARCHAR)"
             l3.append(f"{m} AS m_{c.name}")
-            l3.append(f"CAST({parse_sql(c, m)} AS {DUCKDB_TYPES[c.kind]}) AS {ident(c.name)}")
+            l3.append(f"CAST({parse_sql(c, m, self.values.get(c.name))} AS {DUCKDB_TYPES[c.kind]}) AS {ident(c.name)}")
             if c.name in self.raw_kept:
                 l3.append(f"r_{c.name}" if c.name in src else f"NULL AS r_{c.name}")
             l3.append(f"nf_{c.name}" if c.name in nf else f"false AS nf_{c.name}")
@@ -230,18 +233,21 @@ def _status_sql(c: Column, now: dt.datetime) -> str:
     missing = f"CASE WHEN nf_{c.name} THEN 'not_final'"
     missing += " WHEN true THEN 'missing_value' END" if c.required else " END"
     whens = [f"WHEN {m} IS NULL THEN {missing}"]
+    fails: list[tuple[str, str]] = []  # (condition, check code), in order
     if c.kind in _PARSE_CHECK:
-        whens.append(f"WHEN {col} IS NULL THEN {lit(_PARSE_CHECK[c.kind])}")
+        fails.append((f"{col} IS NULL", _PARSE_CHECK[c.kind]))
     if c.kind == "category":
-        code = "unknown_value" if c.lenient else "not_allowed"
-        whens.append(f"WHEN {col} NOT IN ({lits(c.allowed)}) THEN '{code}'")
+        fails.append((f"{col} NOT IN ({lits(c.allowed)})", "not_allowed"))
     bounds = []
     if c.min is not None:
         bounds.append(f"{col} < {c.min!r}")
     if c.max is not None:
         bounds.append(f"{col} > {c.max!r}")
     if bounds:
-        whens.append(f"WHEN {' OR '.join(bounds)} THEN 'out_of_range'")
+        fails.append((" OR ".join(bounds), "out_of_range"))
+    # A lenient column (no figure uses it) turns every failure into one warning code.
+    whens += [f"WHEN {cond} THEN {lit('unknown_value' if c.lenient else code)}"
+              for cond, code in fails]
     if c.kind == "timestamp":
         whens.append(f"WHEN {col} > TIMESTAMP '{now.isoformat(sep=' ')}' "
                      f"THEN 'future_timestamp'")
@@ -254,24 +260,41 @@ def _codes(c: Column) -> list[tuple[str, str, Callable[[int], str]]]:
     if c.required:
         out.append(("missing_value", "error",
                     lambda n: f"has {plural(n, 'empty value')} in a required column"))
+    setting = f"map your own spellings under [values.{c.name}] in csnb.toml"
+    if c.lenient:
+        what = (f"not among {', '.join(c.allowed)} ({setting})" if c.kind == "category"
+                else f"that are not a valid {c.kind}{_range_text(c, ' or out of range ')}")
+        out.append(("unknown_value", "warning",
+                    lambda n: f"has {plural(n, 'value')} {what}: set to missing, rows kept "
+                              f"(no figure uses this column)"))
+        return out + _time_codes(c)
     if c.kind in _PARSE_CHECK:
         code = _PARSE_CHECK[c.kind]
         one, many, hint = _PARSE_TEXT[code]
         out.append((code, "error", lambda n: f"has {n} {one if n == 1 else many}{hint}"))
-    if c.kind == "category" and c.lenient:
-        out.append(("unknown_value", "warning",
-                    lambda n: f"has {plural(n, 'value')} not among {', '.join(c.allowed)}: "
-                              f"set to missing, rows kept (no figure uses this column)"))
-    elif c.kind == "category":
+    if c.kind == "category":
         out.append(("not_allowed", "error",
                     lambda n: f"has {plural(n, 'value')} not allowed "
-                              f"(allowed: {', '.join(c.allowed)})"))
+                              f"(allowed: {', '.join(c.allowed)}; {setting})"))
     if c.min is not None or c.max is not None:
-        text = " and ".join(
-            t for t in (f">= {number_text(c.min)}" if c.min is not None else "",
-                        f"<= {number_text(c.max)}" if c.max is not None else "") if t)
+        text = _range_text(c, "")
         out.append(("out_of_range", "error",
                     lambda n: f"has {plural(n, 'value')} out of range (allowed: {text})"))
+    return out + _time_codes(c)
+
+
+def _range_text(c: Column, prefix: str) -> str:
+    """``">= 0 and <= 1"`` for a column with bounds (after ``prefix``), else ``""``."""
+    if c.min is None and c.max is None:
+        return ""
+    return prefix + " and ".join(
+        t for t in (f">= {number_text(c.min)}" if c.min is not None else "",
+                    f"<= {number_text(c.max)}" if c.max is not None else "") if t)
+
+
+def _time_codes(c: Column) -> list[tuple[str, str, Callable[[int], str]]]:
+    """The warnings every column of a kind can get whatever its strictness."""
+    out: list[tuple[str, str, Callable[[int], str]]] = []
     if c.kind == "timestamp":
         out.append(("future_timestamp", "warning",
                     lambda n: f"has {plural(n, 'timestamp')} after the load time (shop time), "

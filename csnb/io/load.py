@@ -88,7 +88,9 @@ from .parsers import create_macros, drop_macros
 from .readers import (
     CHUNK,
     check_csv_widths,
-    decodes,
+    closest_headers,
+    day_from_name,
+    detect_encoding,
     map_headers,
     parquet_durations,
     read_xlsx,
@@ -209,6 +211,8 @@ class _Loader:
         self.problems: list[Problem] = []
         self.quality: list[dict] = []
         self.files: list[dict] = []
+        # Per file: how it was read (encoding decision, source header -> contract column).
+        self.file_info: dict[str, dict] = {}
 
     # -- steps
 
@@ -242,7 +246,7 @@ class _Loader:
         drop_macros(con)
 
         quality = pd.DataFrame(self.quality, columns=QUALITY_COLUMNS)
-        for col in ("read", "accepted", "rejected"):
+        for col in ("read", "accepted", "summary", "rejected"):
             quality[col] = quality[col].astype("int64")
         lost = quality[quality["read"] != quality["accepted"] + quality["rejected"]]
         if len(lost):
@@ -294,7 +298,7 @@ class _Loader:
         return {name: sorted(found[name]) for name in TABLES if name in found}
 
     def _stage(self, table: Table, paths: Sequence[Path]) -> Staged:
-        st = Staged(table, self.now)
+        st = Staged(table, self.now, dict(self.settings.values) if self.settings else {})
         self.con.execute(f"CREATE TEMP TABLE {st.stage} ({st.schema()})")
         for path in paths:
             rel = self._register_file(path)
@@ -305,8 +309,9 @@ class _Loader:
             except Exception as exc:  # noqa: BLE001 - any reader failure is a finding
                 self._problem(table.name, rel, None, "unreadable",
                               f"could not be read: {short_error(exc)}")
-                self.quality.append({"table": table.name, "path": rel, "read": 0,
-                                     "accepted": 0, "rejected": 0})
+                self.quality.append({"table": table.name, "path": rel,
+                                     "encoding": self._encoding(rel), "read": 0,
+                                     "accepted": 0, "summary": 0, "rejected": 0})
                 continue
             st.read_files.append(index)
         return st
@@ -314,10 +319,17 @@ class _Loader:
     def _stage_file(self, st: Staged, index: int, path: Path, rel: str) -> None:
         """Read one file, parse and flag its rows into the staging table."""
         table = st.table
-        sources, names, cleanup = self._open(path, table)
+        sources, names, cleanup = self._open(path, table, rel)
         try:
             mapping, extras = map_headers(names, table, self._aliases(table))
+            if table.name == "agent_daily" and "date" not in mapping:
+                sources, names = self._date_from_name(st, path, rel, sources, names, mapping)
             missing = [c for c in table.required if c not in mapping]
+            info = self.file_info.setdefault(rel, {"table": table.name,
+                                                   "encoding": self._encoding(rel)})
+            info["headers"] = [(mapping[c.name], c.name) for c in table.columns
+                               if c.name in mapping]
+            info["ignored"] = list(extras)
             if missing:
                 st.bad_files.append(index)
             for i, source in enumerate(sources):
@@ -345,21 +357,54 @@ class _Loader:
             rows = self.con.execute(
                 f"SELECT count(*) FROM {st.stage} WHERE _file = ?", [index]
             ).fetchall()[0][0]
+            unmatched = [e for e in extras if " (also maps to " not in e]
+            hint = "; ".join(
+                f"{e} (closest known: {', '.join(close)})" if close else f"{e} (no close match)"
+                for e in unmatched
+                for close in [closest_headers(e, table, self._aliases(table))]
+            )
             for col in missing:
                 self._problem(
                     table.name, rel, col, "missing_column",
                     f"is missing (required), so all {plural(rows, 'row')} of the file are "
-                    f"rejected; columns found: {', '.join(names) if names else '(none)'}",
+                    f"rejected; columns found: {', '.join(names) if names else '(none)'}"
+                    + (f"; headers not matched: {hint}" if hint else "")
+                    + f"; name yours under [aliases.{table.name}] in csnb.toml",
                     count=rows,
                 )
 
-    def _open(self, path: Path, table: Table) -> tuple[list[str], list[str], Callable[[], None]]:
+    def _date_from_name(self, st: Staged, path: Path, rel: str, sources: list[str],
+                        names: list[str], mapping: dict[str, str]
+                        ) -> tuple[list[str], list[str]]:
+        """Date a daily report without a date column by the one day its file name states.
+
+        Returns the sources with a constant ``__file_date`` column and the names with it
+        (``mapping`` gains ``date``), or both unchanged when the name states no single day.
+        """
+        day, why = day_from_name(path.name)
+        if day is None:
+            self._problem(st.table.name, rel, "date", "no_date_in_name",
+                          f"is not in the file and cannot come from its name: {why} (a "
+                          f"daily report without a date column is dated by a file name such "
+                          f"as '..._2026-04-20至2026-04-20.xlsx')", severity="warning")
+            return sources, names
+        mapping["date"] = "__file_date"
+        self._problem(st.table.name, rel, "date", "date_from_file_name",
+                      f"is not in the file: every row is dated {day}, the day its name "
+                      f"states", severity="warning")
+        wrapped = [f"(SELECT *, {lit(day.isoformat())} AS __file_date FROM {s})"
+                   for s in sources]
+        return wrapped, [*names, "__file_date"]
+
+    def _open(self, path: Path, table: Table, rel: str
+              ) -> tuple[list[str], list[str], Callable[[], None]]:
         """Return SQL sources to try, with a ``__row`` column; the data columns; a cleanup."""
         suffix = path.suffix.lower()
+        self.file_info[rel] = {"table": table.name, "encoding": suffix.lstrip(".").upper()}
         if suffix == ".csv":
             if path.stat().st_size == 0:
                 raise ValueError("the file is empty (no header row)")
-            text_path = self._utf8_csv(path)
+            text_path = self._utf8_csv(path, rel)
             opts = ("all_varchar=true, header=true, skip=0, comment='', quote='\"', "
                     "escape='\"', null_padding=true, parallel={}")
             # Explicit skip/comment: the sniffer would otherwise drop lines it takes for a
@@ -391,6 +436,7 @@ class _Loader:
             return [source], names, lambda: None
         if suffix == ".xlsx":
             frame = read_xlsx(path, table, self._aliases(table))
+            self.file_info[rel]["encoding"] = "XLSX"
             view = f"_xlsx_{table.name}"
             self.con.register(view, frame)
             names = [c for c in frame.columns if c != "__row"]
@@ -404,20 +450,23 @@ class _Loader:
     def _unregister(self, view: str) -> None:
         self.con.unregister(view)
 
-    def _utf8_csv(self, path: Path) -> Path:
+    def _encoding(self, rel: str) -> str:
+        """The encoding decision of a file, as shown in the quality table."""
+        return str(self.file_info.get(rel, {}).get("encoding", ""))
+
+    def _utf8_csv(self, path: Path, rel: str) -> Path:
         """Return a UTF-8 version of a CSV: the file itself, or a transcoded temp copy."""
-        if decodes(path, "utf-8-sig"):
+        codec, label = detect_encoding(path)
+        self.file_info[rel]["encoding"] = label
+        if codec in ("utf-8", "utf-8-sig"):
             return path  # DuckDB skips a UTF-8 BOM itself
         out = self.tmp / f"{len(list(self.tmp.iterdir()))}.csv"
-        decoder = codecs.getincrementaldecoder("gb18030")()
-        # One pass: transcode chunk by chunk; a byte sequence GB18030 rejects stops it.
-        try:
-            with path.open("rb") as src, out.open("w", encoding="utf-8", newline="") as dst:
-                while chunk := src.read(CHUNK):
-                    dst.write(decoder.decode(chunk))
-                dst.write(decoder.decode(b"", final=True))
-        except UnicodeDecodeError as exc:
-            raise ValueError("the file is neither UTF-8 nor GB18030/GBK text") from exc
+        decoder = codecs.getincrementaldecoder(codec)()
+        # One pass, chunk by chunk: detect_encoding checked that the whole file decodes.
+        with path.open("rb") as src, out.open("w", encoding="utf-8", newline="") as dst:
+            while chunk := src.read(CHUNK):
+                dst.write(decoder.decode(chunk))
+            dst.write(decoder.decode(b"", final=True))
         return out
 
     def _check(self, st: Staged) -> None:
@@ -426,17 +475,22 @@ class _Loader:
         self._mark_duplicates(st)
         rows = self.con.execute(
             f"SELECT _file, count(*), count(*) FILTER (WHERE {st.ok}), "
-            f"count(*) FILTER (WHERE NOT {st.ok}) FROM {st.stage} GROUP BY _file"
+            f"count(*) FILTER (WHERE NOT {st.ok}), "
+            f"count(*) FILTER (WHERE {st.not_bad} AND _summary IS NOT NULL) "
+            f"FROM {st.stage} GROUP BY _file"
         ).fetchall()
         counts = {r[0]: r[1:] for r in rows}
         for index in st.read_files:
-            read, accepted, rejected = counts.get(index, (0, 0, 0))
+            read, accepted, rejected, summary = counts.get(index, (0, 0, 0, 0))
             if read != accepted + rejected:
                 raise RowAccountingError(
                     f"{st.files[index]}: read {read} rows, accepted {accepted} and rejected "
                     f"{rejected}; the difference was lost")
-            self.quality.append({"table": table.name, "path": st.files[index], "read": read,
-                                 "accepted": accepted, "rejected": rejected})
+            rel = st.files[index]
+            self.quality.append({"table": table.name, "path": rel,
+                                 "encoding": self._encoding(rel), "read": read,
+                                 "accepted": accepted, "summary": summary,
+                                 "rejected": rejected})
         checks = st.checks()
         self._record(st, checks, self._aggregate(st.stage, checks, where="_flag"))
 

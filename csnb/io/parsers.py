@@ -121,8 +121,12 @@ def drop_macros(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP MACRO IF EXISTS temp.{name}")
 
 
-def parse_sql(c: Column, m: str) -> str:
-    """Return SQL turning the cleaned text ``m`` into the contract type of column ``c``."""
+def parse_sql(c: Column, m: str, values: dict[str, str] | None = None) -> str:
+    """Return SQL turning the cleaned text ``m`` into the contract type of column ``c``.
+
+    ``values`` are the user's own spellings of a category's values (``[values.<column>]``
+    of ``csnb.toml``); they take precedence over the built-in :data:`VALUE_ALIASES`.
+    """
     if c.kind == "text":
         return m
     if c.kind == "id":
@@ -130,7 +134,7 @@ def parse_sql(c: Column, m: str) -> str:
         # "1001", as in the tables that refer to it.
         return f"regexp_replace({m}, '^(-?[0-9]+)\\.0+$', '\\1')"
     if c.kind == "category":
-        aliases = VALUE_ALIASES.get(c.name, {})
+        aliases = {**VALUE_ALIASES.get(c.name, {}), **(values or {})}
         mapped = (
             "CASE " + " ".join(f"WHEN {m} = {lit(k)} THEN {lit(v)}" for k, v in aliases.items())
             + " END"

@@ -62,7 +62,8 @@ def test_agent_daily_traps(tmp_path):
     ds = load_dataset(tmp_path)
     df = ds.frame("agent_daily")
     assert list(df.columns) == ["date", "agent_id", "inquiries", "paid_buyers", "sales",
-                                "avg_first_response_s", "avg_response_s", "fast_response_rate"]
+                                "avg_first_response_s", "avg_response_s", "fast_response_rate",
+                                "consultations", "satisfaction_rate"]
     assert len(df) == 4
     r = df.set_index(df["date"].astype(str))
     assert r.loc["2025-06-01", "inquiries"] == 1234
@@ -93,8 +94,8 @@ def test_agent_daily_traps(tmp_path):
     assert types["date"] == "DATE" and types["inquiries"] == "BIGINT"
     assert types["fast_response_rate"] == "DOUBLE"
     assert ds.quality.to_dict("records") == [
-        {"table": "agent_daily", "path": "agent_daily.csv", "read": 5, "accepted": 4,
-         "rejected": 1}]
+        {"table": "agent_daily", "path": "agent_daily.csv", "encoding": "UTF-8", "read": 5,
+         "accepted": 4, "summary": 1, "rejected": 1}]
 
 
 def test_agents_aliases_bools_categories_and_optional_columns(tmp_path):
@@ -217,7 +218,8 @@ def test_every_error_check_names_file_column_count_rows_values(tmp_path):
         word = "row" if len(p.examples) == 1 else "rows"
         assert f"({word} {', '.join(str(r) for r, _ in p.examples)}: " in line
         assert line in text
-    assert "(allowed: presale, aftersale, mixed)" in text
+    assert "(allowed: presale, aftersale, mixed; map your own spellings under [values.role] " \
+           "in csnb.toml)" in text
     assert "agents.csv: column 'base_salary' has 1 non-numeric value (row 5: 'n/a?')" in text
     assert err.path == "agents.csv"
 
@@ -262,7 +264,7 @@ def test_no_tables_and_unreadable_files(tmp_path):
     assert {p.path for p in bad} == {"orders.parquet", "complaints.xlsx", "agents.csv",
                                      "sessions.csv"}
     gb = [p for p in bad if p.path == "sessions.csv"][0]
-    assert "neither UTF-8 nor GB18030" in str(gb)
+    assert "neither UTF-8 (with or without BOM), UTF-16 with BOM nor GB18030" in str(gb)
     assert all(p.severity == "error" and "could not be read" in str(p) for p in bad)
     assert not problems(report, "unknown_file")  # README.md is expected
     assert_accounting(report)
@@ -294,7 +296,7 @@ def test_validate_named_errors_beside_a_gbk_file(tmp_path):
     assert "orders.csv: column 'amount' has 1 non-numeric value (row 2: 'twelve')" in str(report)
     assert "sessions.csv: column 'session_id' has 2 rows" in str(report)
     q = report.quality.set_index("path")
-    assert q.loc["agents.csv"].tolist() == ["agents", 3, 3, 0]
+    assert q.loc["agents.csv"].tolist() == ["agents", "GB18030 (detected)", 3, 3, 0, 0]
     assert q.loc["sessions.csv", "rejected"] == 2
     assert_accounting(report)
     table = report.problems_table()
@@ -338,7 +340,7 @@ def test_monthly_files_are_concatenated_with_per_file_accounting(tmp_path):
           + "总计,,,,\n", "gb18030")
     write(tmp_path, "sessions/notes.txt", "x")
     ds = load_dataset(tmp_path, strict=False)
-    assert ds.quality.to_dict("records") == [
+    assert ds.quality.drop(columns=["encoding", "summary"]).to_dict("records") == [
         {"table": "sessions", "path": "sessions/2025-05.csv", "read": 2, "accepted": 1,
          "rejected": 1},
         {"table": "sessions", "path": "sessions/2025-06.csv", "read": 3, "accepted": 1,
