@@ -174,20 +174,20 @@ class Settings:
                     raise SettingsError(f"aliases.{table}: {header!r} maps to {column!r}, not a "
                                         f"column of {table}; allowed: {', '.join(names)}")
         # Category columns by name; a name such as "category" is one column in several tables.
-        allowed: dict[str, set[str]] = {}
+        categories: dict[str, set[str]] = {}
         for spec in TABLES.values():
             for c in spec.columns:
                 if c.kind == "category":
-                    allowed.setdefault(c.name, set()).update(c.allowed)
+                    categories.setdefault(c.name, set()).update(c.allowed)
         for column, entries in self.values.items():
-            if column not in allowed:
+            if column not in categories:
                 raise SettingsError(f"values.{column}: not a category column; allowed: "
-                                    f"{', '.join(sorted(allowed))}")
+                                    f"{', '.join(sorted(categories))}")
             for spelling, value in entries.items():
-                if value not in allowed[column]:
+                if value not in categories[column]:
                     raise SettingsError(
                         f"values.{column}: {spelling!r} maps to {value!r}, not an allowed "
-                        f"value; allowed: {', '.join(sorted(allowed[column]))}")
+                        f"value; allowed: {', '.join(sorted(categories[column]))}")
 
     @property
     def business_start(self) -> time:

@@ -170,7 +170,8 @@ class Staged:
         for c in table.columns:
             m = f"m{src[c.name]}" if c.name in src else "CAST(NULL AS VARCHAR)"
             l3.append(f"{m} AS m_{c.name}")
-            l3.append(f"CAST({parse_sql(c, m, self.values.get(c.name))} AS {DUCKDB_TYPES[c.kind]}) AS {ident(c.name)}")
+            parsed = parse_sql(c, m, self.values.get(c.name))
+            l3.append(f"CAST({parsed} AS {DUCKDB_TYPES[c.kind]}) AS {ident(c.name)}")
             if c.name in self.raw_kept:
                 l3.append(f"r_{c.name}" if c.name in src else f"NULL AS r_{c.name}")
             l3.append(f"nf_{c.name}" if c.name in nf else f"false AS nf_{c.name}")

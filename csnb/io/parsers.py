@@ -51,15 +51,18 @@ def create_macros(con: duckdb.DuckDBPyConnection, timezone: str) -> None:
         "_csnb_trim(s)": f"CASE WHEN ascii(s) IN ({TRIM_CODES}) OR ascii(right(s, 1)) IN "
                          f"({TRIM_CODES}) THEN trim(s, {lit(TRIM)}) ELSE s END",
         # isfinite: TRY_CAST reads 'inf' and 'nan', which are no amounts.
+        # Thousands separators, also the full-width "，" of Chinese input methods.
         "_csnb_num(s)": f"CASE WHEN isfinite({double}) THEN {double} "
-                        f"WHEN contains(s, ',') AND regexp_matches(s, {lit(_THOUSANDS)}) "
-                        f"THEN TRY_CAST(replace(s, ',', '') AS DOUBLE) END",
+                        f"WHEN (contains(s, ',') OR contains(s, '，')) AND regexp_matches("
+                        f"replace(s, '，', ','), {lit(_THOUSANDS)}) "
+                        f"THEN TRY_CAST(replace(replace(s, ',', ''), '，', '') AS DOUBLE) END",
         "_csnb_float(s)": "_csnb_num(s)",
         # TRY_CAST('12.5' AS BIGINT) rounds to 13: accept only values equal as a double.
         "_csnb_int(s)": "CASE WHEN TRY_CAST(s AS BIGINT) = TRY_CAST(s AS DOUBLE) "
                         "THEN TRY_CAST(s AS BIGINT) "
-                        "WHEN contains(s, ',') AND _csnb_num(s) = round(_csnb_num(s)) "
-                        "THEN CAST(_csnb_num(s) AS BIGINT) END",
+                        "WHEN (contains(s, ',') OR contains(s, '，')) "
+                        "AND _csnb_num(s) = round(_csnb_num(s)) "
+                        "THEN TRY_CAST(_csnb_num(s) AS BIGINT) END",
         "_csnb_money(s)": f"CASE WHEN isfinite({double}) THEN {double} "
                           f"ELSE _csnb_num(trim(regexp_replace(s, '^[￥¥]|元$|^RMB', '', 'g'))) "
                           f"END",

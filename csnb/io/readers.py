@@ -98,16 +98,34 @@ def day_from_name(name: str) -> tuple[dt.date | None, str]:
     return days.pop(), ""
 
 
+#: XLSX files up to this size are read fully (merged cells resolved), larger ones streamed.
+_XLSX_FULL_BYTES = 20 << 20
+
+
 def read_xlsx(path: Path, table: Table, extra_aliases: dict[str, str]) -> pd.DataFrame:
     """Read the first sheet of an XLSX as text cells, finding the header below any preamble."""
     import openpyxl
 
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    # Merged cells (a date spanning its agents' rows, a title across the columns) are known
+    # only to a full load; platform reports are small, so read them fully, and only very
+    # large sheets in the streaming mode, which sees a merged range as its first cell alone.
+    full = path.stat().st_size <= _XLSX_FULL_BYTES
+    book = openpyxl.load_workbook(path, read_only=not full, data_only=True)
     try:
         sheet = book.worksheets[0]
         rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        merged = list(sheet.merged_cells.ranges) if full else []
     finally:
         book.close()
+    for cells in merged:
+        # The value sits in the top-left cell; every cell of the range shows it.
+        top, left = cells.min_row - 1, cells.min_col - 1
+        value = rows[top][left] if top < len(rows) and left < len(rows[top]) else None
+        for i in range(top, min(cells.max_row, len(rows))):
+            row = rows[i]
+            row.extend([None] * (cells.max_col - len(row)))
+            for j in range(left, cells.max_col):
+                row[j] = value
     while rows and all(xlsx_text(v) is None for v in rows[-1]):
         rows.pop()  # formatted but empty trailing rows are not data rows
     if not rows:

@@ -320,7 +320,8 @@ PLATFORM_HEADERS: dict[str, dict[str, str]] = {
     },
 }
 # Headers an older csnb accepted that no style above names.
-_OTHER_DAILY_HEADERS = {"客服工号": "agent_id", "客服ID": "agent_id", "响应率": "fast_response_rate"}
+_OTHER_DAILY_HEADERS = {"客服工号": "agent_id", "客服ID": "agent_id",
+                        "响应率": "fast_response_rate"}
 for _style in (*PLATFORM_HEADERS.values(), _OTHER_DAILY_HEADERS):
     HEADER_ALIASES["agent_daily"].update(_style)
 

@@ -639,3 +639,52 @@ def test_ratings_load_from_chinese_words_and_scores(tmp_path):
     assert got.iloc[:7].tolist() == ["very_satisfied", "satisfied", "neutral", "dissatisfied",
                                      "very_dissatisfied", "very_satisfied", "very_dissatisfied"]
     assert got.iloc[7:].isna().all()  # empty and 无: not rated
+
+
+def test_user_value_mappings_and_the_setting_named_in_the_error(tmp_path):
+    """[values.<column>] maps a shop's own spellings; an unknown value in a required category
+    is an error that names that setting; a mapping to a value the contract does not allow
+    is a settings error."""
+    from csnb.errors import SettingsError
+    from csnb.settings import Settings
+
+    folder = tmp_path / "shop"
+    write(folder, "agents.csv", "agent_id,team,hire_date,exit_date,exit_reason\n"
+                                "A1,T1,2025-01-01,2025-05-01,个人原因\n"
+                                "A2,T1,2025-01-01,2025-05-01,家里有事\n")
+    report = validate_dataset(folder)
+    bad = one(report, "not_allowed")
+    assert bad.column == "exit_reason" and bad.examples == ((1, "个人原因"), (2, "家里有事"))
+    assert "[values.exit_reason] in csnb.toml" in str(bad)
+    write(folder, "csnb.toml", '[values.exit_reason]\n"个人原因" = "voluntary"\n'
+                               '"家里有事" = "voluntary"\n')
+    ds = load_dataset(folder, cache=False)
+    assert ds.frame("agents")["exit_reason"].tolist() == ["voluntary", "voluntary"]
+    with pytest.raises(SettingsError, match="not an allowed value; allowed: "):
+        Settings(values={"exit_reason": {"个人原因": "quit"}})
+    with pytest.raises(SettingsError, match="values.team: not a category column"):
+        Settings(values={"team": {"一组": "T1"}})
+    with pytest.raises(SettingsError, match="'接待客服' maps to 'agent'"):
+        Settings(aliases={"sessions": {"接待客服": "agent"}})
+
+
+def test_lenient_is_one_mechanism_for_every_kind(tmp_path):
+    """An optional column no figure uses (message counts) takes a bad number as missing with
+    a warning; the same value in a column a figure uses is an error."""
+    folder = tmp_path / "shop"
+    write(folder, "sessions.csv", "session_id,agent_id,customer_id,start_ts,kind,"
+                                  "customer_msgs,agent_msgs,first_response_s\n"
+                                  "S1,A1,C1,2025-06-01 09:00:00,presale,很多,-3,12\n"
+                                  "S2,A1,C1,2025-06-01 09:00:00,presale,4,5,12\n")
+    ds = load_dataset(folder, cache=False)
+    df = ds.frame("sessions").set_index("session_id")
+    assert pd.isna(df.loc["S1", "customer_msgs"]) and pd.isna(df.loc["S1", "agent_msgs"])
+    assert df.loc["S2", "customer_msgs"] == 4
+    found = {(p.column, p.check, p.severity, p.count) for p in ds.problems}
+    assert found == {("customer_msgs", "unknown_value", "warning", 1),
+                     ("agent_msgs", "unknown_value", "warning", 1)}
+    assert "that are not a valid int or out of range >= 0" in str(problems(ds, "unknown_value")[0])
+    write(folder, "sessions.csv", "session_id,agent_id,customer_id,start_ts,kind,"
+                                  "first_response_s\nS1,A1,C1,2025-06-01 09:00:00,presale,很快\n")
+    report = validate_dataset(folder)
+    assert one(report, "bad_duration").severity == "error"
