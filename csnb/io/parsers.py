@@ -81,17 +81,20 @@ def create_macros(con: duckdb.DuckDBPyConnection, timezone: str) -> None:
         "_csnb_ymd(s)": "replace(replace(replace(replace(s, '/', '-'), '年', '-'), '月', '-'), "
                         "'日', '')",
         "_csnb_serial(s)": f"CASE WHEN {double} {serial} THEN {double} END",
+        # Dates and timestamps start with a digit: DuckDB also casts 'epoch', 'infinity' and
+        # 'inf' (1970-01-01, 9999-12-31), which are no days an export means.
         "_csnb_date(s)": (
+            f"CASE WHEN ascii(s) BETWEEN 48 AND 57 THEN "
             f"COALESCE(TRY_CAST(s AS DATE), CASE WHEN {double} IS NOT NULL THEN "
             f"COALESCE(DATE '1899-12-30' + CAST(floor(_csnb_serial(s)) AS INTEGER), "
             f"CASE WHEN regexp_matches(s, '^\\d{{8}}$') "
             f"THEN CAST(TRY_STRPTIME(s, '%Y%m%d') AS DATE) "
-            f"END) ELSE TRY_CAST(_csnb_ymd(s) AS DATE) END)"
+            f"END) ELSE TRY_CAST(_csnb_ymd(s) AS DATE) END) END"
         ),
         # The common "YYYY-MM-DD HH:MM:SS" (19 bytes, ':' 3rd from last) cannot carry a zone:
         # plain TRY_CAST. Anything else: serial number, zone offset, or other separators.
         "_csnb_timestamp(s)": (
-            f"COALESCE(CASE WHEN strlen(s) = 19 AND substr(s, 17, 1) = ':' "
+            f"CASE WHEN ascii(s) BETWEEN 48 AND 57 THEN COALESCE(CASE WHEN strlen(s) = 19 AND substr(s, 17, 1) = ':' "
             f"THEN TRY_CAST(s AS TIMESTAMP) END, "
             f"CASE WHEN {double} IS NOT NULL THEN TIMESTAMP '1899-12-30' "
             f"+ to_seconds(CAST(round(_csnb_serial(s) * 86400) AS BIGINT)) "
@@ -100,7 +103,7 @@ def create_macros(con: duckdb.DuckDBPyConnection, timezone: str) -> None:
             # DuckDB takes "+08:00", "+0800", "Z" and " UTC" right after the time only.
             f"'\\s*(UTC|GMT)$', ' UTC'), '\\s+([+-]\\d{{2}}(:?\\d{{2}})?)$', '\\1'), "
             f"'z$', 'Z')) AS TIMESTAMPTZ) AT TIME ZONE {lit(timezone)} "
-            f"ELSE TRY_CAST(_csnb_ymd(s) AS TIMESTAMP) END)"
+            f"ELSE TRY_CAST(_csnb_ymd(s) AS TIMESTAMP) END) END"
         ),
         "_csnb_month(s)": (
             f"CASE WHEN regexp_matches(s, {lit(_MONTH)}) THEN CASE "
