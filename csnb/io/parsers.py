@@ -94,7 +94,8 @@ def create_macros(con: duckdb.DuckDBPyConnection, timezone: str) -> None:
         # The common "YYYY-MM-DD HH:MM:SS" (19 bytes, ':' 3rd from last) cannot carry a zone:
         # plain TRY_CAST. Anything else: serial number, zone offset, or other separators.
         "_csnb_timestamp(s)": (
-            f"CASE WHEN ascii(s) BETWEEN 48 AND 57 THEN COALESCE(CASE WHEN strlen(s) = 19 AND substr(s, 17, 1) = ':' "
+            f"CASE WHEN ascii(s) BETWEEN 48 AND 57 THEN "
+            f"COALESCE(CASE WHEN strlen(s) = 19 AND substr(s, 17, 1) = ':' "
             f"THEN TRY_CAST(s AS TIMESTAMP) END, "
             f"CASE WHEN {double} IS NOT NULL THEN TIMESTAMP '1899-12-30' "
             f"+ to_seconds(CAST(round(_csnb_serial(s) * 86400) AS BIGINT)) "

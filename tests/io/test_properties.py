@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from platform_exports import clock, cn_duration, excel_serial, fullwidth_thousands, percent
 
 from csnb.errors import CsnbError, DataContractError
 from csnb.io import load_dataset
@@ -34,7 +35,6 @@ from csnb.io.schema import (
     SUMMARY_MARKERS,
     TABLES,
 )
-from platform_exports import clock, cn_duration, excel_serial, fullwidth_thousands, percent
 
 settings.register_profile("csnb", deadline=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
