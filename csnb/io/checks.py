@@ -130,50 +130,71 @@ class Staged:
         return ", ".join(cols)
 
     def insert_sql(self, index: int, source: str, names: Sequence[str],
-                   mapping: dict[str, str]) -> str:
+                   mapping: dict[str, str], types: dict[str, str] | None = None) -> str:
         """Return SQL inserting one file's rows, parsed and with statuses, into the stage.
 
         Five levels so each cell is trimmed, cleaned and parsed once: trim -> missing
-        markers -> parse -> statuses -> row flag.
+        markers -> parse -> statuses -> row flag. A column whose source already has the
+        contract type (``types``: file column -> DuckDB type, from Parquet) skips the text
+        levels: it is checked in its type (NaN is missing, an infinity fails to parse).
         """
         table = self.table
         pos = {n: i for i, n in enumerate(names)}
         src = {c: pos[mapping[c]] for c in mapping}  # contract column -> file column index
-        raw = [c for c in self.raw_kept if c in src]
+        typed = {c.name: (types or {})[mapping[c.name]] for c in table.columns
+                 if c.name in src and typed_source(c.kind, (types or {}).get(mapping[c.name]))}
+        typed_at = {src[c]: dtype for c, dtype in typed.items()}
+        raw = [c for c in self.raw_kept if c in src and c not in typed]
         # "延迟统计" is how platform daily exports mark a figure that is not final yet: only
         # agent_daily holds such figures. Elsewhere the marker is an ordinary missing value
         # (so a required cell holding it is a missing_value error).
         nf = [c.name for c in table.columns
               if table.name == "agent_daily"
-              and c.name in src and c.name in self.raw_kept and c.name not in table.key]
+              and c.name in raw and c.name not in table.key]
         l1 = ["__row"] + [
-            f"_csnb_trim(CAST({ident(n)} AS VARCHAR)) AS t{i}" for i, n in enumerate(names)
+            f"{ident(n)} AS t{i}" if i in typed_at
+            else f"_csnb_trim(CAST({ident(n)} AS VARCHAR)) AS t{i}" for i, n in enumerate(names)
         ] + [f"CAST({ident(mapping[c])} AS VARCHAR) AS r_{c}" for c in raw]
         # One lookup per cell for both marker lists; the second only for the rare hits.
         markers = lits(MISSING_MARKERS + SUMMARY_MARKERS)
+
+        def missing(i: int) -> str:
+            if i not in typed_at:
+                return (f"CASE WHEN t{i} IN ({markers}) AND t{i} IN ({lits(MISSING_MARKERS)}) "
+                        f"THEN NULL ELSE t{i} END")
+            # A NaN in a float column is how pandas writes a missing number.
+            if typed_at[i] in _FLOATS:
+                return f"CASE WHEN NOT isnan(t{i}) THEN t{i} END"
+            return f"t{i}"
+
         l2 = ["__row"] + [f"r_{c}" for c in raw] + [
-            f"CASE WHEN t{i} IN ({markers}) AND t{i} IN ({lits(MISSING_MARKERS)}) "
-            f"THEN NULL ELSE t{i} END AS m{i}"
-            for i in range(len(names))
-        ] + [f"t{i} IN ({markers}) AS k{i}" for i in range(len(names))] + [
+            f"{missing(i)} AS m{i}" for i in range(len(names))
+        ] + [f"false AS k{i}" if i in typed_at else f"t{i} IN ({markers}) AS k{i}"
+             for i in range(len(names))] + [
             f"t{src[c]} IN ({lits(NOT_FINAL_MARKERS)}) AS nf_{c}" for c in nf
         ]
         # Summary and empty rows are judged on every cell of the file, mapped or not:
         # platform totals often sit in a column the contract does not use.
         # A column the loader adds (the date of a file name) is no cell of the file.
         cells = [i for i, n in enumerate(names) if n != "__file_date"]
+        texts = [i for i in cells if i not in typed_at]  # a typed cell holds no marker
         summary = ("COALESCE(" + ", ".join(
             f"CASE WHEN k{i} AND m{i} IN ({lits(SUMMARY_MARKERS)}) THEN m{i} END"
-            for i in cells) + ", NULL)") if cells else "NULL"
+            for i in texts) + ", NULL)") if texts else "CAST(NULL AS VARCHAR)"
         empty = " AND ".join(f"m{i} IS NULL" for i in cells) or "true"
         l3 = ["__row", f"{summary} AS _summary", f"{empty} AS _empty"]
         for c in table.columns:
             m = f"m{src[c.name]}" if c.name in src else "CAST(NULL AS VARCHAR)"
             l3.append(f"{m} AS m_{c.name}")
-            parsed = parse_sql(c, m, self.values.get(c.name))
+            if c.name in typed:
+                # An infinity is no figure: it fails like an unparsable cell.
+                finite = typed[c.name] in _FLOATS
+                parsed = f"CASE WHEN isfinite({m}) THEN {m} END" if finite else m
+            else:
+                parsed = parse_sql(c, m, self.values.get(c.name))
             l3.append(f"CAST({parsed} AS {DUCKDB_TYPES[c.kind]}) AS {ident(c.name)}")
             if c.name in self.raw_kept:
-                l3.append(f"r_{c.name}" if c.name in src else f"NULL AS r_{c.name}")
+                l3.append(f"r_{c.name}" if c.name in raw else f"NULL AS r_{c.name}")
             l3.append(f"nf_{c.name}" if c.name in nf else f"false AS nf_{c.name}")
         l4 = [f"{index} AS _file", "__row AS _row", "_summary", "_empty"]
         for c in table.columns:
@@ -200,7 +221,9 @@ class Staged:
         table, out = self.table, []
         eligible = self.eligible
         for c in table.columns:
-            raw = f"r_{c.name}" if c.name in self.raw_kept else ident(c.name)
+            # Typed (Parquet) columns keep no raw text: their value is the example.
+            raw = (f"COALESCE(r_{c.name}, CAST({ident(c.name)} AS VARCHAR))"
+                   if c.name in self.raw_kept else ident(c.name))
             for code, severity, message in _codes(c):
                 out.append(Check(c.name, code, severity,
                                   f"{eligible} AND s_{c.name} = {lit(code)}",
@@ -222,6 +245,27 @@ class Staged:
                           f"{self.not_bad} AND _summary IS NULL AND _empty", "''",
                           lambda n: f"has {plural(n, 'empty row')}, rejected"))
         return out
+
+
+_INTS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER")
+_FLOATS = ("FLOAT", "DOUBLE")
+_TIMESTAMPS = ("TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS")
+_SAME_TYPE = {"date": ("DATE",), "timestamp": _TIMESTAMPS, "bool": ("BOOLEAN",)}
+
+
+def typed_source(kind: str, dtype: str | None) -> bool:
+    """Whether a source column of DuckDB type ``dtype`` holds values of ``kind`` already.
+
+    Such a column is checked in its type, without the text round trip. Zoned timestamps,
+    text and other types take the text path, which converts them.
+    """
+    if dtype is None:
+        return False
+    if kind == "int":
+        return dtype in _INTS
+    if kind in ("float", "money", "rate", "duration"):
+        return dtype in _INTS + _FLOATS or dtype.startswith("DECIMAL")
+    return dtype in _SAME_TYPE.get(kind, ())
 
 
 def _status_sql(c: Column, now: dt.datetime) -> str:

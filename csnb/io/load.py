@@ -335,7 +335,8 @@ class _Loader:
             for i, source in enumerate(sources):
                 try:
                     # One statement: a failed try leaves nothing behind.
-                    self.con.execute(st.insert_sql(index, source, names, mapping))
+                    self.con.execute(st.insert_sql(index, source, names, mapping,
+                                                   self.file_info[rel].get("types")))
                     break
                 except duckdb.Error:
                     if i == len(sources) - 1:
@@ -433,6 +434,11 @@ class _Loader:
                        for name, factor in parquet_durations(path).items() if name in names]
             replace = f" REPLACE ({', '.join(seconds)})" if seconds else ""
             source = f"(SELECT file_row_number + 1 AS __row, *{replace} FROM {src})"
+            # Typed columns are checked in their type (see Staged.insert_sql).
+            self.file_info[rel]["types"] = {
+                r[0]: r[1] for r in self.con.execute(f"DESCRIBE SELECT * FROM {source}")
+                .fetchall()}
+            self.file_info[rel]["encoding"] = "Parquet"
             return [source], names, lambda: None
         if suffix == ".xlsx":
             frame = read_xlsx(path, table, self._aliases(table))
