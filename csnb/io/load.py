@@ -97,7 +97,7 @@ from .readers import (
     short_error,
 )
 from .schema import SUFFIXES, TABLES, Table
-from .validation import ValidationReport
+from .validation import FILE_COLUMNS, ValidationReport
 
 __all__ = ["load_dataset", "validate_dataset"]
 
@@ -191,13 +191,18 @@ def validate_dataset(path: str | Path) -> ValidationReport:
         data-quality report that ``csnb validate`` prints.
     """
     folder = Path(path)
+    loader = _Loader(folder, None)
     try:
-        ds = _Loader(folder, None).run()
+        ds = loader.run()
     except SettingsError as exc:
         problem = Problem("", SETTINGS_FILE, None, "bad_settings", f"is not valid: {exc}")
         return ValidationReport(str(folder), pd.DataFrame(columns=QUALITY_COLUMNS), (problem,))
     ds.con.close()
-    return ValidationReport(str(folder), ds.quality, ds.problems)
+    files = pd.DataFrame(
+        [{"table": info["table"], "path": path, "encoding": info.get("encoding", ""),
+          "headers": info.get("headers", []), "ignored": info.get("ignored", [])}
+         for path, info in loader.file_info.items()], columns=FILE_COLUMNS)
+    return ValidationReport(str(folder), ds.quality, ds.problems, files)
 
 
 

@@ -688,3 +688,85 @@ def test_lenient_is_one_mechanism_for_every_kind(tmp_path):
                                   "first_response_s\nS1,A1,C1,2025-06-01 09:00:00,presale,很快\n")
     report = validate_dataset(folder)
     assert one(report, "bad_duration").severity == "error"
+
+
+def test_parquet_typed_columns_match_the_text_path(tmp_path):
+    """Typed Parquet columns skip the text round trip and give what CSV text gives; NaN is
+    missing, an infinity is a non-numeric value, a negative duration is out of range."""
+    import numpy as np
+
+    frame = pd.DataFrame({
+        "date": pd.to_datetime(["2025-06-01", "2025-06-02", "2025-06-03", "2025-06-04"]),
+        "agent_id": ["A1", "A1", "A2", "A2"],
+        "inquiries": np.array([10, 20, 30, 40], dtype="int32"),
+        "paid_buyers": [1, 2, 3, 4],
+        "sales": [10.5, np.nan, 30.0, np.inf],
+        "avg_first_response_s": [5.0, 6.0, -1.0, 8.0],
+        "fast_response_rate": [0.5, None, 1.0, 0.25],
+    })
+    (tmp_path / "pq").mkdir()
+    frame.to_parquet(tmp_path / "pq" / "agent_daily.parquet")
+    (tmp_path / "csv").mkdir()
+    frame.to_csv(tmp_path / "csv" / "agent_daily.csv", index=False)
+    got = {}
+    for form in ("pq", "csv"):
+        ds = load_dataset(tmp_path / form, strict=False, cache=False)
+        got[form] = (ds.frame("agent_daily"),
+                     sorted((p.column, p.check, p.count, p.examples) for p in ds.problems))
+    pd.testing.assert_frame_equal(got["pq"][0], got["csv"][0])
+    assert got["pq"][0]["sales"].tolist()[:1] == [10.5]
+    assert pd.isna(got["pq"][0]["sales"].iloc[1])  # NaN: missing, row kept
+    checks = [(c, k, n) for c, k, n, _ in got["pq"][1]]
+    assert checks == [("avg_first_response_s", "out_of_range", 1),
+                      ("sales", "non_numeric", 1)]
+    assert dict((c, x) for c, _, _, x in got["pq"][1]) == {
+        "avg_first_response_s": ((3, "-1.0"),), "sales": ((4, ""),)}
+
+
+def test_validate_shows_each_files_encoding_headers_and_absent_tables(tmp_path):
+    """csnb validate: per file the encoding decision, source header -> contract column,
+    rows read / accepted / summary / rejected, rejection reasons; absent tables and what
+    follows from each."""
+    from csnb.cli import main
+
+    folder = tmp_path / "shop"
+    write(folder, "agent_daily/a.csv", "日期,旺旺昵称,询单人数,询单->最终付款人数,备注\n"
+                                       "2025-09-21,小明,10,2,x\n2025-09-22,小明,abc,2,\n"
+                                       "汇总值,,10,2,\n", "gb18030")
+    report = validate_dataset(folder)
+    text = str(report)
+    assert "agent_daily/a.csv  GB18030 (detected)" in text
+    assert ("headers of agent_daily/a.csv: 日期 -> date, 旺旺昵称 -> agent_id, 询单人数 -> "
+            "inquiries, 询单->最终付款人数 -> paid_buyers; ignored: 备注") in text
+    q = report.quality.iloc[0]
+    assert (q["read"], q["accepted"], q["summary"], q["rejected"]) == (3, 1, 1, 2)
+    assert "rejected by reason: non_numeric 1; summary_row 1" in text
+    assert "(row 2: 'abc')" in text
+    assert set(report.absent) == {"agents", "sessions", "orders", "complaints", "policies",
+                                  "rankings"}
+    assert "rankings: the monthly ranking is derived" in text
+    assert report.to_dict()["files"][0]["encoding"] == "GB18030 (detected)"
+    assert main(["validate", "--data", str(folder)]) == 1
+
+
+def test_quality_table_counts_values_set_to_missing(tmp_path):
+    """The rankings file with action 'none' for everyone renders; the quality table counts
+    the unknown actions set to missing beside the rows rejected."""
+    folder = tmp_path / "shop"
+    write(folder, "agents.csv", "agent_id,team,hire_date\nA1,T1,2025-01-01\nA2,T1,2025-01-01\n")
+    write(folder, "rankings.csv", "month,agent_id,score,rank,bottom,action\n"
+                                  "2025-06,A1,1,1,false,none\n2025-06,A2,0.5,2,true,coach\n")
+    ds = load_dataset(folder, cache=False)
+    qt = quality_table(ds).set_index("table")
+    assert qt.loc["rankings", "set_missing"] == "unknown_value 1"
+    assert qt.loc["rankings", "rejected"] == 0 and qt.loc["rankings", "reasons"] == ""
+    assert qt.loc["agents", "encoding"] == "UTF-8"
+
+
+def test_quality_reasons_in_chinese(tmp_path):
+    folder = tmp_path / "shop"
+    write(folder, "agent_daily.csv", "日期,客服昵称,询单人数,询单->最终付款人数\n"
+                                     "2025-09-21,A,10,2\n2025-09-22,A,x,2\n汇总,,10,2\n")
+    ds = load_dataset(folder, strict=False, cache=False)
+    assert quality_table(ds, "zh").loc[0, "reasons"] == "非数字 1; 汇总行 1"
+    assert quality_table(ds).loc[0, "reasons"] == "non_numeric 1; summary_row 1"
