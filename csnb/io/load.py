@@ -2,18 +2,23 @@
 
 A dataset is a folder (DESIGN.md, "Data contract"). Each contract table is a file named after
 it (``agents.csv``, ``sessions.parquet``, ``complaints.xlsx``) or a subfolder whose files are
-concatenated (``sessions/2025-06.csv``, ...). CSV (UTF-8, UTF-8 with BOM, GB18030/GBK), Parquet
-and XLSX (first sheet) are read.
+concatenated (``sessions/2025-06.csv``, ...). CSV (UTF-8, UTF-8 with BOM, GB18030/GBK, UTF-16
+with BOM as Excel's "Unicode text"; detected with charset-normalizer), Parquet and XLSX (first
+sheet, below any title rows, merged cells filled) are read.
 
 How a load works
 ----------------
 1. Discover: list the table files; other files are ignored with an ``unknown_file`` warning
    (``csnb.toml``, ``README.md``, ``truth.json`` and dot-files are expected and not listed).
-2. Stage: every file is read by DuckDB as text (``read_csv(all_varchar=true)``,
-   ``read_parquet`` with every column cast to VARCHAR; XLSX through openpyxl, registered into
-   DuckDB). A CSV that is not UTF-8 is transcoded in chunks to a UTF-8 temp file first, so raw
-   tables are never held in pandas. Headers are mapped to contract names (English names,
-   :data:`~csnb.io.schema.HEADER_ALIASES` and ``[aliases.TABLE]`` of ``csnb.toml``).
+2. Stage: every file is read by DuckDB (``read_csv(all_varchar=true)``; ``read_parquet``,
+   whose columns of the contract type are checked in that type and the others cast to
+   VARCHAR; XLSX through openpyxl, registered into DuckDB). A CSV that is not UTF-8 is
+   transcoded in chunks to a UTF-8 temp file first, so raw tables are never held in pandas.
+   Headers are mapped to contract names (English names, :data:`~csnb.io.schema.HEADER_ALIASES`
+   with every platform style's daily-report headers, and ``[aliases.TABLE]`` of
+   ``csnb.toml``); category values through :data:`~csnb.io.schema.VALUE_ALIASES` and
+   ``[values.COLUMN]`` of ``csnb.toml``. An ``agent_daily`` file without a date column is
+   dated by the one day its file name states.
 3. Parse: one SQL mechanism for all tables and formats turns each cell into its contract type
    (``TRY_CAST``, regular expressions: percent strings, "1,234.00", "￥", "2分30秒",
    "00:02:30", Excel serial dates, 是/否, value aliases, zone offsets converted to shop time).
@@ -53,6 +58,11 @@ Soft policies (severity "warning"; each is one Problem with count and examples)
   and in every other table, the marker is an ordinary missing value.
 - ``outside_employment``: a session or agent_daily row dated before its agent's hire_date or
   after the exit_date: kept (the roster is more often wrong than the platform's log).
+- ``unknown_value``: a value of a *lenient* column (optional, no figure uses it: actions,
+  message counts) that does not parse, is not allowed or is out of range becomes NULL; the
+  row is kept and ``quality_table`` counts the cells under ``set_missing``.
+- ``date_from_file_name`` / ``no_date_in_name``: an ``agent_daily`` file without a date
+  column was dated by its file name, or could not be (then ``missing_column`` follows).
 - ``extra_columns``: columns that are not in the contract (or a second column mapping to the
   same contract column) are ignored.
 - ``unknown_file``: a file or folder that is not a contract table is ignored.

@@ -274,7 +274,7 @@ PLATFORM_HEADERS: dict[str, dict[str, str]] = {
         "旺旺": "agent_id", "咨询人数": "consultations", "聊天人数(原咨询人数)": "consultations",
         "聊天人数": "consultations", "接待人数": "consultations", "询单人数": "inquiries",
         "询单->最终付款人数": "paid_buyers", "询单最终付款人数": "paid_buyers",
-        "询单->次日付款人数": "paid_buyers", "客服销售额": "sales", "客服询单支付额": "sales",
+        "客服销售额": "sales", "客服询单支付额": "sales",
         "平均首次响应时长(秒)": "avg_first_response_s", "首次响应时长": "avg_first_response_s",
         "首次响应时长(秒)": "avg_first_response_s", "全天首响时长": "avg_first_response_s",
         "平均响应时长(秒)": "avg_response_s", "平均响应时长(新标)": "avg_response_s",
@@ -369,7 +369,15 @@ def contract_markdown() -> str:
         "Generated from `csnb/io/schema.py` by `csnb.io.schema.contract_markdown()`; a test",
         "keeps this page in step with the code. A dataset is a folder: each table is a file",
         "named after it (`agents.csv`, `sessions.parquet`, `complaints.xlsx`) or a subfolder",
-        "of such files, concatenated. CSV may be UTF-8 (with or without BOM) or GB18030/GBK.",
+        "of such files, concatenated. CSV may be UTF-8 (with or without BOM), GB18030/GBK or",
+        "UTF-16 with BOM (Excel's \"Unicode text\", tab-separated); the encoding is detected",
+        "(charset-normalizer) and shown per file by `csnb validate`.",
+        "",
+        "Your own header spellings go under `[aliases.<table>]` in `csnb.toml`, your own",
+        "spellings of category values under `[values.<column>]` (for example",
+        "`[values.exit_reason]` with `\"个人原因\" = \"voluntary\"`). Optional columns no figure",
+        "uses (marked *lenient*) take a bad value as missing, with a warning, instead of",
+        "rejecting the row.",
         "",
         "Column kinds and the spellings the loader accepts are described in the module docstring",
         "of `csnb/io/schema.py`; missing markers: "
@@ -392,9 +400,24 @@ def contract_markdown() -> str:
                 rule = " and ".join(x for x in (low, high) if x)
             if c.references:
                 rule = (rule + "; " if rule else "") + f"refers to {c.references}"
+            if c.lenient:
+                rule = (rule + "; " if rule else "") + "lenient"
             lines.append(
                 f"| {c.name} | {c.kind} | {'yes' if c.required else ''} | {rule} | "
                 f"{', '.join(aliases.get(c.name, []))} |"
             )
         lines.append("")
+    lines += ["## Platform exports of agent_daily", "",
+              "Headers of the daily agent reports each platform's tools export (all are",
+              "aliases of `agent_daily`). Summary rows (" + ", ".join(
+                  m for m in SUMMARY_MARKERS if not m.isascii()) + ") are dropped and",
+              "counted wherever they stand; a file without a date column is dated by the one",
+              "day its name states (`自定义报表_..._2026-04-20至2026-04-20.xlsx`).", "",
+              "| style | " + " | ".join(c.name for c in TABLES["agent_daily"].columns) + " |",
+              "| --- |" + " --- |" * len(TABLES["agent_daily"].columns)]
+    for style, headers in PLATFORM_HEADERS.items():
+        cells = [", ".join(h for h, col in headers.items() if col == c.name)
+                 for c in TABLES["agent_daily"].columns]
+        lines.append(f"| {style} | " + " | ".join(cells) + " |")
+    lines.append("")
     return "\n".join(lines)
