@@ -14,6 +14,7 @@ def loaded(folder) -> pd.DataFrame:
     ds = load_dataset(folder, cache=False)  # strict: any contract error fails the test
     try:
         frame = ds.frame("agent_daily").sort_values(["date", "agent_id"]).reset_index(drop=True)
+        ds.not_final_days  # noqa: B018 - kept by the Dataset for after the connection closes
         return frame, ds
     finally:
         ds.con.close()
@@ -130,3 +131,38 @@ def test_merged_date_cells_fill_their_rows(tmp_path):
     got, _ = loaded(out)
     assert got["date"].dt.strftime("%m-%d").tolist() == ["09-21", "09-21", "09-22"]
     assert got["inquiries"].tolist() == [10, 20, 30]
+
+
+def test_three_months_of_exports_sum_to_the_truth_apart_from_summary_and_delayed(tmp_path):
+    """XLSX for two months and a GB18030 CSV for a third: the loaded table sums to the
+    exports' rows apart from summary rows and cells marked 延迟统计 (missing, day
+    provisional)."""
+    from platform_exports import DOUYIN, QIANNIU, write_csv, write_xlsx
+
+    months = []
+    for shift, month in enumerate(("2025-07", "2025-08", "2025-09")):
+        frame = known_frame(seed=shift, days=5)
+        frame["date"] = pd.to_datetime(month + "-01") + (frame["date"] - frame["date"].min())
+        months.append(frame)
+    out = tmp_path / "shop" / "agent_daily"
+    write_xlsx(DOUYIN.table(months[0]), out / "2025-07.xlsx", title="飞鸽 2025-07")
+    write_xlsx(DOUYIN.table(months[1]), out / "2025-08.xlsx", title="飞鸽 2025-08")
+    rows = QIANNIU.table(months[2])
+    col = rows[0].index("询单人数")
+    late = [i for i, r in enumerate(rows) if r[0] == "2025/09/05"]
+    for i in late:
+        rows[i][col] = "延迟统计"
+    write_csv(rows, out / "2025-09.csv", "gb18030")
+    got, ds = loaded(tmp_path / "shop")
+    truth_ = pd.concat(months, ignore_index=True)
+    assert len(got) == len(truth_)
+    delayed = truth_["date"] == "2025-09-05"
+    assert got["inquiries"].sum() == truth_.loc[~delayed, "inquiries"].sum()
+    assert got["inquiries"].isna().sum() == len(late) == delayed.sum()
+    for c in ("paid_buyers", "consultations"):
+        assert got[c].sum() == truth_[c].sum()
+    assert got["sales"].sum() == pytest.approx(truth_["sales"].sum(), rel=1e-12)
+    assert ds.not_final_days == frozenset({pd.Timestamp("2025-09-05").date()})
+    assert ds.quality.set_index("path")["encoding"].to_dict() == {
+        "agent_daily/2025-07.xlsx": "XLSX", "agent_daily/2025-08.xlsx": "XLSX",
+        "agent_daily/2025-09.csv": "GB18030 (detected)"}
