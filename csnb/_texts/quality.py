@@ -24,6 +24,7 @@ TEXT: dict[str, dict[str, str]] = {
     "check.summary_row": {"en": "summary row", "zh": "汇总行"},
     "check.empty_row": {"en": "empty row", "zh": "空行"},
     "check.future_timestamp": {"en": "time in the future", "zh": "时间晚于当前"},
+    "check.future_date": {"en": "day in the future", "zh": "日期晚于今天"},
     "check.unknown_value": {"en": "unknown value", "zh": "未知取值"},
     "check.not_final": {"en": "not final (延迟统计)", "zh": "数据未出（延迟统计）"},
 }

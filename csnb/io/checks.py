@@ -296,6 +296,8 @@ def _status_sql(c: Column, now: dt.datetime) -> str:
     if c.kind == "timestamp":
         whens.append(f"WHEN {col} > TIMESTAMP '{now.isoformat(sep=' ')}' "
                      f"THEN 'future_timestamp'")
+    if c.no_future:
+        whens.append(f"WHEN {col} > DATE '{now.date().isoformat()}' THEN 'future_date'")
     return f"CASE {' '.join(whens)} END"
 
 
@@ -344,6 +346,10 @@ def _time_codes(c: Column) -> list[tuple[str, str, Callable[[int], str]]]:
         out.append(("future_timestamp", "warning",
                     lambda n: f"has {plural(n, 'timestamp')} after the load time (shop time), "
                               f"rows rejected"))
+    if c.no_future:
+        out.append(("future_date", "warning",
+                    lambda n: f"has {plural(n, 'date')} after the load day (shop time), rows "
+                              f"rejected"))
     if c.kind not in ("id", "text"):
         out.append(("not_final", "warning",
                     lambda n: f"has {plural(n, 'cell')} marked not final ('延迟统计'): set to "

@@ -46,6 +46,7 @@ Soft policies (severity "warning"; each is one Problem with count and examples)
 - ``summary_row``: a row with any cell equal to a summary marker (汇总值, 平均值, ...) is a
   platform total, not data: rejected.
 - ``empty_row``: a row whose cells are all empty or missing markers: rejected.
+- ``future_date``: an ``agent_daily`` day after the load day (shop time): rejected.
 - ``future_timestamp``: a timestamp after the load time in shop time cannot be real data (a
   clock or zone error): the row is rejected.
 - ``unknown_reference``: a value of a referencing column (``Column.references``, e.g. a
@@ -170,7 +171,7 @@ def load_dataset(
     ds = cached or _Loader(folder, settings).run()
     # A load that rejected future timestamps is not cached: later in the day they may be past.
     if (cached is None and cache_enabled(cache) and folder.is_dir()
-            and not any(p.check == "future_timestamp" for p in ds.problems)):
+            and not any(p.check in ("future_timestamp", "future_date") for p in ds.problems)):
         try:
             write_cached(key, ds)
         except (OSError, duckdb.Error):

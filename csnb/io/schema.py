@@ -61,6 +61,8 @@ class Column:
     # or is out of range becomes missing, with an ``unknown_value`` warning, instead of
     # rejecting the row. One mechanism for every kind of column.
     lenient: bool = False
+    # A day of work that cannot lie after the load day (the shop's calendar day).
+    no_future: bool = False
 
     def __post_init__(self) -> None:
         check_one_of(f"kind of column {self.name!r}", self.kind, KINDS)
@@ -195,7 +197,7 @@ TABLES: dict[str, Table] = {
         Table(
             "agent_daily",
             (
-                C("date", "date", required=True),
+                C("date", "date", required=True, no_future=True),
                 C("agent_id", "id", required=True, references="agents.agent_id"),
                 C("inquiries", "int", required=True, min=0),
                 C("paid_buyers", "int", required=True, min=0),

@@ -16,7 +16,7 @@ from .schema import TABLES
 __all__ = ["ValidationReport", "quality_table"]
 
 #: Checks whose rows are rejected (errors plus the rejecting soft policies).
-REJECTING_WARNINGS = ("summary_row", "empty_row", "future_timestamp")
+REJECTING_WARNINGS = ("summary_row", "empty_row", "future_timestamp", "future_date")
 #: Checks whose cells become missing while the row is kept.
 SET_MISSING = ("unknown_value", "not_final")
 

@@ -770,3 +770,15 @@ def test_quality_reasons_in_chinese(tmp_path):
     ds = load_dataset(folder, strict=False, cache=False)
     assert quality_table(ds, "zh").loc[0, "reasons"] == "非数字 1; 汇总行 1"
     assert quality_table(ds).loc[0, "reasons"] == "non_numeric 1; summary_row 1"
+
+
+def test_a_day_after_today_is_rejected_as_future(tmp_path):
+    folder = tmp_path / "shop"
+    later = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    write(folder, "agent_daily.csv", "日期,客服昵称,询单人数,询单->最终付款人数\n"
+                                     f"2025-09-21,A,10,2\n{later},A,5,1\n")
+    ds = load_dataset(folder, cache=False)  # a warning: the strict load succeeds
+    assert len(ds.frame("agent_daily")) == 1
+    p = one(ds, "future_date")
+    assert (p.severity, p.column, p.examples) == ("warning", "date", ((2, later),))
+    assert quality_table(ds).loc[0, "reasons"] == "future_date 1"

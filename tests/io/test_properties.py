@@ -265,6 +265,7 @@ def test_a_hostile_file_loads_or_raises_one_named_csnb_error(headers, data, form
             # Accepted values keep their contract types and ranges.
             assert frame["inquiries"].dropna().ge(0).all()
             assert frame["fast_response_rate"].dropna().between(0, 1).all()
+            assert frame["date"].dropna().le(pd.Timestamp.now().normalize()).all()
             ds.con.close()
         if q is not None and len(q):
             row = q.iloc[0]
