@@ -139,7 +139,9 @@ def parse_sql(c: Column, m: str, values: dict[str, str] | None = None) -> str:
     if c.kind == "id":
         # A numeric id column with gaps is float in pandas-written Parquet ("1001.0"); the id is
         # "1001", as in the tables that refer to it.
-        return f"regexp_replace({m}, '^(-?[0-9]+)\\.0+$', '\\1')"
+        # The cheap contains() spares the regular expression on the ids without a dot.
+        return (f"CASE WHEN contains({m}, '.') THEN regexp_replace({m}, '^(-?[0-9]+)\\.0+$', "
+                f"'\\1') ELSE {m} END")
     if c.kind == "category":
         aliases = {**VALUE_ALIASES.get(c.name, {}), **(values or {})}
         mapped = (
