@@ -64,6 +64,8 @@ Soft policies (severity "warning"; each is one Problem with count and examples)
   row is kept and ``quality_table`` counts the cells under ``set_missing``.
 - ``date_from_file_name`` / ``no_date_in_name``: an ``agent_daily`` file without a date
   column was dated by its file name, or could not be (then ``missing_column`` follows).
+- ``preamble_rows`` / ``trailing_empty_rows``: rows above the header (a title) and empty rows
+  below the data of an XLSX sheet are not read; their number is reported.
 - ``extra_columns``: columns that are not in the contract (or a second column mapping to the
   same contract column) are ignored.
 - ``unknown_file``: a file or folder that is not a contract table is ignored.
@@ -459,6 +461,16 @@ class _Loader:
         if suffix == ".xlsx":
             frame = read_xlsx(path, table, self._aliases(table))
             self.file_info[rel]["encoding"] = "XLSX"
+            preamble = int(frame.attrs.get("preamble_rows", 0))
+            if preamble:
+                self._problem(table.name, rel, None, "preamble_rows",
+                              f"has {plural(preamble, 'row')} above the header (title, notes), "
+                              f"not read", count=preamble, severity="warning")
+            trailing = int(frame.attrs.get("trailing_empty_rows", 0))
+            if trailing:
+                self._problem(table.name, rel, None, "trailing_empty_rows",
+                              f"has {plural(trailing, 'empty row')} below the data (sheet "
+                              f"formatting), not read", count=trailing, severity="warning")
             view = f"_xlsx_{table.name}"
             self.con.register(view, frame)
             names = [c for c in frame.columns if c != "__row"]

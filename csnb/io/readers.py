@@ -126,8 +126,10 @@ def read_xlsx(path: Path, table: Table, extra_aliases: dict[str, str]) -> pd.Dat
             row.extend([None] * (cells.max_col - len(row)))
             for j in range(left, cells.max_col):
                 row[j] = value
+    trailing = 0
     while rows and all(xlsx_text(v) is None for v in rows[-1]):
-        rows.pop()  # formatted but empty trailing rows are not data rows
+        rows.pop()  # formatted but empty trailing rows are not data rows (counted, reported)
+        trailing += 1
     if not rows:
         raise ValueError("the first sheet is empty")
     # The header is the first row that holds every required column after aliasing; when no
@@ -161,6 +163,8 @@ def read_xlsx(path: Path, table: Table, extra_aliases: dict[str, str]) -> pd.Dat
     frame = pd.DataFrame({"__row": range(1, len(data) + 1), **columns})
     for k in columns:
         frame[k] = frame[k].astype(object)
+    frame.attrs["trailing_empty_rows"] = trailing
+    frame.attrs["preamble_rows"] = best
     return frame
 
 

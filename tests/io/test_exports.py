@@ -44,7 +44,8 @@ def test_every_platform_style_round_trips_exactly(tmp_path, style):
     assert q["rejected"].sum() == n_summary
     assert q["accepted"].sum() == len(want)
     checks = {p.check for p in ds.problems}
-    assert checks <= {"summary_row", "extra_columns", "date_from_file_name"}, checks
+    assert checks <= {"summary_row", "extra_columns", "date_from_file_name",
+                      "preamble_rows"}, checks
 
 
 def test_style_specific_findings(tmp_path):

@@ -401,6 +401,7 @@ def test_xlsx_with_preamble_summary_and_serial_dates(tmp_path):
     assert df["fast_response_rate"].tolist() == pytest.approx([0.52, 0.615])
     assert one(ds, "summary_row").examples == ((3, "汇总"),)
     assert "备注" in str(one(ds, "extra_columns"))
+    assert one(ds, "preamble_rows").count == 2  # the title and the blank row: reported
     assert ds.quality.iloc[0][["read", "accepted", "rejected"]].tolist() == [3, 2, 1]
 
 
