@@ -107,6 +107,9 @@ class ValidationReport:
             f"<b>{status}</b></p>"
             + self.quality.to_html(index=False, escape=True)
             + self.problems_table().to_html(index=False, escape=True)
+            + self.files.to_html(index=False, escape=True)
+            + "".join(f"<p>{html.escape(t)}: {html.escape(why)}</p>"
+                      for t, why in self.absent.items())
         )
 
 
