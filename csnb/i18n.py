@@ -464,9 +464,9 @@ def glossary_markdown() -> str:
 
 def _merge_report_texts() -> None:
     """Add each analysis report's texts (csnb/_texts/) to TEXT; a key defined twice is a bug."""
-    from ._texts import complaints, conversion, incentives, turnover
+    from ._texts import complaints, conversion, incentives, quality, turnover
 
-    for module in (turnover, conversion, complaints, incentives):
+    for module in (turnover, conversion, complaints, incentives, quality):
         twice = sorted(set(module.TEXT) & set(TEXT))
         if twice:
             raise RuntimeError(f"{module.__name__} redefines text keys {twice}")

@@ -32,6 +32,9 @@ Example ``csnb.toml``::
 
     [aliases.sessions]             # extra header aliases, per table
     "接待客服" = "agent_id"
+
+    [values.exit_reason]           # your own spellings of category values, per column
+    "个人原因" = "voluntary"
 """
 
 from __future__ import annotations
@@ -86,6 +89,7 @@ class Settings:
     dismissal_at: int = 3
     non_service_categories: tuple[str, ...] = NON_SERVICE_CATEGORIES
     aliases: dict[str, dict[str, str]] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
     targets: dict[str, float] = field(default_factory=dict)
     target_tolerance: float = 0.05
     promotions: dict[str, tuple[str, str]] = field(default_factory=_default_promotions)
@@ -161,9 +165,29 @@ class Settings:
                                     f"year; got {window!r}")
         from .io.schema import TABLES  # here: io imports settings
 
-        for table in self.aliases:
+        for table, entries in self.aliases.items():
             if table not in TABLES:
                 raise SettingsError(f"aliases.{table}: unknown table; allowed: {sorted(TABLES)}")
+            names = [c.name for c in TABLES[table].columns]
+            for header, column in entries.items():
+                if column not in names:
+                    raise SettingsError(f"aliases.{table}: {header!r} maps to {column!r}, not a "
+                                        f"column of {table}; allowed: {', '.join(names)}")
+        # Category columns by name; a name such as "category" is one column in several tables.
+        categories: dict[str, set[str]] = {}
+        for spec in TABLES.values():
+            for c in spec.columns:
+                if c.kind == "category":
+                    categories.setdefault(c.name, set()).update(c.allowed)
+        for column, entries in self.values.items():
+            if column not in categories:
+                raise SettingsError(f"values.{column}: not a category column; allowed: "
+                                    f"{', '.join(sorted(categories))}")
+            for spelling, value in entries.items():
+                if value not in categories[column]:
+                    raise SettingsError(
+                        f"values.{column}: {spelling!r} maps to {value!r}, not an allowed "
+                        f"value; allowed: {', '.join(sorted(categories[column]))}")
 
     @property
     def business_start(self) -> time:

@@ -68,6 +68,7 @@ class Staged:
 
     table: Table
     now: dt.datetime
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # [values] of csnb.toml
     files: list[str] = field(default_factory=list)
     bad_files: list[int] = field(default_factory=list)  # missing a required column
     read_files: list[int] = field(default_factory=list)  # files read (possibly 0 rows)
@@ -129,47 +130,71 @@ class Staged:
         return ", ".join(cols)
 
     def insert_sql(self, index: int, source: str, names: Sequence[str],
-                   mapping: dict[str, str]) -> str:
+                   mapping: dict[str, str], types: dict[str, str] | None = None) -> str:
         """Return SQL inserting one file's rows, parsed and with statuses, into the stage.
 
         Five levels so each cell is trimmed, cleaned and parsed once: trim -> missing
-        markers -> parse -> statuses -> row flag.
+        markers -> parse -> statuses -> row flag. A column whose source already has the
+        contract type (``types``: file column -> DuckDB type, from Parquet) skips the text
+        levels: it is checked in its type (NaN is missing, an infinity fails to parse).
         """
         table = self.table
         pos = {n: i for i, n in enumerate(names)}
         src = {c: pos[mapping[c]] for c in mapping}  # contract column -> file column index
-        raw = [c for c in self.raw_kept if c in src]
+        typed = {c.name: (types or {})[mapping[c.name]] for c in table.columns
+                 if c.name in src and typed_source(c.kind, (types or {}).get(mapping[c.name]))}
+        typed_at = {src[c]: dtype for c, dtype in typed.items()}
+        raw = [c for c in self.raw_kept if c in src and c not in typed]
         # "延迟统计" is how platform daily exports mark a figure that is not final yet: only
         # agent_daily holds such figures. Elsewhere the marker is an ordinary missing value
         # (so a required cell holding it is a missing_value error).
         nf = [c.name for c in table.columns
               if table.name == "agent_daily"
-              and c.name in src and c.name in self.raw_kept and c.name not in table.key]
+              and c.name in raw and c.name not in table.key]
         l1 = ["__row"] + [
-            f"_csnb_trim(CAST({ident(n)} AS VARCHAR)) AS t{i}" for i, n in enumerate(names)
+            f"{ident(n)} AS t{i}" if i in typed_at
+            else f"_csnb_trim(CAST({ident(n)} AS VARCHAR)) AS t{i}" for i, n in enumerate(names)
         ] + [f"CAST({ident(mapping[c])} AS VARCHAR) AS r_{c}" for c in raw]
         # One lookup per cell for both marker lists; the second only for the rare hits.
         markers = lits(MISSING_MARKERS + SUMMARY_MARKERS)
+
+        def missing(i: int) -> str:
+            if i not in typed_at:
+                return (f"CASE WHEN t{i} IN ({markers}) AND t{i} IN ({lits(MISSING_MARKERS)}) "
+                        f"THEN NULL ELSE t{i} END")
+            # A NaN in a float column is how pandas writes a missing number.
+            if typed_at[i] in _FLOATS:
+                return f"CASE WHEN NOT isnan(t{i}) THEN t{i} END"
+            return f"t{i}"
+
         l2 = ["__row"] + [f"r_{c}" for c in raw] + [
-            f"CASE WHEN t{i} IN ({markers}) AND t{i} IN ({lits(MISSING_MARKERS)}) "
-            f"THEN NULL ELSE t{i} END AS m{i}"
-            for i in range(len(names))
-        ] + [f"t{i} IN ({markers}) AS k{i}" for i in range(len(names))] + [
+            f"{missing(i)} AS m{i}" for i in range(len(names))
+        ] + [f"false AS k{i}" if i in typed_at else f"t{i} IN ({markers}) AS k{i}"
+             for i in range(len(names))] + [
             f"t{src[c]} IN ({lits(NOT_FINAL_MARKERS)}) AS nf_{c}" for c in nf
         ]
         # Summary and empty rows are judged on every cell of the file, mapped or not:
         # platform totals often sit in a column the contract does not use.
+        # A column the loader adds (the date of a file name) is no cell of the file.
+        cells = [i for i, n in enumerate(names) if n != "__file_date"]
+        texts = [i for i in cells if i not in typed_at]  # a typed cell holds no marker
         summary = ("COALESCE(" + ", ".join(
             f"CASE WHEN k{i} AND m{i} IN ({lits(SUMMARY_MARKERS)}) THEN m{i} END"
-            for i in range(len(names))) + ", NULL)") if names else "NULL"
-        empty = " AND ".join(f"m{i} IS NULL" for i in range(len(names))) or "true"
+            for i in texts) + ", NULL)") if texts else "CAST(NULL AS VARCHAR)"
+        empty = " AND ".join(f"m{i} IS NULL" for i in cells) or "true"
         l3 = ["__row", f"{summary} AS _summary", f"{empty} AS _empty"]
         for c in table.columns:
             m = f"m{src[c.name]}" if c.name in src else "CAST(NULL AS VARCHAR)"
             l3.append(f"{m} AS m_{c.name}")
-            l3.append(f"CAST({parse_sql(c, m)} AS {DUCKDB_TYPES[c.kind]}) AS {ident(c.name)}")
+            if c.name in typed:
+                # An infinity is no figure: it fails like an unparsable cell.
+                finite = typed[c.name] in _FLOATS
+                parsed = f"CASE WHEN isfinite({m}) THEN {m} END" if finite else m
+            else:
+                parsed = parse_sql(c, m, self.values.get(c.name))
+            l3.append(f"CAST({parsed} AS {DUCKDB_TYPES[c.kind]}) AS {ident(c.name)}")
             if c.name in self.raw_kept:
-                l3.append(f"r_{c.name}" if c.name in src else f"NULL AS r_{c.name}")
+                l3.append(f"r_{c.name}" if c.name in raw else f"NULL AS r_{c.name}")
             l3.append(f"nf_{c.name}" if c.name in nf else f"false AS nf_{c.name}")
         l4 = [f"{index} AS _file", "__row AS _row", "_summary", "_empty"]
         for c in table.columns:
@@ -196,7 +221,9 @@ class Staged:
         table, out = self.table, []
         eligible = self.eligible
         for c in table.columns:
-            raw = f"r_{c.name}" if c.name in self.raw_kept else ident(c.name)
+            # Typed (Parquet) columns keep no raw text: their value is the example.
+            raw = (f"COALESCE(r_{c.name}, CAST({ident(c.name)} AS VARCHAR))"
+                   if c.name in self.raw_kept else ident(c.name))
             for code, severity, message in _codes(c):
                 out.append(Check(c.name, code, severity,
                                   f"{eligible} AND s_{c.name} = {lit(code)}",
@@ -220,6 +247,27 @@ class Staged:
         return out
 
 
+_INTS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER")
+_FLOATS = ("FLOAT", "DOUBLE")
+_TIMESTAMPS = ("TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS")
+_SAME_TYPE = {"date": ("DATE",), "timestamp": _TIMESTAMPS, "bool": ("BOOLEAN",)}
+
+
+def typed_source(kind: str, dtype: str | None) -> bool:
+    """Whether a source column of DuckDB type ``dtype`` holds values of ``kind`` already.
+
+    Such a column is checked in its type, without the text round trip. Zoned timestamps,
+    text and other types take the text path, which converts them.
+    """
+    if dtype is None:
+        return False
+    if kind == "int":
+        return dtype in _INTS
+    if kind in ("float", "money", "rate", "duration"):
+        return dtype in _INTS + _FLOATS or dtype.startswith("DECIMAL")
+    return dtype in _SAME_TYPE.get(kind, ())
+
+
 def _status_sql(c: Column, now: dt.datetime) -> str:
     """Return SQL giving the code of the first failing check of a cell (NULL when fine).
 
@@ -230,21 +278,26 @@ def _status_sql(c: Column, now: dt.datetime) -> str:
     missing = f"CASE WHEN nf_{c.name} THEN 'not_final'"
     missing += " WHEN true THEN 'missing_value' END" if c.required else " END"
     whens = [f"WHEN {m} IS NULL THEN {missing}"]
+    fails: list[tuple[str, str]] = []  # (condition, check code), in order
     if c.kind in _PARSE_CHECK:
-        whens.append(f"WHEN {col} IS NULL THEN {lit(_PARSE_CHECK[c.kind])}")
+        fails.append((f"{col} IS NULL", _PARSE_CHECK[c.kind]))
     if c.kind == "category":
-        code = "unknown_value" if c.lenient else "not_allowed"
-        whens.append(f"WHEN {col} NOT IN ({lits(c.allowed)}) THEN '{code}'")
+        fails.append((f"{col} NOT IN ({lits(c.allowed)})", "not_allowed"))
     bounds = []
     if c.min is not None:
         bounds.append(f"{col} < {c.min!r}")
     if c.max is not None:
         bounds.append(f"{col} > {c.max!r}")
     if bounds:
-        whens.append(f"WHEN {' OR '.join(bounds)} THEN 'out_of_range'")
+        fails.append((" OR ".join(bounds), "out_of_range"))
+    # A lenient column (no figure uses it) turns every failure into one warning code.
+    whens += [f"WHEN {cond} THEN {lit('unknown_value' if c.lenient else code)}"
+              for cond, code in fails]
     if c.kind == "timestamp":
         whens.append(f"WHEN {col} > TIMESTAMP '{now.isoformat(sep=' ')}' "
                      f"THEN 'future_timestamp'")
+    if c.no_future:
+        whens.append(f"WHEN {col} > DATE '{now.date().isoformat()}' THEN 'future_date'")
     return f"CASE {' '.join(whens)} END"
 
 
@@ -254,28 +307,49 @@ def _codes(c: Column) -> list[tuple[str, str, Callable[[int], str]]]:
     if c.required:
         out.append(("missing_value", "error",
                     lambda n: f"has {plural(n, 'empty value')} in a required column"))
+    setting = f"map your own spellings under [values.{c.name}] in csnb.toml"
+    if c.lenient:
+        what = (f"not among {', '.join(c.allowed)} ({setting})" if c.kind == "category"
+                else f"that are not a valid {c.kind}{_range_text(c, ' or out of range ')}")
+        out.append(("unknown_value", "warning",
+                    lambda n: f"has {plural(n, 'value')} {what}: set to missing, rows kept "
+                              f"(no figure uses this column)"))
+        return out + _time_codes(c)
     if c.kind in _PARSE_CHECK:
         code = _PARSE_CHECK[c.kind]
         one, many, hint = _PARSE_TEXT[code]
         out.append((code, "error", lambda n: f"has {n} {one if n == 1 else many}{hint}"))
-    if c.kind == "category" and c.lenient:
-        out.append(("unknown_value", "warning",
-                    lambda n: f"has {plural(n, 'value')} not among {', '.join(c.allowed)}: "
-                              f"set to missing, rows kept (no figure uses this column)"))
-    elif c.kind == "category":
+    if c.kind == "category":
         out.append(("not_allowed", "error",
                     lambda n: f"has {plural(n, 'value')} not allowed "
-                              f"(allowed: {', '.join(c.allowed)})"))
+                              f"(allowed: {', '.join(c.allowed)}; {setting})"))
     if c.min is not None or c.max is not None:
-        text = " and ".join(
-            t for t in (f">= {number_text(c.min)}" if c.min is not None else "",
-                        f"<= {number_text(c.max)}" if c.max is not None else "") if t)
+        text = _range_text(c, "")
         out.append(("out_of_range", "error",
                     lambda n: f"has {plural(n, 'value')} out of range (allowed: {text})"))
+    return out + _time_codes(c)
+
+
+def _range_text(c: Column, prefix: str) -> str:
+    """``">= 0 and <= 1"`` for a column with bounds (after ``prefix``), else ``""``."""
+    if c.min is None and c.max is None:
+        return ""
+    return prefix + " and ".join(
+        t for t in (f">= {number_text(c.min)}" if c.min is not None else "",
+                    f"<= {number_text(c.max)}" if c.max is not None else "") if t)
+
+
+def _time_codes(c: Column) -> list[tuple[str, str, Callable[[int], str]]]:
+    """The warnings every column of a kind can get whatever its strictness."""
+    out: list[tuple[str, str, Callable[[int], str]]] = []
     if c.kind == "timestamp":
         out.append(("future_timestamp", "warning",
                     lambda n: f"has {plural(n, 'timestamp')} after the load time (shop time), "
                               f"rows rejected"))
+    if c.no_future:
+        out.append(("future_date", "warning",
+                    lambda n: f"has {plural(n, 'date')} after the load day (shop time), rows "
+                              f"rejected"))
     if c.kind not in ("id", "text"):
         out.append(("not_final", "warning",
                     lambda n: f"has {plural(n, 'cell')} marked not final ('延迟统计'): set to "

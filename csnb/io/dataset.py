@@ -40,7 +40,9 @@ DUCKDB_TYPES = {
     "timestamp": "TIMESTAMP",
 }
 
-QUALITY_COLUMNS = ["table", "path", "read", "accepted", "rejected"]
+#: The row accounting of a load, per file: read = accepted + rejected; ``summary`` counts the
+#: rejected rows that were platform summary rows; ``encoding`` is how the file was decoded.
+QUALITY_COLUMNS = ["table", "path", "encoding", "read", "accepted", "summary", "rejected"]
 
 
 @dataclass
@@ -183,8 +185,8 @@ def dataset_from_frames(
         )
         con.execute(f'CREATE TABLE "{name}" AS SELECT {select} FROM _frame')
         con.unregister("_frame")
-        quality.append({"table": name, "path": "(frame)", "read": len(df), "accepted": len(df),
-                        "rejected": 0})
+        quality.append({"table": name, "path": "(frame)", "encoding": "", "read": len(df),
+                        "accepted": len(df), "summary": 0, "rejected": 0})
     return Dataset(
         path=None,
         settings=settings or Settings(),

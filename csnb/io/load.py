@@ -2,18 +2,23 @@
 
 A dataset is a folder (DESIGN.md, "Data contract"). Each contract table is a file named after
 it (``agents.csv``, ``sessions.parquet``, ``complaints.xlsx``) or a subfolder whose files are
-concatenated (``sessions/2025-06.csv``, ...). CSV (UTF-8, UTF-8 with BOM, GB18030/GBK), Parquet
-and XLSX (first sheet) are read.
+concatenated (``sessions/2025-06.csv``, ...). CSV (UTF-8, UTF-8 with BOM, GB18030/GBK, UTF-16
+with BOM as Excel's "Unicode text"; detected with charset-normalizer), Parquet and XLSX (first
+sheet, below any title rows, merged cells filled) are read.
 
 How a load works
 ----------------
 1. Discover: list the table files; other files are ignored with an ``unknown_file`` warning
    (``csnb.toml``, ``README.md``, ``truth.json`` and dot-files are expected and not listed).
-2. Stage: every file is read by DuckDB as text (``read_csv(all_varchar=true)``,
-   ``read_parquet`` with every column cast to VARCHAR; XLSX through openpyxl, registered into
-   DuckDB). A CSV that is not UTF-8 is transcoded in chunks to a UTF-8 temp file first, so raw
-   tables are never held in pandas. Headers are mapped to contract names (English names,
-   :data:`~csnb.io.schema.HEADER_ALIASES` and ``[aliases.TABLE]`` of ``csnb.toml``).
+2. Stage: every file is read by DuckDB (``read_csv(all_varchar=true)``; ``read_parquet``,
+   whose columns of the contract type are checked in that type and the others cast to
+   VARCHAR; XLSX through openpyxl, registered into DuckDB). A CSV that is not UTF-8 is
+   transcoded in chunks to a UTF-8 temp file first, so raw tables are never held in pandas.
+   Headers are mapped to contract names (English names, :data:`~csnb.io.schema.HEADER_ALIASES`
+   with every platform style's daily-report headers, and ``[aliases.TABLE]`` of
+   ``csnb.toml``); category values through :data:`~csnb.io.schema.VALUE_ALIASES` and
+   ``[values.COLUMN]`` of ``csnb.toml``. An ``agent_daily`` file without a date column is
+   dated by the one day its file name states.
 3. Parse: one SQL mechanism for all tables and formats turns each cell into its contract type
    (``TRY_CAST``, regular expressions: percent strings, "1,234.00", "￥", "2分30秒",
    "00:02:30", Excel serial dates, 是/否, value aliases, zone offsets converted to shop time).
@@ -41,6 +46,7 @@ Soft policies (severity "warning"; each is one Problem with count and examples)
 - ``summary_row``: a row with any cell equal to a summary marker (汇总值, 平均值, ...) is a
   platform total, not data: rejected.
 - ``empty_row``: a row whose cells are all empty or missing markers: rejected.
+- ``future_date``: an ``agent_daily`` day after the load day (shop time): rejected.
 - ``future_timestamp``: a timestamp after the load time in shop time cannot be real data (a
   clock or zone error): the row is rejected.
 - ``unknown_reference``: a value of a referencing column (``Column.references``, e.g. a
@@ -53,6 +59,13 @@ Soft policies (severity "warning"; each is one Problem with count and examples)
   and in every other table, the marker is an ordinary missing value.
 - ``outside_employment``: a session or agent_daily row dated before its agent's hire_date or
   after the exit_date: kept (the roster is more often wrong than the platform's log).
+- ``unknown_value``: a value of a *lenient* column (optional, no figure uses it: actions,
+  message counts) that does not parse, is not allowed or is out of range becomes NULL; the
+  row is kept and ``quality_table`` counts the cells under ``set_missing``.
+- ``date_from_file_name`` / ``no_date_in_name``: an ``agent_daily`` file without a date
+  column was dated by its file name, or could not be (then ``missing_column`` follows).
+- ``preamble_rows`` / ``trailing_empty_rows``: rows above the header (a title) and empty rows
+  below the data of an XLSX sheet are not read; their number is reported.
 - ``extra_columns``: columns that are not in the contract (or a second column mapping to the
   same contract column) are ignored.
 - ``unknown_file``: a file or folder that is not a contract table is ignored.
@@ -88,14 +101,16 @@ from .parsers import create_macros, drop_macros
 from .readers import (
     CHUNK,
     check_csv_widths,
-    decodes,
+    closest_headers,
+    day_from_name,
+    detect_encoding,
     map_headers,
     parquet_durations,
     read_xlsx,
     short_error,
 )
 from .schema import SUFFIXES, TABLES, Table
-from .validation import ValidationReport
+from .validation import FILE_COLUMNS, ValidationReport
 
 __all__ = ["load_dataset", "validate_dataset"]
 
@@ -158,7 +173,7 @@ def load_dataset(
     ds = cached or _Loader(folder, settings).run()
     # A load that rejected future timestamps is not cached: later in the day they may be past.
     if (cached is None and cache_enabled(cache) and folder.is_dir()
-            and not any(p.check == "future_timestamp" for p in ds.problems)):
+            and not any(p.check in ("future_timestamp", "future_date") for p in ds.problems)):
         try:
             write_cached(key, ds)
         except (OSError, duckdb.Error):
@@ -189,13 +204,18 @@ def validate_dataset(path: str | Path) -> ValidationReport:
         data-quality report that ``csnb validate`` prints.
     """
     folder = Path(path)
+    loader = _Loader(folder, None)
     try:
-        ds = _Loader(folder, None).run()
+        ds = loader.run()
     except SettingsError as exc:
         problem = Problem("", SETTINGS_FILE, None, "bad_settings", f"is not valid: {exc}")
         return ValidationReport(str(folder), pd.DataFrame(columns=QUALITY_COLUMNS), (problem,))
     ds.con.close()
-    return ValidationReport(str(folder), ds.quality, ds.problems)
+    files = pd.DataFrame(
+        [{"table": info["table"], "path": path, "encoding": info.get("encoding", ""),
+          "headers": info.get("headers", []), "ignored": info.get("ignored", [])}
+         for path, info in loader.file_info.items()], columns=FILE_COLUMNS)
+    return ValidationReport(str(folder), ds.quality, ds.problems, files)
 
 
 
@@ -209,6 +229,8 @@ class _Loader:
         self.problems: list[Problem] = []
         self.quality: list[dict] = []
         self.files: list[dict] = []
+        # Per file: how it was read (encoding decision, source header -> contract column).
+        self.file_info: dict[str, dict] = {}
 
     # -- steps
 
@@ -242,7 +264,7 @@ class _Loader:
         drop_macros(con)
 
         quality = pd.DataFrame(self.quality, columns=QUALITY_COLUMNS)
-        for col in ("read", "accepted", "rejected"):
+        for col in ("read", "accepted", "summary", "rejected"):
             quality[col] = quality[col].astype("int64")
         lost = quality[quality["read"] != quality["accepted"] + quality["rejected"]]
         if len(lost):
@@ -294,7 +316,7 @@ class _Loader:
         return {name: sorted(found[name]) for name in TABLES if name in found}
 
     def _stage(self, table: Table, paths: Sequence[Path]) -> Staged:
-        st = Staged(table, self.now)
+        st = Staged(table, self.now, dict(self.settings.values) if self.settings else {})
         self.con.execute(f"CREATE TEMP TABLE {st.stage} ({st.schema()})")
         for path in paths:
             rel = self._register_file(path)
@@ -305,8 +327,9 @@ class _Loader:
             except Exception as exc:  # noqa: BLE001 - any reader failure is a finding
                 self._problem(table.name, rel, None, "unreadable",
                               f"could not be read: {short_error(exc)}")
-                self.quality.append({"table": table.name, "path": rel, "read": 0,
-                                     "accepted": 0, "rejected": 0})
+                self.quality.append({"table": table.name, "path": rel,
+                                     "encoding": self._encoding(rel), "read": 0,
+                                     "accepted": 0, "summary": 0, "rejected": 0})
                 continue
             st.read_files.append(index)
         return st
@@ -314,16 +337,24 @@ class _Loader:
     def _stage_file(self, st: Staged, index: int, path: Path, rel: str) -> None:
         """Read one file, parse and flag its rows into the staging table."""
         table = st.table
-        sources, names, cleanup = self._open(path, table)
+        sources, names, cleanup = self._open(path, table, rel)
         try:
             mapping, extras = map_headers(names, table, self._aliases(table))
+            if table.name == "agent_daily" and "date" not in mapping:
+                sources, names = self._date_from_name(st, path, rel, sources, names, mapping)
             missing = [c for c in table.required if c not in mapping]
+            info = self.file_info.setdefault(rel, {"table": table.name,
+                                                   "encoding": self._encoding(rel)})
+            info["headers"] = [(mapping[c.name], c.name) for c in table.columns
+                               if c.name in mapping]
+            info["ignored"] = list(extras)
             if missing:
                 st.bad_files.append(index)
             for i, source in enumerate(sources):
                 try:
                     # One statement: a failed try leaves nothing behind.
-                    self.con.execute(st.insert_sql(index, source, names, mapping))
+                    self.con.execute(st.insert_sql(index, source, names, mapping,
+                                                   self.file_info[rel].get("types")))
                     break
                 except duckdb.Error:
                     if i == len(sources) - 1:
@@ -345,21 +376,54 @@ class _Loader:
             rows = self.con.execute(
                 f"SELECT count(*) FROM {st.stage} WHERE _file = ?", [index]
             ).fetchall()[0][0]
+            unmatched = [e for e in extras if " (also maps to " not in e]
+            hint = "; ".join(
+                f"{e} (closest known: {', '.join(close)})" if close else f"{e} (no close match)"
+                for e in unmatched
+                for close in [closest_headers(e, table, self._aliases(table))]
+            )
             for col in missing:
                 self._problem(
                     table.name, rel, col, "missing_column",
                     f"is missing (required), so all {plural(rows, 'row')} of the file are "
-                    f"rejected; columns found: {', '.join(names) if names else '(none)'}",
+                    f"rejected; columns found: {', '.join(names) if names else '(none)'}"
+                    + (f"; headers not matched: {hint}" if hint else "")
+                    + f"; name yours under [aliases.{table.name}] in csnb.toml",
                     count=rows,
                 )
 
-    def _open(self, path: Path, table: Table) -> tuple[list[str], list[str], Callable[[], None]]:
+    def _date_from_name(self, st: Staged, path: Path, rel: str, sources: list[str],
+                        names: list[str], mapping: dict[str, str]
+                        ) -> tuple[list[str], list[str]]:
+        """Date a daily report without a date column by the one day its file name states.
+
+        Returns the sources with a constant ``__file_date`` column and the names with it
+        (``mapping`` gains ``date``), or both unchanged when the name states no single day.
+        """
+        day, why = day_from_name(path.name)
+        if day is None:
+            self._problem(st.table.name, rel, "date", "no_date_in_name",
+                          f"is not in the file and cannot come from its name: {why} (a "
+                          f"daily report without a date column is dated by a file name such "
+                          f"as '..._2026-04-20至2026-04-20.xlsx')", severity="warning")
+            return sources, names
+        mapping["date"] = "__file_date"
+        self._problem(st.table.name, rel, "date", "date_from_file_name",
+                      f"is not in the file: every row is dated {day}, the day its name "
+                      f"states", severity="warning")
+        wrapped = [f"(SELECT *, {lit(day.isoformat())} AS __file_date FROM {s})"
+                   for s in sources]
+        return wrapped, [*names, "__file_date"]
+
+    def _open(self, path: Path, table: Table, rel: str
+              ) -> tuple[list[str], list[str], Callable[[], None]]:
         """Return SQL sources to try, with a ``__row`` column; the data columns; a cleanup."""
         suffix = path.suffix.lower()
+        self.file_info[rel] = {"table": table.name, "encoding": suffix.lstrip(".").upper()}
         if suffix == ".csv":
             if path.stat().st_size == 0:
                 raise ValueError("the file is empty (no header row)")
-            text_path = self._utf8_csv(path)
+            text_path = self._utf8_csv(path, rel)
             opts = ("all_varchar=true, header=true, skip=0, comment='', quote='\"', "
                     "escape='\"', null_padding=true, parallel={}")
             # Explicit skip/comment: the sniffer would otherwise drop lines it takes for a
@@ -388,9 +452,25 @@ class _Loader:
                        for name, factor in parquet_durations(path).items() if name in names]
             replace = f" REPLACE ({', '.join(seconds)})" if seconds else ""
             source = f"(SELECT file_row_number + 1 AS __row, *{replace} FROM {src})"
+            # Typed columns are checked in their type (see Staged.insert_sql).
+            self.file_info[rel]["types"] = {
+                r[0]: r[1] for r in self.con.execute(f"DESCRIBE SELECT * FROM {source}")
+                .fetchall()}
+            self.file_info[rel]["encoding"] = "Parquet"
             return [source], names, lambda: None
         if suffix == ".xlsx":
             frame = read_xlsx(path, table, self._aliases(table))
+            self.file_info[rel]["encoding"] = "XLSX"
+            preamble = int(frame.attrs.get("preamble_rows", 0))
+            if preamble:
+                self._problem(table.name, rel, None, "preamble_rows",
+                              f"has {plural(preamble, 'row')} above the header (title, notes), "
+                              f"not read", count=preamble, severity="warning")
+            trailing = int(frame.attrs.get("trailing_empty_rows", 0))
+            if trailing:
+                self._problem(table.name, rel, None, "trailing_empty_rows",
+                              f"has {plural(trailing, 'empty row')} below the data (sheet "
+                              f"formatting), not read", count=trailing, severity="warning")
             view = f"_xlsx_{table.name}"
             self.con.register(view, frame)
             names = [c for c in frame.columns if c != "__row"]
@@ -404,20 +484,23 @@ class _Loader:
     def _unregister(self, view: str) -> None:
         self.con.unregister(view)
 
-    def _utf8_csv(self, path: Path) -> Path:
+    def _encoding(self, rel: str) -> str:
+        """The encoding decision of a file, as shown in the quality table."""
+        return str(self.file_info.get(rel, {}).get("encoding", ""))
+
+    def _utf8_csv(self, path: Path, rel: str) -> Path:
         """Return a UTF-8 version of a CSV: the file itself, or a transcoded temp copy."""
-        if decodes(path, "utf-8-sig"):
+        codec, label = detect_encoding(path)
+        self.file_info[rel]["encoding"] = label
+        if codec in ("utf-8", "utf-8-sig"):
             return path  # DuckDB skips a UTF-8 BOM itself
         out = self.tmp / f"{len(list(self.tmp.iterdir()))}.csv"
-        decoder = codecs.getincrementaldecoder("gb18030")()
-        # One pass: transcode chunk by chunk; a byte sequence GB18030 rejects stops it.
-        try:
-            with path.open("rb") as src, out.open("w", encoding="utf-8", newline="") as dst:
-                while chunk := src.read(CHUNK):
-                    dst.write(decoder.decode(chunk))
-                dst.write(decoder.decode(b"", final=True))
-        except UnicodeDecodeError as exc:
-            raise ValueError("the file is neither UTF-8 nor GB18030/GBK text") from exc
+        decoder = codecs.getincrementaldecoder(codec)()
+        # One pass, chunk by chunk: detect_encoding checked that the whole file decodes.
+        with path.open("rb") as src, out.open("w", encoding="utf-8", newline="") as dst:
+            while chunk := src.read(CHUNK):
+                dst.write(decoder.decode(chunk))
+            dst.write(decoder.decode(b"", final=True))
         return out
 
     def _check(self, st: Staged) -> None:
@@ -426,17 +509,22 @@ class _Loader:
         self._mark_duplicates(st)
         rows = self.con.execute(
             f"SELECT _file, count(*), count(*) FILTER (WHERE {st.ok}), "
-            f"count(*) FILTER (WHERE NOT {st.ok}) FROM {st.stage} GROUP BY _file"
+            f"count(*) FILTER (WHERE NOT {st.ok}), "
+            f"count(*) FILTER (WHERE {st.not_bad} AND _summary IS NOT NULL) "
+            f"FROM {st.stage} GROUP BY _file"
         ).fetchall()
         counts = {r[0]: r[1:] for r in rows}
         for index in st.read_files:
-            read, accepted, rejected = counts.get(index, (0, 0, 0))
+            read, accepted, rejected, summary = counts.get(index, (0, 0, 0, 0))
             if read != accepted + rejected:
                 raise RowAccountingError(
                     f"{st.files[index]}: read {read} rows, accepted {accepted} and rejected "
                     f"{rejected}; the difference was lost")
-            self.quality.append({"table": table.name, "path": st.files[index], "read": read,
-                                 "accepted": accepted, "rejected": rejected})
+            rel = st.files[index]
+            self.quality.append({"table": table.name, "path": rel,
+                                 "encoding": self._encoding(rel), "read": read,
+                                 "accepted": accepted, "summary": summary,
+                                 "rejected": rejected})
         checks = st.checks()
         self._record(st, checks, self._aggregate(st.stage, checks, where="_flag"))
 

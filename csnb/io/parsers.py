@@ -51,15 +51,18 @@ def create_macros(con: duckdb.DuckDBPyConnection, timezone: str) -> None:
         "_csnb_trim(s)": f"CASE WHEN ascii(s) IN ({TRIM_CODES}) OR ascii(right(s, 1)) IN "
                          f"({TRIM_CODES}) THEN trim(s, {lit(TRIM)}) ELSE s END",
         # isfinite: TRY_CAST reads 'inf' and 'nan', which are no amounts.
+        # Thousands separators, also the full-width "，" of Chinese input methods.
         "_csnb_num(s)": f"CASE WHEN isfinite({double}) THEN {double} "
-                        f"WHEN contains(s, ',') AND regexp_matches(s, {lit(_THOUSANDS)}) "
-                        f"THEN TRY_CAST(replace(s, ',', '') AS DOUBLE) END",
+                        f"WHEN (contains(s, ',') OR contains(s, '，')) AND regexp_matches("
+                        f"replace(s, '，', ','), {lit(_THOUSANDS)}) "
+                        f"THEN TRY_CAST(replace(replace(s, ',', ''), '，', '') AS DOUBLE) END",
         "_csnb_float(s)": "_csnb_num(s)",
         # TRY_CAST('12.5' AS BIGINT) rounds to 13: accept only values equal as a double.
         "_csnb_int(s)": "CASE WHEN TRY_CAST(s AS BIGINT) = TRY_CAST(s AS DOUBLE) "
                         "THEN TRY_CAST(s AS BIGINT) "
-                        "WHEN contains(s, ',') AND _csnb_num(s) = round(_csnb_num(s)) "
-                        "THEN CAST(_csnb_num(s) AS BIGINT) END",
+                        "WHEN (contains(s, ',') OR contains(s, '，')) "
+                        "AND _csnb_num(s) = round(_csnb_num(s)) "
+                        "THEN TRY_CAST(_csnb_num(s) AS BIGINT) END",
         "_csnb_money(s)": f"CASE WHEN isfinite({double}) THEN {double} "
                           f"ELSE _csnb_num(trim(regexp_replace(s, '^[￥¥]|元$|^RMB', '', 'g'))) "
                           f"END",
@@ -78,16 +81,20 @@ def create_macros(con: duckdb.DuckDBPyConnection, timezone: str) -> None:
         "_csnb_ymd(s)": "replace(replace(replace(replace(s, '/', '-'), '年', '-'), '月', '-'), "
                         "'日', '')",
         "_csnb_serial(s)": f"CASE WHEN {double} {serial} THEN {double} END",
+        # Dates and timestamps start with a digit: DuckDB also casts 'epoch', 'infinity' and
+        # 'inf' (1970-01-01, 9999-12-31), which are no days an export means.
         "_csnb_date(s)": (
+            f"CASE WHEN ascii(s) BETWEEN 48 AND 57 THEN "
             f"COALESCE(TRY_CAST(s AS DATE), CASE WHEN {double} IS NOT NULL THEN "
             f"COALESCE(DATE '1899-12-30' + CAST(floor(_csnb_serial(s)) AS INTEGER), "
             f"CASE WHEN regexp_matches(s, '^\\d{{8}}$') "
             f"THEN CAST(TRY_STRPTIME(s, '%Y%m%d') AS DATE) "
-            f"END) ELSE TRY_CAST(_csnb_ymd(s) AS DATE) END)"
+            f"END) ELSE TRY_CAST(_csnb_ymd(s) AS DATE) END) END"
         ),
         # The common "YYYY-MM-DD HH:MM:SS" (19 bytes, ':' 3rd from last) cannot carry a zone:
         # plain TRY_CAST. Anything else: serial number, zone offset, or other separators.
         "_csnb_timestamp(s)": (
+            f"CASE WHEN ascii(s) BETWEEN 48 AND 57 THEN "
             f"COALESCE(CASE WHEN strlen(s) = 19 AND substr(s, 17, 1) = ':' "
             f"THEN TRY_CAST(s AS TIMESTAMP) END, "
             f"CASE WHEN {double} IS NOT NULL THEN TIMESTAMP '1899-12-30' "
@@ -97,7 +104,7 @@ def create_macros(con: duckdb.DuckDBPyConnection, timezone: str) -> None:
             # DuckDB takes "+08:00", "+0800", "Z" and " UTC" right after the time only.
             f"'\\s*(UTC|GMT)$', ' UTC'), '\\s+([+-]\\d{{2}}(:?\\d{{2}})?)$', '\\1'), "
             f"'z$', 'Z')) AS TIMESTAMPTZ) AT TIME ZONE {lit(timezone)} "
-            f"ELSE TRY_CAST(_csnb_ymd(s) AS TIMESTAMP) END)"
+            f"ELSE TRY_CAST(_csnb_ymd(s) AS TIMESTAMP) END) END"
         ),
         "_csnb_month(s)": (
             f"CASE WHEN regexp_matches(s, {lit(_MONTH)}) THEN CASE "
@@ -121,16 +128,22 @@ def drop_macros(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP MACRO IF EXISTS temp.{name}")
 
 
-def parse_sql(c: Column, m: str) -> str:
-    """Return SQL turning the cleaned text ``m`` into the contract type of column ``c``."""
+def parse_sql(c: Column, m: str, values: dict[str, str] | None = None) -> str:
+    """Return SQL turning the cleaned text ``m`` into the contract type of column ``c``.
+
+    ``values`` are the user's own spellings of a category's values (``[values.<column>]``
+    of ``csnb.toml``); they take precedence over the built-in :data:`VALUE_ALIASES`.
+    """
     if c.kind == "text":
         return m
     if c.kind == "id":
         # A numeric id column with gaps is float in pandas-written Parquet ("1001.0"); the id is
         # "1001", as in the tables that refer to it.
-        return f"regexp_replace({m}, '^(-?[0-9]+)\\.0+$', '\\1')"
+        # The cheap contains() spares the regular expression on the ids without a dot.
+        return (f"CASE WHEN contains({m}, '.') THEN regexp_replace({m}, '^(-?[0-9]+)\\.0+$', "
+                f"'\\1') ELSE {m} END")
     if c.kind == "category":
-        aliases = VALUE_ALIASES.get(c.name, {})
+        aliases = {**VALUE_ALIASES.get(c.name, {}), **(values or {})}
         mapped = (
             "CASE " + " ".join(f"WHEN {m} = {lit(k)} THEN {lit(v)}" for k, v in aliases.items())
             + " END"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import difflib
 import math
+import re
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -58,18 +60,76 @@ def map_headers(
     return mapping, extras
 
 
+def closest_headers(name: str, table: Table, extra_aliases: dict[str, str]) -> list[str]:
+    """Up to three known headers of ``table`` that look like ``name`` (for error messages)."""
+    known = [c.name for c in table.columns] + list(HEADER_ALIASES.get(table.name, {}))
+    known += list(extra_aliases)
+    by_norm: dict[str, str] = {}
+    for k in known:
+        by_norm.setdefault(norm_header(k), k)
+    hits = difflib.get_close_matches(norm_header(name), list(by_norm), n=3, cutoff=0.5)
+    return [by_norm[h] for h in hits]
+
+
+_DAY = r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
+_DAY_RANGE = re.compile(rf"{_DAY}(?:\s*(?:至|到|~|～|—|_)\s*{_DAY})?")
+
+
+def day_from_name(name: str) -> tuple[dt.date | None, str]:
+    """The one day a file name states ("..._2026-04-20至2026-04-20.xlsx"), or None and why.
+
+    Platform tools name a custom report after its date range; a daily report without a date
+    column is dated by it. A range of several days cannot date a row: None, with the reason.
+    """
+    found = list(_DAY_RANGE.finditer(name))
+    if not found:
+        return None, "the file name holds no date"
+    days = set()
+    for m in found:
+        parts = [p for p in m.groups() if p is not None]
+        try:
+            for i in range(0, len(parts), 3):
+                days.add(dt.date(int(parts[i]), int(parts[i + 1]), int(parts[i + 2])))
+        except ValueError:
+            return None, f"the file name holds a date that does not exist ({m.group(0)})"
+    if len(days) > 1:
+        first, last = min(days), max(days)
+        return None, f"the file name spans {first} to {last}, not one day"
+    return days.pop(), ""
+
+
+#: XLSX files up to this size are read fully (merged cells resolved), larger ones streamed.
+_XLSX_FULL_BYTES = 20 << 20
+
+
 def read_xlsx(path: Path, table: Table, extra_aliases: dict[str, str]) -> pd.DataFrame:
     """Read the first sheet of an XLSX as text cells, finding the header below any preamble."""
     import openpyxl
 
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    # Merged cells (a date spanning its agents' rows, a title across the columns) are known
+    # only to a full load; platform reports are small, so read them fully, and only very
+    # large sheets in the streaming mode, which sees a merged range as its first cell alone.
+    full = path.stat().st_size <= _XLSX_FULL_BYTES
+    book = openpyxl.load_workbook(path, read_only=not full, data_only=True)
     try:
         sheet = book.worksheets[0]
         rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        merged = list(sheet.merged_cells.ranges) if full else []
     finally:
         book.close()
+    for cells in merged:
+        # The value sits in the top-left cell; every cell of the range shows it.
+        top, left = cells.min_row - 1, cells.min_col - 1
+        value = rows[top][left] if top < len(rows) and left < len(rows[top]) else None
+        for i in range(top, min(cells.max_row, len(rows))):
+            row = rows[i]
+            row.extend([None] * (cells.max_col - len(row)))
+            for j in range(left, cells.max_col):
+                row[j] = value
+    trailing = 0
     while rows and all(xlsx_text(v) is None for v in rows[-1]):
-        rows.pop()  # formatted but empty trailing rows are not data rows
+        rows.pop()  # formatted but empty trailing rows are not data rows (counted, reported)
+        trailing += 1
     if not rows:
         raise ValueError("the first sheet is empty")
     # The header is the first row that holds every required column after aliasing; when no
@@ -103,6 +163,8 @@ def read_xlsx(path: Path, table: Table, extra_aliases: dict[str, str]) -> pd.Dat
     frame = pd.DataFrame({"__row": range(1, len(data) + 1), **columns})
     for k in columns:
         frame[k] = frame[k].astype(object)
+    frame.attrs["trailing_empty_rows"] = trailing
+    frame.attrs["preamble_rows"] = best
     return frame
 
 
@@ -137,6 +199,49 @@ def decodes(path: Path, encoding: str) -> bool:
     return True
 
 
+
+
+#: Bytes charset-normalizer looks at: enough for a header and many rows, fast on any file.
+_SAMPLE = 1 << 16
+
+
+def detect_encoding(path: Path) -> tuple[str, str]:
+    """Decide the text encoding of a CSV: the Python codec and the decision as shown to users.
+
+    A byte-order mark decides (UTF-8 with BOM; UTF-16, Excel's "Unicode text" export); else a
+    file that decodes as UTF-8 is UTF-8; else charset-normalizer judges a sample, and the
+    codec must decode the whole file. GB18030 (the superset of GBK and GB2312, which Chinese
+    Windows tools write) is tried after a UTF-16 or Big5 guess; other guesses are refused.
+
+    Raises
+    ------
+    ValueError
+        No candidate decodes the whole file.
+    """
+    import charset_normalizer
+
+    with path.open("rb") as f:
+        head = f.read(_SAMPLE)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", "UTF-8 (BOM)"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", "UTF-16 (BOM)"
+    if decodes(path, "utf-8"):
+        return "utf-8", "UTF-8"
+    best = charset_normalizer.from_bytes(head).best()
+    guess = best.encoding if best is not None else None
+    # Only encodings Chinese shop tools write are taken: a Latin guess for bytes that are not
+    # GB18030 means a broken file far more often than a Western export.
+    candidates = ["gb18030"]
+    if guess is not None and (guess.startswith("utf_16") or guess == "big5"):
+        candidates.insert(0, guess)
+    for codec in candidates:
+        if decodes(path, codec):
+            name = codecs.lookup(codec).name.upper().replace("_", "-")
+            return codec, f"{name} (detected)"
+    raise ValueError(
+        "the file is neither UTF-8 (with or without BOM), UTF-16 with BOM nor GB18030/GBK "
+        f"text{f' (charset-normalizer guessed {guess})' if guess else ''}; save it as UTF-8")
 
 
 def parquet_durations(path: Path) -> dict[str, float]:

@@ -41,8 +41,9 @@ MISSING_MARKERS = ("", "-", "--", "—", "——", "/", "null", "NULL", "None", 
 #: Markers that mean "not final yet" (the day becomes provisional), a subset of the above.
 NOT_FINAL_MARKERS = ("延迟统计",)
 #: Summary rows that platform exports append or prepend; such rows are rejected as summaries.
-SUMMARY_MARKERS = ("汇总", "汇总值", "合计", "总计", "平均值", "均值", "全店平均值", "店铺汇总值",
-                   "店铺平均值", "total", "Total", "TOTAL", "average", "Average")
+SUMMARY_MARKERS = ("汇总", "汇总值", "合计", "总计", "平均值", "均值", "全店平均值", "全店汇总值",
+                   "店铺汇总值", "店铺平均值", "同行同层优秀", "同行同层均值", "同行同层平均",
+                   "total", "Total", "TOTAL", "average", "Average")
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,12 @@ class Column:
     min: float | None = None
     max: float | None = None
     references: str | None = None  # "agents.agent_id": soft reference check
-    # An optional category no figure depends on: an unknown value becomes missing, with a
-    # warning, instead of rejecting the row.
+    # An optional column no figure depends on: a value that does not parse, is not allowed
+    # or is out of range becomes missing, with an ``unknown_value`` warning, instead of
+    # rejecting the row. One mechanism for every kind of column.
     lenient: bool = False
+    # A day of work that cannot lie after the load day (the shop's calendar day).
+    no_future: bool = False
 
     def __post_init__(self) -> None:
         check_one_of(f"kind of column {self.name!r}", self.kind, KINDS)
@@ -131,8 +135,8 @@ TABLES: dict[str, Table] = {
                 C("kind", "category", required=True, allowed=SESSION_KINDS),
                 C("first_response_s", "duration", min=0),
                 C("avg_response_s", "duration", min=0),
-                C("customer_msgs", "int", min=0),
-                C("agent_msgs", "int", min=0),
+                C("customer_msgs", "int", min=0, lenient=True),
+                C("agent_msgs", "int", min=0, lenient=True),
                 C("category", "text"),
                 C("rating", "category", allowed=RATINGS),
             ),
@@ -193,7 +197,7 @@ TABLES: dict[str, Table] = {
         Table(
             "agent_daily",
             (
-                C("date", "date", required=True),
+                C("date", "date", required=True, no_future=True),
                 C("agent_id", "id", required=True, references="agents.agent_id"),
                 C("inquiries", "int", required=True, min=0),
                 C("paid_buyers", "int", required=True, min=0),
@@ -201,6 +205,8 @@ TABLES: dict[str, Table] = {
                 C("avg_first_response_s", "duration", min=0),
                 C("avg_response_s", "duration", min=0),
                 C("fast_response_rate", "rate", min=0, max=1),
+                C("consultations", "int", min=0),
+                C("satisfaction_rate", "rate", min=0, max=1),
             ),
             key=("date", "agent_id"),
         ),
@@ -256,16 +262,70 @@ HEADER_ALIASES: dict[str, dict[str, str]] = {
         "月份": "month", "客服工号": "agent_id", "客服ID": "agent_id", "得分": "score",
         "排名": "rank", "是否末位": "bottom", "处理方式": "action",
     },
-    "agent_daily": {
-        "日期": "date", "客服昵称": "agent_id", "客服工号": "agent_id", "客服ID": "agent_id",
-        "询单人数": "inquiries", "询单最终付款人数": "paid_buyers",
-        "询单->最终付款人数": "paid_buyers", "客服销售额": "sales",
-        "平均首次响应时长(秒)": "avg_first_response_s", "首次响应时长(秒)": "avg_first_response_s",
-        "平均响应时长(秒)": "avg_response_s", "人工平响(秒)": "avg_response_s",
-        "3分钟人工响应率": "fast_response_rate", "5分钟人工响应率": "fast_response_rate",
-        "响应率": "fast_response_rate",
+    "agent_daily": {},  # filled from PLATFORM_HEADERS below
+}
+
+#: Headers of the daily agent reports each platform's tools export, by style, with the drift
+#: seen between versions (a renamed header keeps working). Every style's headers are
+#: aliases of ``agent_daily``; one header means one column across all styles (a test checks).
+#: Rates the platforms derive (询单转化率) are not read: csnb derives them from the counts.
+PLATFORM_HEADERS: dict[str, dict[str, str]] = {
+    # Taobao/Tmall: Qianniu (千牛) and 赤兔 performance reports.
+    "qianniu": {
+        "日期": "date", "客服昵称": "agent_id", "旺旺昵称": "agent_id", "客服旺旺": "agent_id",
+        "旺旺": "agent_id", "咨询人数": "consultations", "聊天人数(原咨询人数)": "consultations",
+        "聊天人数": "consultations", "接待人数": "consultations", "询单人数": "inquiries",
+        "询单->最终付款人数": "paid_buyers", "询单最终付款人数": "paid_buyers",
+        "客服销售额": "sales", "客服询单支付额": "sales",
+        "平均首次响应时长(秒)": "avg_first_response_s", "首次响应时长": "avg_first_response_s",
+        "首次响应时长(秒)": "avg_first_response_s", "全天首响时长": "avg_first_response_s",
+        "平均响应时长(秒)": "avg_response_s", "平均响应时长(新标)": "avg_response_s",
+        "全天平响时长": "avg_response_s", "人工平响(秒)": "avg_response_s",
+        "人工平响": "avg_response_s", "3分钟人工响应率": "fast_response_rate",
+        "全天3分钟回复率": "fast_response_rate", "满意率": "satisfaction_rate",
+        "客服满意率": "satisfaction_rate",
+    },
+    # Douyin 飞鸽 (抖店) customer-service data.
+    "douyin": {
+        "日期": "date", "客服账号": "agent_id", "客服昵称": "agent_id", "咨询人数": "consultations",
+        "询单人数": "inquiries", "支付人数": "paid_buyers", "询单支付人数": "paid_buyers",
+        "询单支付金额": "sales", "客服销售额": "sales", "平均响应时长": "avg_response_s",
+        "人工平均响应时长": "avg_response_s", "平均首响时长": "avg_first_response_s",
+        "首次响应时长": "avg_first_response_s", "3分钟回复率": "fast_response_rate",
+        "3分钟人工回复率": "fast_response_rate", "满意率": "satisfaction_rate",
+        "服务满意率": "satisfaction_rate",
+    },
+    # JD 咚咚 workload and sales reports.
+    "jd": {
+        "日期": "date", "客服账号": "agent_id", "客服pin": "agent_id", "咨询量": "consultations",
+        "询单量": "inquiries", "售前询单人数": "inquiries", "付款人数": "paid_buyers",
+        "询单付款人数": "paid_buyers", "付款金额": "sales", "询单付款金额": "sales",
+        "首次响应时间": "avg_first_response_s", "平均响应时间": "avg_response_s",
+        "3分钟应答率": "fast_response_rate", "满意度": "satisfaction_rate",
+    },
+    # Kuaishou 快手小店 customer-service data.
+    "kuaishou": {
+        "日期": "date", "客服名称": "agent_id", "客服账号": "agent_id", "咨询人数": "consultations",
+        "询单人数": "inquiries", "支付人数": "paid_buyers", "支付金额": "sales",
+        "客服销售额": "sales", "平均响应时长": "avg_response_s", "首响时长": "avg_first_response_s",
+        "首次响应时长": "avg_first_response_s", "3分钟回复率": "fast_response_rate",
+        "满意率": "satisfaction_rate",
+    },
+    # Pinduoduo 拼多多 客服数据 (the older 5-minute rule: set fast_response_s = 300).
+    "pinduoduo": {
+        "日期": "date", "客服账号": "agent_id", "客服昵称": "agent_id", "咨询人数": "consultations",
+        "询单人数": "inquiries", "最终成团人数": "paid_buyers", "成团人数": "paid_buyers",
+        "客服销售额": "sales", "平均人工响应时长": "avg_response_s",
+        "首次人工响应时长": "avg_first_response_s", "3分钟人工回复率": "fast_response_rate",
+        "5分钟人工回复率": "fast_response_rate", "5分钟人工响应率": "fast_response_rate",
+        "满意率": "satisfaction_rate",
     },
 }
+# Headers an older csnb accepted that no style above names.
+_OTHER_DAILY_HEADERS = {"客服工号": "agent_id", "客服ID": "agent_id",
+                        "响应率": "fast_response_rate"}
+for _style in (*PLATFORM_HEADERS.values(), _OTHER_DAILY_HEADERS):
+    HEADER_ALIASES["agent_daily"].update(_style)
 
 #: Value aliases for category columns (Chinese export values to contract values), per column.
 VALUE_ALIASES: dict[str, dict[str, str]] = {
@@ -311,7 +371,15 @@ def contract_markdown() -> str:
         "Generated from `csnb/io/schema.py` by `csnb.io.schema.contract_markdown()`; a test",
         "keeps this page in step with the code. A dataset is a folder: each table is a file",
         "named after it (`agents.csv`, `sessions.parquet`, `complaints.xlsx`) or a subfolder",
-        "of such files, concatenated. CSV may be UTF-8 (with or without BOM) or GB18030/GBK.",
+        "of such files, concatenated. CSV may be UTF-8 (with or without BOM), GB18030/GBK or",
+        "UTF-16 with BOM (Excel's \"Unicode text\", tab-separated); the encoding is detected",
+        "(charset-normalizer) and shown per file by `csnb validate`.",
+        "",
+        "Your own header spellings go under `[aliases.<table>]` in `csnb.toml`, your own",
+        "spellings of category values under `[values.<column>]` (for example",
+        "`[values.exit_reason]` with `\"个人原因\" = \"voluntary\"`). Optional columns no figure",
+        "uses (marked *lenient*) take a bad value as missing, with a warning, instead of",
+        "rejecting the row.",
         "",
         "Column kinds and the spellings the loader accepts are described in the module docstring",
         "of `csnb/io/schema.py`; missing markers: "
@@ -334,9 +402,24 @@ def contract_markdown() -> str:
                 rule = " and ".join(x for x in (low, high) if x)
             if c.references:
                 rule = (rule + "; " if rule else "") + f"refers to {c.references}"
+            if c.lenient:
+                rule = (rule + "; " if rule else "") + "lenient"
             lines.append(
                 f"| {c.name} | {c.kind} | {'yes' if c.required else ''} | {rule} | "
                 f"{', '.join(aliases.get(c.name, []))} |"
             )
         lines.append("")
+    lines += ["## Platform exports of agent_daily", "",
+              "Headers of the daily agent reports each platform's tools export (all are",
+              "aliases of `agent_daily`). Summary rows (" + ", ".join(
+                  m for m in SUMMARY_MARKERS if not m.isascii()) + ") are dropped and",
+              "counted wherever they stand; a file without a date column is dated by the one",
+              "day its name states (`自定义报表_..._2026-04-20至2026-04-20.xlsx`).", "",
+              "| style | " + " | ".join(c.name for c in TABLES["agent_daily"].columns) + " |",
+              "| --- |" + " --- |" * len(TABLES["agent_daily"].columns)]
+    for style, headers in PLATFORM_HEADERS.items():
+        cells = [", ".join(h for h, col in headers.items() if col == c.name)
+                 for c in TABLES["agent_daily"].columns]
+        lines.append(f"| {style} | " + " | ".join(cells) + " |")
+    lines.append("")
     return "\n".join(lines)

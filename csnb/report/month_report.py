@@ -195,7 +195,7 @@ class MonthReport:
 
     def quality(self) -> TableResult:
         """Rows read, accepted and rejected per table, with the rejection reasons."""
-        return TableResult(table=quality_table(self.ds), lang=self.lang)
+        return TableResult(table=quality_table(self.ds, self.lang), lang=self.lang)
 
     def findings(self) -> TableResult | Block:
         """Every finding of the load (a note when there is none)."""

@@ -62,7 +62,8 @@ def test_agent_daily_traps(tmp_path):
     ds = load_dataset(tmp_path)
     df = ds.frame("agent_daily")
     assert list(df.columns) == ["date", "agent_id", "inquiries", "paid_buyers", "sales",
-                                "avg_first_response_s", "avg_response_s", "fast_response_rate"]
+                                "avg_first_response_s", "avg_response_s", "fast_response_rate",
+                                "consultations", "satisfaction_rate"]
     assert len(df) == 4
     r = df.set_index(df["date"].astype(str))
     assert r.loc["2025-06-01", "inquiries"] == 1234
@@ -93,8 +94,8 @@ def test_agent_daily_traps(tmp_path):
     assert types["date"] == "DATE" and types["inquiries"] == "BIGINT"
     assert types["fast_response_rate"] == "DOUBLE"
     assert ds.quality.to_dict("records") == [
-        {"table": "agent_daily", "path": "agent_daily.csv", "read": 5, "accepted": 4,
-         "rejected": 1}]
+        {"table": "agent_daily", "path": "agent_daily.csv", "encoding": "UTF-8", "read": 5,
+         "accepted": 4, "summary": 1, "rejected": 1}]
 
 
 def test_agents_aliases_bools_categories_and_optional_columns(tmp_path):
@@ -217,7 +218,8 @@ def test_every_error_check_names_file_column_count_rows_values(tmp_path):
         word = "row" if len(p.examples) == 1 else "rows"
         assert f"({word} {', '.join(str(r) for r, _ in p.examples)}: " in line
         assert line in text
-    assert "(allowed: presale, aftersale, mixed)" in text
+    assert "(allowed: presale, aftersale, mixed; map your own spellings under [values.role] " \
+           "in csnb.toml)" in text
     assert "agents.csv: column 'base_salary' has 1 non-numeric value (row 5: 'n/a?')" in text
     assert err.path == "agents.csv"
 
@@ -262,7 +264,7 @@ def test_no_tables_and_unreadable_files(tmp_path):
     assert {p.path for p in bad} == {"orders.parquet", "complaints.xlsx", "agents.csv",
                                      "sessions.csv"}
     gb = [p for p in bad if p.path == "sessions.csv"][0]
-    assert "neither UTF-8 nor GB18030" in str(gb)
+    assert "neither UTF-8 (with or without BOM), UTF-16 with BOM nor GB18030" in str(gb)
     assert all(p.severity == "error" and "could not be read" in str(p) for p in bad)
     assert not problems(report, "unknown_file")  # README.md is expected
     assert_accounting(report)
@@ -294,7 +296,7 @@ def test_validate_named_errors_beside_a_gbk_file(tmp_path):
     assert "orders.csv: column 'amount' has 1 non-numeric value (row 2: 'twelve')" in str(report)
     assert "sessions.csv: column 'session_id' has 2 rows" in str(report)
     q = report.quality.set_index("path")
-    assert q.loc["agents.csv"].tolist() == ["agents", 3, 3, 0]
+    assert q.loc["agents.csv"].tolist() == ["agents", "GB18030 (detected)", 3, 3, 0, 0]
     assert q.loc["sessions.csv", "rejected"] == 2
     assert_accounting(report)
     table = report.problems_table()
@@ -338,7 +340,7 @@ def test_monthly_files_are_concatenated_with_per_file_accounting(tmp_path):
           + "总计,,,,\n", "gb18030")
     write(tmp_path, "sessions/notes.txt", "x")
     ds = load_dataset(tmp_path, strict=False)
-    assert ds.quality.to_dict("records") == [
+    assert ds.quality.drop(columns=["encoding", "summary"]).to_dict("records") == [
         {"table": "sessions", "path": "sessions/2025-05.csv", "read": 2, "accepted": 1,
          "rejected": 1},
         {"table": "sessions", "path": "sessions/2025-06.csv", "read": 3, "accepted": 1,
@@ -399,6 +401,7 @@ def test_xlsx_with_preamble_summary_and_serial_dates(tmp_path):
     assert df["fast_response_rate"].tolist() == pytest.approx([0.52, 0.615])
     assert one(ds, "summary_row").examples == ((3, "汇总"),)
     assert "备注" in str(one(ds, "extra_columns"))
+    assert one(ds, "preamble_rows").count == 2  # the title and the blank row: reported
     assert ds.quality.iloc[0][["read", "accepted", "rejected"]].tolist() == [3, 2, 1]
 
 
@@ -637,3 +640,146 @@ def test_ratings_load_from_chinese_words_and_scores(tmp_path):
     assert got.iloc[:7].tolist() == ["very_satisfied", "satisfied", "neutral", "dissatisfied",
                                      "very_dissatisfied", "very_satisfied", "very_dissatisfied"]
     assert got.iloc[7:].isna().all()  # empty and 无: not rated
+
+
+def test_user_value_mappings_and_the_setting_named_in_the_error(tmp_path):
+    """[values.<column>] maps a shop's own spellings; an unknown value in a required category
+    is an error that names that setting; a mapping to a value the contract does not allow
+    is a settings error."""
+    from csnb.errors import SettingsError
+    from csnb.settings import Settings
+
+    folder = tmp_path / "shop"
+    write(folder, "agents.csv", "agent_id,team,hire_date,exit_date,exit_reason\n"
+                                "A1,T1,2025-01-01,2025-05-01,个人原因\n"
+                                "A2,T1,2025-01-01,2025-05-01,家里有事\n")
+    report = validate_dataset(folder)
+    bad = one(report, "not_allowed")
+    assert bad.column == "exit_reason" and bad.examples == ((1, "个人原因"), (2, "家里有事"))
+    assert "[values.exit_reason] in csnb.toml" in str(bad)
+    write(folder, "csnb.toml", '[values.exit_reason]\n"个人原因" = "voluntary"\n'
+                               '"家里有事" = "voluntary"\n')
+    ds = load_dataset(folder, cache=False)
+    assert ds.frame("agents")["exit_reason"].tolist() == ["voluntary", "voluntary"]
+    with pytest.raises(SettingsError, match="not an allowed value; allowed: "):
+        Settings(values={"exit_reason": {"个人原因": "quit"}})
+    with pytest.raises(SettingsError, match="values.team: not a category column"):
+        Settings(values={"team": {"一组": "T1"}})
+    with pytest.raises(SettingsError, match="'接待客服' maps to 'agent'"):
+        Settings(aliases={"sessions": {"接待客服": "agent"}})
+
+
+def test_lenient_is_one_mechanism_for_every_kind(tmp_path):
+    """An optional column no figure uses (message counts) takes a bad number as missing with
+    a warning; the same value in a column a figure uses is an error."""
+    folder = tmp_path / "shop"
+    write(folder, "sessions.csv", "session_id,agent_id,customer_id,start_ts,kind,"
+                                  "customer_msgs,agent_msgs,first_response_s\n"
+                                  "S1,A1,C1,2025-06-01 09:00:00,presale,很多,-3,12\n"
+                                  "S2,A1,C1,2025-06-01 09:00:00,presale,4,5,12\n")
+    ds = load_dataset(folder, cache=False)
+    df = ds.frame("sessions").set_index("session_id")
+    assert pd.isna(df.loc["S1", "customer_msgs"]) and pd.isna(df.loc["S1", "agent_msgs"])
+    assert df.loc["S2", "customer_msgs"] == 4
+    found = {(p.column, p.check, p.severity, p.count) for p in ds.problems}
+    assert found == {("customer_msgs", "unknown_value", "warning", 1),
+                     ("agent_msgs", "unknown_value", "warning", 1)}
+    assert "that are not a valid int or out of range >= 0" in str(problems(ds, "unknown_value")[0])
+    write(folder, "sessions.csv", "session_id,agent_id,customer_id,start_ts,kind,"
+                                  "first_response_s\nS1,A1,C1,2025-06-01 09:00:00,presale,很快\n")
+    report = validate_dataset(folder)
+    assert one(report, "bad_duration").severity == "error"
+
+
+def test_parquet_typed_columns_match_the_text_path(tmp_path):
+    """Typed Parquet columns skip the text round trip and give what CSV text gives; NaN is
+    missing, an infinity is a non-numeric value, a negative duration is out of range."""
+    import numpy as np
+
+    frame = pd.DataFrame({
+        "date": pd.to_datetime(["2025-06-01", "2025-06-02", "2025-06-03", "2025-06-04"]),
+        "agent_id": ["A1", "A1", "A2", "A2"],
+        "inquiries": np.array([10, 20, 30, 40], dtype="int32"),
+        "paid_buyers": [1, 2, 3, 4],
+        "sales": [10.5, np.nan, 30.0, np.inf],
+        "avg_first_response_s": [5.0, 6.0, -1.0, 8.0],
+        "fast_response_rate": [0.5, None, 1.0, 0.25],
+    })
+    (tmp_path / "pq").mkdir()
+    frame.to_parquet(tmp_path / "pq" / "agent_daily.parquet")
+    (tmp_path / "csv").mkdir()
+    frame.to_csv(tmp_path / "csv" / "agent_daily.csv", index=False)
+    got = {}
+    for form in ("pq", "csv"):
+        ds = load_dataset(tmp_path / form, strict=False, cache=False)
+        got[form] = (ds.frame("agent_daily"),
+                     sorted((p.column, p.check, p.count, p.examples) for p in ds.problems))
+    pd.testing.assert_frame_equal(got["pq"][0], got["csv"][0])
+    assert got["pq"][0]["sales"].tolist()[:1] == [10.5]
+    assert pd.isna(got["pq"][0]["sales"].iloc[1])  # NaN: missing, row kept
+    checks = [(c, k, n) for c, k, n, _ in got["pq"][1]]
+    assert checks == [("avg_first_response_s", "out_of_range", 1),
+                      ("sales", "non_numeric", 1)]
+    assert dict((c, x) for c, _, _, x in got["pq"][1]) == {
+        "avg_first_response_s": ((3, "-1.0"),), "sales": ((4, ""),)}
+
+
+def test_validate_shows_each_files_encoding_headers_and_absent_tables(tmp_path):
+    """csnb validate: per file the encoding decision, source header -> contract column,
+    rows read / accepted / summary / rejected, rejection reasons; absent tables and what
+    follows from each."""
+    from csnb.cli import main
+
+    folder = tmp_path / "shop"
+    write(folder, "agent_daily/a.csv", "日期,旺旺昵称,询单人数,询单->最终付款人数,备注\n"
+                                       "2025-09-21,小明,10,2,x\n2025-09-22,小明,abc,2,\n"
+                                       "汇总值,,10,2,\n", "gb18030")
+    report = validate_dataset(folder)
+    text = str(report)
+    assert "agent_daily/a.csv  GB18030 (detected)" in text
+    assert ("headers of agent_daily/a.csv: 日期 -> date, 旺旺昵称 -> agent_id, 询单人数 -> "
+            "inquiries, 询单->最终付款人数 -> paid_buyers; ignored: 备注") in text
+    q = report.quality.iloc[0]
+    assert (q["read"], q["accepted"], q["summary"], q["rejected"]) == (3, 1, 1, 2)
+    assert "rejected by reason: non_numeric 1; summary_row 1" in text
+    assert "(row 2: 'abc')" in text
+    assert set(report.absent) == {"agents", "sessions", "orders", "complaints", "policies",
+                                  "rankings"}
+    assert "rankings: the monthly ranking is derived" in text
+    assert report.to_dict()["files"][0]["encoding"] == "GB18030 (detected)"
+    assert main(["validate", "--data", str(folder)]) == 1
+
+
+def test_quality_table_counts_values_set_to_missing(tmp_path):
+    """The rankings file with action 'none' for everyone renders; the quality table counts
+    the unknown actions set to missing beside the rows rejected."""
+    folder = tmp_path / "shop"
+    write(folder, "agents.csv", "agent_id,team,hire_date\nA1,T1,2025-01-01\nA2,T1,2025-01-01\n")
+    write(folder, "rankings.csv", "month,agent_id,score,rank,bottom,action\n"
+                                  "2025-06,A1,1,1,false,none\n2025-06,A2,0.5,2,true,coach\n")
+    ds = load_dataset(folder, cache=False)
+    qt = quality_table(ds).set_index("table")
+    assert qt.loc["rankings", "set_missing"] == "unknown_value 1"
+    assert qt.loc["rankings", "rejected"] == 0 and qt.loc["rankings", "reasons"] == ""
+    assert qt.loc["agents", "encoding"] == "UTF-8"
+
+
+def test_quality_reasons_in_chinese(tmp_path):
+    folder = tmp_path / "shop"
+    write(folder, "agent_daily.csv", "日期,客服昵称,询单人数,询单->最终付款人数\n"
+                                     "2025-09-21,A,10,2\n2025-09-22,A,x,2\n汇总,,10,2\n")
+    ds = load_dataset(folder, strict=False, cache=False)
+    assert quality_table(ds, "zh").loc[0, "reasons"] == "非数字 1; 汇总行 1"
+    assert quality_table(ds).loc[0, "reasons"] == "non_numeric 1; summary_row 1"
+
+
+def test_a_day_after_today_is_rejected_as_future(tmp_path):
+    folder = tmp_path / "shop"
+    later = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    write(folder, "agent_daily.csv", "日期,客服昵称,询单人数,询单->最终付款人数\n"
+                                     f"2025-09-21,A,10,2\n{later},A,5,1\n")
+    ds = load_dataset(folder, cache=False)  # a warning: the strict load succeeds
+    assert len(ds.frame("agent_daily")) == 1
+    p = one(ds, "future_date")
+    assert (p.severity, p.column, p.examples) == ("warning", "date", ((2, later),))
+    assert quality_table(ds).loc[0, "reasons"] == "future_date 1"
