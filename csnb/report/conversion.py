@@ -45,6 +45,7 @@ from ..i18n import METRICS, TEXT, column_label, format_value, metric_label, t, v
 from ..plots.conversion import WEEKDAY_TEXTS
 from .display import Block, escape
 from .month_report import MonthReport
+from .needs import needs_data, section_needs
 from .sentences import promotions_in
 
 __all__ = ["ConversionReport", "ConversionTable"]
@@ -123,6 +124,7 @@ class ConversionTable(TableResult):
         return pd.DataFrame(shown, index=range(len(self.table)))
 
 
+@needs_data
 class ConversionReport:
     """The sections of the conversion report for one month, dataset and language.
 
@@ -628,10 +630,12 @@ class ConversionReport:
 
     # -- 6. weekday x hour ---------------------------------------------------------------------
 
+    @section_needs("conversion.section.grid")
     def grid_note(self) -> Block:
         """How the weekday x hour heatmaps are read."""
         return self._note(self.text("conversion.note.grid"))
 
+    @section_needs("conversion.section.grid")
     def plot_response_grid(self, value: str = "inquiries_per_day", ax=None):
         """Heatmap of ``value`` by weekday and hour."""
         from ..plots.conversion import plot_response_grid
