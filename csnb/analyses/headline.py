@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import check_one_of
-from ..i18n import METRICS, check_lang, format_value, metric_label, t
+from ..i18n import METRICS, check_lang, format_value, metric_label, t, value_label
 from ..io.dataset import Dataset
 from ..metrics import FIGURE_NEEDS, data_months, incentive_figures, lacking, monthly_figures
 from ..months import check_month, months_ending, shift_month
@@ -225,8 +225,10 @@ class HeadlineResult(Result):
         for metric, groups in self.unavailable.items():
             by_need.setdefault(tuple(groups), []).append(metric_label(metric, lang))
         sep = t("sentence.list_sep", lang)
+        # Short table names: the figures are many, the tables few.
         parts = [t("headline.unavailable_part", lang, figures=sep.join(names),
-                   needs=needs_text(groups, lang)) for groups, names in by_need.items()]
+                   needs=needs_text(groups, lang, short=True))
+                 for groups, names in by_need.items()]
         return t("headline.unavailable", lang, parts=t("needs.part_sep", lang).join(parts))
 
     def _repr_html_(self) -> str:
@@ -332,13 +334,19 @@ def headline(ds: Dataset, month: str, area: str, *, lang: str = "en") -> Headlin
                           changes=changes, targets=targets, unavailable=unavailable)
 
 
-def needs_text(groups, lang: str) -> str:
+def needs_text(groups, lang: str, *, short: bool = False) -> str:
     """Tables in words: "the agents table (...) and the orders table (...)".
 
     ``groups`` are any-of groups of contract tables (as :data:`csnb.metrics.FIGURE_NEEDS`'
-    values): the tables of a group are joined by "or", the groups by "and".
+    values): the tables of a group are joined by "or", the groups by "and". ``short``
+    names each table without saying what it holds ("the agents table").
     """
     either = t("needs.or", lang)
     both = t("needs.and", lang)
-    return both.join(either.join(t(f"needs.table.{table}", lang) for table in group)
-                     for group in groups)
+
+    def name(table: str) -> str:
+        if short:
+            return t("needs.table_name", lang, table=value_label(table, lang))
+        return t(f"needs.table.{table}", lang)
+
+    return both.join(either.join(name(table) for table in group) for group in groups)

@@ -171,7 +171,10 @@ class MonthReport:
         lag = self.ds.settings.lag_days
         first, last = data_span(self.ds)
         title = f'{t(f"title.{self.name}", lang)} · {self.month}'
-        if self.provisional:
+        if self.lacking:
+            # Nothing is computed, so nothing is provisional or final: the summary says why.
+            status, banner = "", ""
+        elif self.provisional:
             lagging = t("sentence.list_sep", lang).join(
                 metric_label(m, lang) for m in LAGGING_METRICS
                 if not lacking(FIGURE_NEEDS.get(m, ()), self.ds.tables))
