@@ -260,9 +260,9 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "needs.or": {"en": " or ", "zh": "或"},
     "needs.and": {"en": " and ", "zh": "以及"},
-    "needs.part_sep": {"en": "; ", "zh": ";"},
+    "needs.part_sep": {"en": "; ", "zh": "；"},
     "needs.nothing": {"en": "no table", "zh": "无任何数据表"},
-    "needs.table_name": {"en": "the {table} table", "zh": "{table}"},
+    "needs.table_name": {"en": "the {table} table", "zh": "「{table}」"},
     "needs.table.agents": {
         "en": "the agents table (each agent's team, hire date and exit date)",
         "zh": "客服名单 agents(每位客服的组别、入职日期和离职日期)",
