@@ -42,6 +42,7 @@ from ..analyses.conversion import (
     shrink_agent_rates,
 )
 from ..i18n import METRICS, TEXT, column_label, format_value, metric_label, t, value_label
+from ..metrics import FIGURE_NEEDS, lacking
 from ..plots.conversion import WEEKDAY_TEXTS
 from .display import Block, escape
 from .month_report import MonthReport
@@ -397,6 +398,12 @@ class ConversionReport:
         cols = ["inquiries", "converted_inquiries", "conversion_rate", "credited_sales",
                 "order_value", "avg_first_response_s", "median_first_response_s",
                 "p90_first_response_s", "avg_response_s", "fast_response_rate"]
+        if not self.ds.has("sessions"):
+            # Daily exports give neither quantiles of first response nor paying customers:
+            # a column of n/a says nothing (the headline names what these figures need).
+            dropped = {"median_first_response_s", "p90_first_response_s"}
+            dropped |= {c for c in cols if lacking(FIGURE_NEEDS.get(c, ()), self.ds.tables)}
+            cols = [c for c in cols if c not in dropped]
         return [*cols, "satisfaction_rate"] if self._has_ratings() else cols
 
     def _conversion_change(self, row) -> str:

@@ -33,7 +33,9 @@ NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "conversion": (("sessions", "agent_daily"),),
     "turnover": (("agents",),),
     "complaints": (("complaints",),),
-    "incentives": (("policies",), ("agents",)),
+    # Without policies (but with a roster) the incentives report has its own statement: no
+    # team runs the policy, and it still shows what the ranking would be.
+    "incentives": (("agents",),),
     # The weekday x hour grid places each session at its hour: daily exports have no hours.
     "conversion.section.grid": (("sessions",),),
 }
