@@ -42,7 +42,7 @@ from ..analyses.conversion import (
     shrink_agent_rates,
 )
 from ..i18n import METRICS, TEXT, column_label, format_value, metric_label, t, value_label
-from ..metrics import FIGURE_NEEDS, lacking
+from ..metrics import FIGURE_NEEDS, UNKNOWN_TEAM, lacking
 from ..plots.conversion import WEEKDAY_TEXTS
 from .display import Block, escape
 from .month_report import MonthReport
@@ -76,7 +76,7 @@ def _missing(value: Any) -> bool:
 def _format(col: str, value: Any, lang: str) -> str:
     """A cell of a conversion table, formatted by its column's unit."""
     if isinstance(value, str):
-        return value_label(value, lang) if value == TOTAL else value
+        return value_label(value, lang) if value in (TOTAL, UNKNOWN_TEAM) else value
     if col in METRICS:
         return "" if _missing(value) else format_value(col, value, lang)
     if _missing(value):
@@ -449,7 +449,12 @@ class ConversionReport:
         table["conversion_change"] = [self._conversion_change(r) for _, r in rows.iterrows()]
         table["rank"] = rows["rank"].to_numpy()
         table["rank_change"] = [self._rank_change(r) for _, r in rows.iterrows()]
-        return ConversionTable(table=table, lang=self.lang, hidden=("agent_id",))
+        hidden: tuple[str, ...] = ("agent_id",)
+        if not self.ds.has("agents"):
+            # No roster: every agent's team is unknown (the team table has that one line)
+            # and nobody is ranked (the ranking needs whole months of employment).
+            hidden += ("team", "rank", "rank_change")
+        return ConversionTable(table=table, lang=self.lang, hidden=hidden)
 
     # -- 3. decomposition ----------------------------------------------------------------------
 

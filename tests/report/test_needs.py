@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from csnb.analyses import AREAS
-from csnb.i18n import TEXT, t
+from csnb.i18n import TEXT, t, value_label
 from csnb.metrics import FIGURE_NEEDS, UNKNOWN_TEAM, lacking
 from csnb.report import (
     ComplaintsReport,
@@ -113,7 +113,8 @@ def test_a_report_lacking_its_tables_states_it_once(reports, name, cls):
 
 def test_header_has_no_provisional_banner_when_nothing_is_computed(reports):
     assert "csnb-provisional" not in reports["turnover"].header().html
-    assert "csnb-provisional" in reports["conversion"].header().html  # data end Dec 2, before Nov 30 + 3 days
+    # The data end on Dec 2, before Nov 30 + 3 days.
+    assert "csnb-provisional" in reports["conversion"].header().html
 
 
 def test_overview_shows_what_the_exports_give_and_names_the_rest(reports):
@@ -159,9 +160,14 @@ def test_conversion_names_agents_from_the_export_and_says_the_grid_needs_session
     # Columns the exports cannot fill are left out, not shown as n/a.
     assert not {"median_first_response_s", "p90_first_response_s", "order_value"} & set(card)
     assert {"avg_first_response_s", "avg_response_s", "fast_response_rate"} <= set(card)
-    # No roster: one team line, the unknown team, then the total.
+    # No roster: no team or rank column for the agents (all unknown, nobody ranked) ...
+    shown = conversion.agent_scorecard().display_table().columns
+    assert len(shown) == len(card.columns) - 4  # agent_id, team, rank, rank_change
+    # ... and one team line, the unknown team, then the total.
     teams = conversion.team_scorecard().tidy()["team"].tolist()
     assert teams == [UNKNOWN_TEAM, "(total)"]
+    labels = conversion.team_scorecard().display_table().iloc[:, 0].tolist()
+    assert labels == [value_label(UNKNOWN_TEAM, "en"), value_label("(total)", "en")]
     heading = conversion.section("conversion.section.grid")
     assert t("needs.section", "en", needs=t("needs.table.sessions", "en"),
              present="agent_daily") in heading.text
