@@ -239,6 +239,8 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "读取的每一行要么被接收,要么带原因被拒收;以下问题按 csnb 的既定规则处理。",
     },
     "quality.no_problems": {"en": "No findings.", "zh": "未发现问题。"},
+    "attachment.written": {"en": "Written beside this report ({rows:,} rows): {files}",
+                           "zh": "已随报告导出({rows:,}行):{files}"},
     "missing.table": {"en": "Not available: the dataset has no {table} table.",
                       "zh": "无法计算:数据集中没有 {table} 表。"},
     "missing.value": {"en": "n/a", "zh": "无"},

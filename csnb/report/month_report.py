@@ -24,7 +24,15 @@ from ..analyses.base import TOTAL, UNATTRIBUTED
 from ..analyses.compare import method_note
 from ..analyses.headline import figures_table, needs_text
 from ..errors import check_one_of
-from ..i18n import ADDITIVE, check_lang, metric_label, t, use_settings, value_label
+from ..i18n import (
+    ADDITIVE,
+    check_lang,
+    column_label,
+    metric_label,
+    t,
+    use_settings,
+    value_label,
+)
 from ..io import Dataset, load_dataset, quality_table
 from ..metrics import (
     FIGURE_NEEDS,
@@ -38,6 +46,7 @@ from ..metrics import (
 from ..months import check_month, months_ending, shift_month
 from .display import Block, escape
 from .needs import ALWAYS_SHOWN, NEEDS
+from .runs import attachment_file
 from .sentences import LAGGING_METRICS, headline_sentences
 
 __all__ = ["RESULTS_SCHEMA", "MonthReport", "package_versions"]
@@ -72,6 +81,10 @@ class MonthReport:
     lang: str
     ds: Dataset
     params: dict[str, Any] = field(default_factory=dict)
+    #: Tables to write beside the report when it is saved: key -> (frame, column prefix,
+    #: formats). See :meth:`attach`.
+    attachments: dict[str, tuple[pd.DataFrame, str | None, tuple[str, ...]]] = field(
+        default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, name: str, month: str, data_dir: str | Path, lang: str = "en",
@@ -393,11 +406,70 @@ class MonthReport:
         out.update(extra)
         return out
 
+    def attach(self, key: str, table: pd.DataFrame | TableResult, *,
+               formats: tuple[str, ...] = ("csv",), prefix: str | None = None) -> Block:
+        """Write ``table`` beside the report (``NAME.KEY.csv``) when the report is saved.
+
+        For tables someone takes elsewhere: the fines ledger to payroll, the chats to read to
+        the reviewers. Headers are the column labels of the report language; values are the
+        table's own (numbers stay numbers). CSV is written as UTF-8 with a byte-order mark so
+        that Excel opens Chinese text correctly.
+
+        Parameters
+        ----------
+        key : str
+            Lower-case name of the table (``"ledger"``); part of the file name.
+        table : DataFrame or TableResult
+            The rows to write (a ``TableResult`` writes its ``tidy()`` table).
+        formats : tuple of {"csv", "xlsx"}
+            File formats to write.
+        prefix : str, optional
+            The report's own column wording (``column_label``'s prefix).
+
+        Returns
+        -------
+        Block
+            A line linking the files (relative links: they sit beside the HTML).
+
+        Raises
+        ------
+        ParameterError
+            A key that is not lower-case letters, digits and underscores, or an unknown format.
+        """
+        frame = table.tidy() if isinstance(table, TableResult) else table
+        files = [attachment_file(self.name, self.lang, key, fmt) for fmt in formats]
+        self.attachments[key] = (frame, prefix, tuple(formats))
+        links = ", ".join(f'<a href="{escape(f)}">{escape(f)}</a>' for f in files)
+        rows = len(frame)
+        return Block(
+            f"<p>{escape(t('attachment.written', self.lang, rows=rows, files=''))}{links}</p>",
+            t("attachment.written", self.lang, rows=rows, files=", ".join(files)),
+        )
+
     def save(self, results_path: str | Path, **extra: Any) -> None:
-        """Write :meth:`results` as JSON to ``results_path`` (nothing when it is empty)."""
+        """Write :meth:`results` as JSON to ``results_path`` (nothing when it is empty).
+
+        Tables given to :meth:`attach` are written beside it, named as they will be beside
+        the report, and listed in the JSON under ``attachments`` (key -> file names); the
+        runner moves them next to the HTML.
+        """
         if not results_path:
             return
-        Path(results_path).write_text(
+        path = Path(results_path)
+        written: dict[str, list[str]] = {}
+        for key, (frame, prefix, formats) in self.attachments.items():
+            labels = {c: column_label(str(c), self.lang, prefix) for c in frame.columns}
+            labelled = frame.rename(columns=labels)
+            for fmt in formats:
+                file = attachment_file(self.name, self.lang, key, fmt)
+                if fmt == "csv":
+                    labelled.to_csv(path.parent / file, index=False, encoding="utf-8-sig")
+                else:
+                    labelled.to_excel(path.parent / file, index=False, sheet_name=key[:31])
+                written.setdefault(key, []).append(file)
+        if written:
+            extra = {**extra, "attachments": written}
+        path.write_text(
             json.dumps(self.results(**extra), ensure_ascii=False, indent=2, default=str),
             encoding="utf-8",
         )

@@ -51,7 +51,7 @@ from .export import export_html, find_external_refs
 from .index import write_index
 from .kernel import KERNEL_NAME, interpreter_kernel_manager_class
 from .params import PARAMETER_NAMES, check_parameters
-from .runs import NOTEBOOKS, NotebookRun, RenderSummary, report_files
+from .runs import NOTEBOOKS, NotebookRun, RenderSummary, attachment_pattern, report_files
 
 __all__ = ["RESULT_KEYS", "default_notebooks_dir", "render_month"]
 
@@ -262,11 +262,12 @@ def _render_one(name: str, template: Path, ctx: _RunContext) -> NotebookRun:
                 f"{name}.ipynb: its report would load from the network ({', '.join(refs[:5])}); "
                 "reports must be self-contained: embed the content instead"
             )
-        _write_outputs(nb, html, final, tmp)
+        _write_outputs(nb, html, final, tmp, _attachments(name, results, ctx))
     except Exception as exc:  # one notebook's failure must not stop the others
         message = str(exc) if isinstance(exc, NotebookError) else f"{name}.ipynb: {_describe(exc)}"
         cell_index = getattr(exc, "cell_index", None)
         kept = _keep_failed(tmp["executed"], final, ctx.month_dir)
+        _clear_attachments(name, ctx, keep=())
         logger.info(message)
         return NotebookRun(
             name=name,
@@ -377,13 +378,40 @@ def _check_results(name: str, path: Path, month: str) -> dict:
     return results
 
 
-def _write_outputs(nb, html: str, final: dict[str, Path], tmp: dict[str, Path]) -> None:
+def _attachments(name: str, results: dict, ctx: _RunContext) -> list[str]:
+    """The files the notebook wrote beside its key figures (``attachments`` in its JSON)."""
+    listed = results.get("attachments") or {}
+    if not isinstance(listed, dict):
+        raise _failed(name, f"{name}.ipynb: 'attachments' in its key figures JSON must map "
+                            f"keys to file names; got {listed!r}")
+    pattern = attachment_pattern(name, ctx.lang)
+    files = [str(f) for group in listed.values() for f in group]
+    for file in files:
+        if not pattern.match(file) or not (ctx.scratch / file).is_file():
+            raise _failed(name, f"{name}.ipynb: its key figures JSON lists attachment {file!r}, "
+                                "which it did not write beside them")
+    _clear_attachments(name, ctx, keep=files)
+    return files
+
+
+def _clear_attachments(name: str, ctx: _RunContext, keep) -> None:
+    """Remove tables a previous render of this report wrote beside it, except ``keep``."""
+    pattern = attachment_pattern(name, ctx.lang)
+    for path in ctx.month_dir.iterdir():
+        if pattern.match(path.name) and path.name not in keep:
+            path.unlink(missing_ok=True)
+
+
+def _write_outputs(nb, html: str, final: dict[str, Path], tmp: dict[str, Path],
+                   attachments: list[str]) -> None:
     """Write the executed notebook and HTML under temporary names, then rename into place."""
     import nbformat
 
     nb.metadata.setdefault("papermill", {})["output_path"] = str(final["ipynb"])
     nbformat.write(nb, str(tmp["ipynb"]))
     tmp["html"].write_text(html, encoding="utf-8")
+    for file in attachments:
+        os.replace(tmp["results"].parent / file, final["json"].parent / file)
     # The HTML goes last: it is what looks like a finished report.
     os.replace(tmp["results"], final["json"])
     os.replace(tmp["ipynb"], final["ipynb"])

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["NOTEBOOKS", "NotebookRun", "RenderSummary", "lang_suffix", "report_files"]
+from ..errors import ParameterError
+
+__all__ = [
+    "ATTACHMENT_FORMATS",
+    "NOTEBOOKS",
+    "NotebookRun",
+    "RenderSummary",
+    "attachment_file",
+    "lang_suffix",
+    "report_files",
+]
 
 #: The monthly report notebooks, in the order they are listed.
 NOTEBOOKS = ("overview", "turnover", "conversion", "complaints", "incentives")
@@ -14,6 +25,37 @@ NOTEBOOKS = ("overview", "turnover", "conversion", "complaints", "incentives")
 def lang_suffix(lang: str) -> str:
     """The file-name suffix of a language: English reports have none, others ``.zh``."""
     return "" if lang == "en" else f".{lang}"
+
+
+#: Formats a report can write a table in beside itself (:meth:`MonthReport.attach`).
+ATTACHMENT_FORMATS = ("csv", "xlsx")
+
+_ATTACHMENT_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def attachment_file(name: str, lang: str, key: str, fmt: str) -> str:
+    """The file name of a table written beside a report: ``complaints.ledger.csv``.
+
+    ``key`` is lower-case letters, digits and underscores (no dots), so the English
+    report's files (``complaints.ledger.csv``) never match the Chinese ones
+    (``complaints.zh.ledger.csv``).
+    """
+    if not _ATTACHMENT_KEY.match(key) or key in {"html", "json", "ipynb", "failed", "zh", "en"}:
+        raise ParameterError(
+            f"an attachment key must be lower-case letters, digits and underscores, starting "
+            f"with a letter, and not a report file kind or language; got {key!r}"
+        )
+    if fmt not in ATTACHMENT_FORMATS:
+        allowed = ", ".join(repr(f) for f in ATTACHMENT_FORMATS)
+        raise ParameterError(f"an attachment format must be one of {allowed}; got {fmt!r}")
+    return f"{name}{lang_suffix(lang)}.{key}.{fmt}"
+
+
+def attachment_pattern(name: str, lang: str) -> re.Pattern[str]:
+    """Matches the names of every table written beside one report (for clearing stale ones)."""
+    stem = re.escape(f"{name}{lang_suffix(lang)}")
+    formats = "|".join(ATTACHMENT_FORMATS)
+    return re.compile(rf"^{stem}\.[a-z][a-z0-9_]*\.({formats})$")
 
 
 def report_files(month_dir: Path, name: str, lang: str) -> dict[str, Path]:

@@ -553,3 +553,62 @@ def test_a_month_outside_the_data_is_refused_unless_asked_for(tmp_path, data_dir
     summary = render_month("2025-06", data_dir, tmp_path, notebooks_dir=TEST_NOTEBOOKS,
                            only="conversion", progress=False, allow_outside_data=True)
     assert summary.ok
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables written beside a report (MonthReport.attach)
+# ---------------------------------------------------------------------------------------------
+
+
+def _attaching(formats: str):
+    """A cell that opens a real MonthReport, attaches a two-row table and saves."""
+    return _code(
+        "import pandas as pd\n"
+        "from csnb import MonthReport\n"
+        "report = MonthReport.open('complaints', month, data_dir, lang)\n"
+        "ledger = pd.DataFrame({'agent_id': ['A1', 'A2'], 'name': ['张三', 'Li'],"
+        " 'fine_yuan': [50, 150]})\n"
+        f"display(report.attach('ledger', ledger, formats={formats}))\n"
+        "report.save(results_path)"
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_attached_tables_land_beside_the_report(data_dir, tmp_path, lang):
+    import pandas as pd
+
+    folder = _notebook_dir(tmp_path, ["complaints"])
+    _edit(folder, "complaints", lambda nb: nb.cells.__setitem__(-1, _attaching("('csv', 'xlsx')")))
+    out = tmp_path / "out"
+    common = dict(notebooks_dir=folder, only=["complaints"], progress=False, lang=lang)
+    assert render_month(MONTH, data_dir, out, **common).ok
+    stem = "complaints" if lang == "en" else "complaints.zh"
+    month_dir = out / MONTH
+    csv, xlsx = month_dir / f"{stem}.ledger.csv", month_dir / f"{stem}.ledger.xlsx"
+    # Excel opens a CSV with a byte-order mark as UTF-8; headers are the report's labels.
+    assert csv.read_bytes().startswith(b"\xef\xbb\xbf")
+    table = pd.read_csv(csv, encoding="utf-8-sig")
+    assert table.iloc[:, 1].tolist() == ["张三", "Li"] and table.iloc[:, 2].tolist() == [50, 150]
+    assert pd.read_excel(xlsx).equals(table)
+    results = json.loads((month_dir / f"{stem}.json").read_text(encoding="utf-8"))
+    assert results["attachments"] == {"ledger": [csv.name, xlsx.name]}
+    html = (month_dir / f"{stem}.html").read_text(encoding="utf-8")
+    assert f'href="{csv.name}"' in html and f'href="{xlsx.name}"' in html
+
+    # A render that writes only the CSV leaves no stale XLSX; a failed render leaves neither.
+    _edit(folder, "complaints", lambda nb: nb.cells.__setitem__(-1, _attaching("('csv',)")))
+    assert render_month(MONTH, data_dir, out, **common).ok
+    assert csv.is_file() and not xlsx.exists()
+    _edit(folder, "complaints", lambda nb: nb.cells.append(_code("raise RuntimeError('boom')")))
+    assert not render_month(MONTH, data_dir, out, **common).ok
+    assert not csv.exists()
+
+
+@pytest.mark.parametrize("key", ["Ledger", "led.ger", "zh", "json", ""])
+def test_attachment_keys_are_checked(key):
+    from csnb.report.runs import attachment_file
+
+    with pytest.raises(ParameterError, match="attachment key"):
+        attachment_file("complaints", "en", key, "csv")
+    with pytest.raises(ParameterError, match="attachment format"):
+        attachment_file("complaints", "en", "ledger", "pdf")
