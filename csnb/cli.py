@@ -126,6 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--agents", type=_positive_int, default=None, help="number of agents")
     simulate.add_argument("--months", type=_positive_int, default=None, help="number of months")
     simulate.add_argument("--start", default=None, help="first month, YYYY-MM")
+    simulate.add_argument(
+        "--agent-daily-only", action="store_true",
+        help="write only daily per-agent exports (agent_daily), as most shops have: no "
+             "sessions, orders, agents, complaints or policies")
     simulate.set_defaults(command="simulate", func=_cmd_simulate)
     return parser
 
@@ -194,6 +198,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         from .months import check_month
 
         check_month(options["start"])
+    if args.agent_daily_only:
+        options["agent_daily_only"] = True
     truth = simulate(args.out, args.seed, **options)
     print(f"simulated data written to {args.out} (seed {args.seed})")
     files = sorted(p for p in Path(args.out).rglob("*") if p.is_file())

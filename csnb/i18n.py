@@ -244,6 +244,59 @@ TEXT: dict[str, dict[str, str]] = {
     "missing.table": {"en": "Not available: the dataset has no {table} table.",
                       "zh": "无法计算:数据集中没有 {table} 表。"},
     "missing.value": {"en": "n/a", "zh": "无"},
+    # what a report, a section or a figure needs when the data folder lacks a table
+    "needs.report": {
+        "en": "This report needs {needs}. The data folder holds only {present}, so there is "
+              "nothing to show here; add the missing table to the folder (docs/data-contract.md "
+              "lists its columns) and render the report again.",
+        "zh": "本报告需要{needs}。数据文件夹中只有{present},因此本报告无内容可显示;"
+              "请把缺少的数据表放入文件夹(列名见 docs/data-contract.md)后重新生成。",
+    },
+    "needs.section": {
+        "en": "This section needs {needs}; the data folder holds only {present}.",
+        "zh": "本节需要{needs};数据文件夹中只有{present}。",
+    },
+    "needs.other_report": {
+        "en": "The {report} report needs {needs}: it has nothing to show from these data.",
+        "zh": "{report}报告需要{needs}:这些数据无法生成该报告的内容。",
+    },
+    "needs.or": {"en": " or ", "zh": "或"},
+    "needs.and": {"en": " and ", "zh": "以及"},
+    "needs.part_sep": {"en": "; ", "zh": "；"},
+    "needs.nothing": {"en": "no table", "zh": "无任何数据表"},
+    "needs.table_name": {"en": "the {table} table", "zh": "「{table}」"},
+    "needs.table.agents": {
+        "en": "the agents table (each agent's team, hire date and exit date)",
+        "zh": "客服名单 agents(每位客服的组别、入职日期和离职日期)",
+    },
+    "needs.table.sessions": {
+        "en": "session-level chat data (the sessions table: each chat's start time and "
+              "first response)",
+        "zh": "会话级聊天数据(sessions 表:每次会话的开始时间和首次响应时长)",
+    },
+    "needs.table.orders": {
+        "en": "the orders table (each order's payment time, amount and agent tag)",
+        "zh": "订单表 orders(每笔订单的付款时间、金额和备注工号)",
+    },
+    "needs.table.complaints": {
+        "en": "the complaints table (each complaint's date, category, source and agent)",
+        "zh": "投诉记录 complaints(每条投诉的日期、类别、来源和责任客服)",
+    },
+    "needs.table.policies": {
+        "en": "the policies table (which team ran the bottom-ranked-out policy from which "
+              "month)",
+        "zh": "考核制度表 policies(哪个组从哪个月起实行末位淘汰)",
+    },
+    "needs.table.rankings": {"en": "the rankings table (the monthly ranking of each agent)",
+                             "zh": "排名表 rankings(每位客服的月度排名)"},
+    "needs.table.agent_daily": {"en": "the daily agent exports (agent_daily)",
+                                "zh": "客服日报 agent_daily"},
+    "headline.unavailable": {
+        "en": "Not shown, as the data cannot give them: {parts}.",
+        "zh": "未显示(现有数据无法计算):{parts}。",
+    },
+    "headline.unavailable_part": {"en": "{figures} (need {needs})",
+                                  "zh": "{figures}(需要{needs})"},
     "unit.pp": {"en": " pp", "zh": "个百分点"},
     # generated sentences (csnb.report.sentences)
     "sentence.end": {"en": ".", "zh": "。"},

@@ -327,6 +327,10 @@ def test_simulate_passes_options_and_prints_a_summary(tmp_path, monkeypatch, cap
     assert "agents.csv" in printed
     assert "planted_effect: 0.05" in printed
     assert "big" not in printed
+    calls.clear()
+    assert cli.main(["simulate", "--out", str(tmp_path / "ad"), "--seed", "7",
+                     "--agent-daily-only"]) == 0
+    assert calls == [(tmp_path / "ad", 7, {"agent_daily_only": True})]
 
 
 def test_simulate_bad_start_month(tmp_path, monkeypatch, capsys):

@@ -26,7 +26,14 @@ from scipy import stats
 
 from ..errors import check_one_of
 from ..io.dataset import Dataset
-from ..metrics import UNKNOWN_TEAM, data_span, is_provisional, kpi_table, ranking_table
+from ..metrics import (
+    UNKNOWN_TEAM,
+    agent_names,
+    data_span,
+    is_provisional,
+    kpi_table,
+    ranking_table,
+)
 from ..metrics.inquiries import (
     inquiry_facts_table,
     response_grid_table,
@@ -169,9 +176,8 @@ def scorecard_table(ds: Dataset, month: str, level: str = "agent") -> ScorecardR
 
 
 def _agent_teams(ds: Dataset) -> pd.DataFrame:
-    if not ds.has("agents"):
-        return pd.DataFrame(columns=["agent_id", "name", "team"])
-    return ds.frame("agents")[["agent_id", "name", "team"]]
+    # Names from the agents table, else from the daily exports (team unknown there).
+    return agent_names(ds)
 
 
 def _quality(ds: Dataset, months: list[str], level: str) -> pd.DataFrame:

@@ -6,15 +6,16 @@ picks each report area's figures and lines them up against the comparison months
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from ..errors import check_one_of
-from ..i18n import METRICS, check_lang, format_value, metric_label, t
+from ..i18n import METRICS, check_lang, format_value, metric_label, t, value_label
 from ..io.dataset import Dataset
-from ..metrics import data_months, incentive_figures, monthly_figures
+from ..metrics import FIGURE_NEEDS, data_months, incentive_figures, lacking, monthly_figures
 from ..months import check_month, months_ending, shift_month
 from .base import Result, json_value
 from .compare import Change, compare, target_status
@@ -111,6 +112,12 @@ class HeadlineResult(Result):
         ``(metric, "last_month" | "last_year")``.
     targets : dict
         Target of each figure that has one.
+    unavailable : dict
+        Figures the data cannot give (a table they read is absent), each with the groups
+        of tables it lacks (:func:`csnb.metrics.lacking`): kept as missing in ``table``
+        and the JSON, left out of the display and the trend, and named under the table.
+    quiet : bool
+        Display nothing (a report that lacks its tables says so once, in its summary).
     """
 
     columns = HEADLINE_COLUMNS
@@ -122,6 +129,14 @@ class HeadlineResult(Result):
     trend: pd.DataFrame = field(repr=False)
     changes: dict[tuple[str, str], Change] = field(default_factory=dict, repr=False)
     targets: dict[str, float] = field(default_factory=dict, repr=False)
+    unavailable: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict,
+                                                                repr=False)
+    quiet: bool = False
+
+    @property
+    def shown(self) -> list[str]:
+        """The figures the data can give (the rows displayed and the trend drawn)."""
+        return [m for m in self.table["metric"] if m not in self.unavailable]
 
     @property
     def figures(self) -> dict[str, Any]:
@@ -160,6 +175,8 @@ class HeadlineResult(Result):
         lang = self.lang
         rows = []
         for r in self.table.itertuples():
+            if r.metric in self.unavailable:
+                continue
             value, last_month, last_year = (json_value(v) for v in
                                             (r.value, r.last_month, r.last_year))
             rows.append({
@@ -183,7 +200,8 @@ class HeadlineResult(Result):
         shown = self.display_table()
         css = pd.DataFrame("", index=shown.index, columns=shown.columns)
         change_cols = {"last_month": shown.columns[4], "last_year": shown.columns[6]}
-        for i, metric in enumerate(self.table["metric"]):
+        statuses = self.table.set_index("metric")["status"]
+        for i, metric in enumerate(self.shown):
             for against, col in change_cols.items():
                 c = self.change(metric, against)
                 colour = {True: _GOOD, False: _BAD}.get(c.good, "") if c.good is not None \
@@ -192,14 +210,35 @@ class HeadlineResult(Result):
                     (f"color: {colour};" if colour else "")
                     + ("font-weight: bold;" if c.notable else "")
                 )
-            status = self.table["status"].iloc[i]
+            status = statuses[metric]
             if isinstance(status, str):
                 css.iloc[i, 2] = f"color: {_STATUS[status]};"
         return (shown.style.hide(axis="index").format(escape="html")
                 .apply(lambda _: css, axis=None).set_table_attributes('class="csnb-table"'))
 
+    def unavailable_note(self) -> str:
+        """One sentence naming the figures left out and the tables they need ("" if none)."""
+        if not self.unavailable:
+            return ""
+        lang = self.lang
+        by_need: dict[tuple[tuple[str, ...], ...], list[str]] = {}
+        for metric, groups in self.unavailable.items():
+            by_need.setdefault(tuple(groups), []).append(metric_label(metric, lang))
+        sep = t("sentence.list_sep", lang)
+        # Short table names: the figures are many, the tables few.
+        parts = [t("headline.unavailable_part", lang, figures=sep.join(names),
+                   needs=needs_text(groups, lang, short=True))
+                 for groups, names in by_need.items()]
+        return t("headline.unavailable", lang, parts=t("needs.part_sep", lang).join(parts))
+
     def _repr_html_(self) -> str:
-        return self.styled().to_html()
+        if self.quiet:
+            return ""
+        note = self.unavailable_note()
+        note_html = f'<p class="csnb-unavailable">{html.escape(note)}</p>' if note else ""
+        if not self.shown:
+            return note_html
+        return self.styled().to_html() + note_html
 
     def plot(self, ax=None, *, metrics: list[str] | None = None, ncols: int = 2):
         """Draw the trend of the area's trend figures, with their targets.
@@ -209,8 +248,10 @@ class HeadlineResult(Result):
         """
         from ..plots import plot_trend, plot_trends
 
-        shown = set(self.trend["metric"])
+        shown = set(self.trend["metric"]) - set(self.unavailable)
         metrics = [m for m in (metrics or TREND_METRICS[self.area]) if m in shown]
+        if self.quiet or not metrics:
+            return None  # nothing the data can draw (the table says what is missing)
         if ax is not None:
             return plot_trend(self.trend, metrics[0], lang=self.lang, month=self.month, ax=ax,
                               target=self.targets.get(metrics[0]))
@@ -226,7 +267,11 @@ def _target_text(metric: str, target: Any, status: str | None, lang: str) -> str
     if target is None:
         return ""
     sign = "≥" if METRICS[metric].get("good") == "up" else "≤"
-    return f"● {sign} {format_value(metric, target, lang)} {t(f'status.{status}', lang)}"
+    goal = f"{sign} {format_value(metric, target, lang)}"
+    if status is None:
+        # No value this month (the data cannot give it): the target, without a verdict.
+        return goal
+    return f"● {goal} {t(f'status.{status}', lang)}"
 
 
 def headline(ds: Dataset, month: str, area: str, *, lang: str = "en") -> HeadlineResult:
@@ -283,5 +328,25 @@ def headline(ds: Dataset, month: str, area: str, *, lang: str = "en") -> Headlin
     answerable = set(data_months(ds))
     trend = trend[trend["month"].isin(answerable)].reset_index(drop=True)
     targets = {m: float(v) for m, v in ds.settings.targets.items() if m in trend_metrics}
+    unavailable = {m: tuple(groups) for m in AREAS[area]
+                   if (groups := lacking(FIGURE_NEEDS[m], ds.tables))}
     return HeadlineResult(area=area, month=month, lang=lang, table=table, trend=trend,
-                          changes=changes, targets=targets)
+                          changes=changes, targets=targets, unavailable=unavailable)
+
+
+def needs_text(groups, lang: str, *, short: bool = False) -> str:
+    """Tables in words: "the agents table (...) and the orders table (...)".
+
+    ``groups`` are any-of groups of contract tables (as :data:`csnb.metrics.FIGURE_NEEDS`'
+    values): the tables of a group are joined by "or", the groups by "and". ``short``
+    names each table without saying what it holds ("the agents table").
+    """
+    either = t("needs.or", lang)
+    both = t("needs.and", lang)
+
+    def name(table: str) -> str:
+        if short:
+            return t("needs.table_name", lang, table=value_label(table, lang))
+        return t(f"needs.table.{table}", lang)
+
+    return both.join(either.join(name(table) for table in group) for group in groups)

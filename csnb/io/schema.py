@@ -199,6 +199,9 @@ TABLES: dict[str, Table] = {
             (
                 C("date", "date", required=True, no_future=True),
                 C("agent_id", "id", required=True, references="agents.agent_id"),
+                # The export's nickname (客服昵称 beside an id column): the agent's name in
+                # reports when there is no agents table.
+                C("name", "text"),
                 C("inquiries", "int", required=True, min=0),
                 C("paid_buyers", "int", required=True, min=0),
                 C("sales", "money", min=0),

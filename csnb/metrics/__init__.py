@@ -10,24 +10,37 @@ the dataset's one query function; the small tables (agents, policies) are handle
 - :mod:`.ranking`: agents, policies and the monthly ranking (末位淘汰)
 - :mod:`.panels`: agent-month and team-month panels
 - :mod:`.figures`: a month's headline figures at shop level
+- :mod:`.agent_daily`: session-level data as the daily per-agent export (agent_daily)
 """
 
+from .agent_daily import AGENT_DAILY_COLUMNS, agent_daily_table
 from .complaints import complaint_rate_table, fines_table
-from .figures import FIGURE_KEYS, incentive_figures, month_figures, monthly_figures
+from .figures import (
+    FIGURE_KEYS,
+    FIGURE_NEEDS,
+    incentive_figures,
+    lacking,
+    month_figures,
+    monthly_figures,
+)
 from .headcount import HEADCOUNT_COLUMNS, headcount_table, tenure_table
 from .kpis import data_months, data_span, is_provisional, kpi_table
 from .panels import agent_month_panel, team_month_panel, team_panel
-from .ranking import ranking_table
+from .ranking import agent_names, ranking_table
 from .sql import KPI_COLUMNS, METRIC_BOOK_VERSION, METRIC_SQL_NAMES, UNKNOWN_TEAM, metric_sql
 
 __all__ = [
+    "AGENT_DAILY_COLUMNS",
     "FIGURE_KEYS",
+    "FIGURE_NEEDS",
     "HEADCOUNT_COLUMNS",
     "KPI_COLUMNS",
     "METRIC_BOOK_VERSION",
     "METRIC_SQL_NAMES",
     "UNKNOWN_TEAM",
+    "agent_daily_table",
     "agent_month_panel",
+    "agent_names",
     "complaint_rate_table",
     "data_months",
     "data_span",
@@ -36,6 +49,7 @@ __all__ = [
     "incentive_figures",
     "is_provisional",
     "kpi_table",
+    "lacking",
     "metric_sql",
     "month_figures",
     "monthly_figures",

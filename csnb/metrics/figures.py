@@ -14,8 +14,8 @@ from .headcount import headcount_table
 from .kpis import _provisional_span, data_months, data_span, kpi_table, zero_fill_columns
 from .panels import team_panel
 
-__all__ = ["FIGURE_KEYS", "INCENTIVE_KEYS", "incentive_figures", "month_figures",
-           "monthly_figures"]
+__all__ = ["FIGURE_KEYS", "FIGURE_NEEDS", "INCENTIVE_KEYS", "incentive_figures", "lacking",
+           "month_figures", "monthly_figures"]
 
 #: Keys of :func:`month_figures` (and columns of :func:`monthly_figures` after ``month``).
 FIGURE_KEYS = (
@@ -29,6 +29,47 @@ FIGURE_KEYS = (
 #: Columns of :func:`incentive_figures` after ``month``.
 INCENTIVE_KEYS = ("teams_with_policy", "ranked_agents", "bottom_agents",
                   "exits_bottom_ranked_out")
+
+#: The contract tables each headline figure reads: groups of which at least one table must be
+#: present (every group must be satisfied). Without them the figure is NaN in every month:
+#: the data say nothing about it, so reports leave it out and say which table it needs.
+FIGURE_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    **{k: (("agents",),) for k in (
+        "opening_headcount", "hires", "exits", "exits_voluntary", "exits_involuntary",
+        "closing_headcount", "turnover_rate", "turnover_rate_trailing_12m",
+        "exits_bottom_ranked_out")},
+    **{k: (("sessions", "agent_daily"),) for k in (
+        "inquiries", "converted_inquiries", "conversion_rate", "avg_first_response_s",
+        "fast_response_rate")},
+    "counted_sessions": (("sessions",),),
+    # agent_daily holds the credited sales; orders give them through the agent tag.
+    "credited_sales": (("orders", "agent_daily"),),
+    # Paying customers and unattributed orders need orders and the sessions to attribute.
+    "order_value": (("orders",), ("sessions",)),
+    "silent_sales": (("orders",), ("sessions",)),
+    "paid_orders": (("orders",),),
+    "complaints": (("complaints",),),
+    "complaints_per_1k_orders": (("complaints",), ("orders",)),
+    "teams_with_policy": (("policies",),),
+    "ranked_agents": (("agents", "rankings"),),
+    "bottom_agents": (("agents", "rankings"),),
+}
+
+
+def lacking(needs: Sequence[Sequence[str]], tables: Sequence[str]) -> list[tuple[str, ...]]:
+    """The groups of ``needs`` of which no table is in ``tables`` (empty: nothing lacks).
+
+    Parameters
+    ----------
+    needs : sequence of sequences of str
+        Groups of contract tables, at least one of each group needed (as
+        :data:`FIGURE_NEEDS`' values).
+    tables : sequence of str
+        The contract tables present (``Dataset.tables``).
+    """
+    present = set(tables)
+    return [tuple(group) for group in needs if not present.intersection(group)]
+
 
 # The data figures, all taken from the shop-level monthly KPIs.
 _FIGURE_SOURCES = (

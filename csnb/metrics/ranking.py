@@ -12,7 +12,7 @@ from ..months import month_bounds
 from .kpis import kpi_table
 from .sql import UNKNOWN_TEAM
 
-__all__ = ["RANKING_METRICS", "ranking_table"]
+__all__ = ["RANKING_METRICS", "agent_names", "ranking_table"]
 
 #: The ranking metrics: settings key of the weight, KPI column, sign in the score.
 RANKING_METRICS = (
@@ -35,6 +35,34 @@ def agents_frame(ds: Dataset) -> pd.DataFrame:
     for col in ("hire_date", "exit_date"):
         df[col] = pd.to_datetime(df[col])
     return df
+
+
+def agent_names(ds: Dataset) -> pd.DataFrame:
+    """Each agent's name and team: from the agents table, else from the daily exports.
+
+    Without an agents table, the names are those of ``agent_daily`` (the export's 客服昵称:
+    the name on the agent's latest day that has one, else the agent_id) and every team is
+    :data:`UNKNOWN_TEAM`, since exports do not say which team an agent is in.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns agent_id, name, team; one row per agent (empty without either table).
+    """
+    if ds.has("agents"):
+        return ds.frame("agents")[["agent_id", "name", "team"]]
+    if not ds.has("agent_daily"):
+        return pd.DataFrame(columns=["agent_id", "name", "team"])
+    names = ds.query("""
+        SELECT agent_id,
+               COALESCE(ARG_MAX(name, "date") FILTER (WHERE name IS NOT NULL), agent_id)
+                   AS name
+        FROM agent_daily
+        GROUP BY agent_id
+        ORDER BY agent_id
+    """)
+    names["team"] = UNKNOWN_TEAM
+    return names
 
 
 def policies_frame(ds: Dataset) -> pd.DataFrame:

@@ -46,6 +46,7 @@ from ..metrics import complaint_rate_table, data_months
 from ..months import months_ending, shift_month
 from .display import Block, escape
 from .month_report import MonthReport
+from .needs import needs_data
 from .sentences import promotions_in
 
 __all__ = ["MODEL_MONTHS", "ComplaintTable", "ComplaintsReport"]
@@ -170,6 +171,7 @@ class ComplaintTable(TableResult):
         return str(v)
 
 
+@needs_data
 class ComplaintsReport:
     """The sections of the complaints report for one month (issue 9).
 

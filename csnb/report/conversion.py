@@ -42,9 +42,11 @@ from ..analyses.conversion import (
     shrink_agent_rates,
 )
 from ..i18n import METRICS, TEXT, column_label, format_value, metric_label, t, value_label
+from ..metrics import FIGURE_NEEDS, UNKNOWN_TEAM, lacking
 from ..plots.conversion import WEEKDAY_TEXTS
 from .display import Block, escape
 from .month_report import MonthReport
+from .needs import needs_data, section_needs
 from .sentences import promotions_in
 
 __all__ = ["ConversionReport", "ConversionTable"]
@@ -74,7 +76,7 @@ def _missing(value: Any) -> bool:
 def _format(col: str, value: Any, lang: str) -> str:
     """A cell of a conversion table, formatted by its column's unit."""
     if isinstance(value, str):
-        return value_label(value, lang) if value == TOTAL else value
+        return value_label(value, lang) if value in (TOTAL, UNKNOWN_TEAM) else value
     if col in METRICS:
         return "" if _missing(value) else format_value(col, value, lang)
     if _missing(value):
@@ -123,6 +125,7 @@ class ConversionTable(TableResult):
         return pd.DataFrame(shown, index=range(len(self.table)))
 
 
+@needs_data
 class ConversionReport:
     """The sections of the conversion report for one month, dataset and language.
 
@@ -395,6 +398,12 @@ class ConversionReport:
         cols = ["inquiries", "converted_inquiries", "conversion_rate", "credited_sales",
                 "order_value", "avg_first_response_s", "median_first_response_s",
                 "p90_first_response_s", "avg_response_s", "fast_response_rate"]
+        if not self.ds.has("sessions"):
+            # Daily exports give neither quantiles of first response nor paying customers:
+            # a column of n/a says nothing (the headline names what these figures need).
+            dropped = {"median_first_response_s", "p90_first_response_s"}
+            dropped |= {c for c in cols if lacking(FIGURE_NEEDS.get(c, ()), self.ds.tables)}
+            cols = [c for c in cols if c not in dropped]
         return [*cols, "satisfaction_rate"] if self._has_ratings() else cols
 
     def _conversion_change(self, row) -> str:
@@ -440,7 +449,12 @@ class ConversionReport:
         table["conversion_change"] = [self._conversion_change(r) for _, r in rows.iterrows()]
         table["rank"] = rows["rank"].to_numpy()
         table["rank_change"] = [self._rank_change(r) for _, r in rows.iterrows()]
-        return ConversionTable(table=table, lang=self.lang, hidden=("agent_id",))
+        hidden: tuple[str, ...] = ("agent_id",)
+        if not self.ds.has("agents"):
+            # No roster: every agent's team is unknown (the team table has that one line)
+            # and nobody is ranked (the ranking needs whole months of employment).
+            hidden += ("team", "rank", "rank_change")
+        return ConversionTable(table=table, lang=self.lang, hidden=hidden)
 
     # -- 3. decomposition ----------------------------------------------------------------------
 
@@ -628,10 +642,12 @@ class ConversionReport:
 
     # -- 6. weekday x hour ---------------------------------------------------------------------
 
+    @section_needs("conversion.section.grid")
     def grid_note(self) -> Block:
         """How the weekday x hour heatmaps are read."""
         return self._note(self.text("conversion.note.grid"))
 
+    @section_needs("conversion.section.grid")
     def plot_response_grid(self, value: str = "inquiries_per_day", ax=None):
         """Heatmap of ``value`` by weekday and hour."""
         from ..plots.conversion import plot_response_grid

@@ -11,7 +11,8 @@ from ..i18n import TEXT, t
 from .fonts import embed_cjk_font
 from .runs import lang_suffix
 
-__all__ = ["TEMPLATES_DIR", "export_html", "find_external_refs", "short_title"]
+__all__ = ["TEMPLATES_DIR", "drop_empty_outputs", "export_html", "find_external_refs",
+           "short_title"]
 
 #: The nbconvert and Jinja templates shipped with the package.
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -79,11 +80,44 @@ def export_html(nb, name: str, *, month: str, lang: str, path: Path) -> str:
             "index_file": f"index{lang_suffix(lang)}.html",
         },
     }
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body, _ = exporter.from_notebook_node(drop_empty_outputs(nb), resources=resources)
     # The navigation bar is redrawn later from the index (csnb.report.index): its words must
     # be in the embedded font too.
     nav_words = "".join(t(k, lang) for k in TEXT if k.startswith(("nav.", "lang.")))
     return embed_cjk_font(body, extra=nav_words)
+
+
+def drop_empty_outputs(nb):
+    """A copy of the notebook without empty outputs, and without code cells left with none.
+
+    A section a report cannot show returns an empty block (``csnb.report.needs``); its
+    outputs would still take room in the HTML. The executed notebook keeps them.
+    """
+    import copy
+
+    out = copy.deepcopy(nb)
+    cells = []
+    for cell in out.cells:
+        if cell.get("cell_type") != "code":
+            cells.append(cell)
+            continue
+        had = bool(cell.get("outputs"))
+        cell["outputs"] = [o for o in cell.get("outputs", []) if not _empty_output(o)]
+        if cell["outputs"] or not had:
+            cells.append(cell)
+    out.cells = cells
+    return out
+
+
+def _empty_output(output) -> bool:
+    """An execute result or display whose every representation is blank."""
+    if output.get("output_type") not in ("execute_result", "display_data"):
+        return False
+    data = output.get("data", {})
+    if not data or set(data) - {"text/html", "text/plain"}:
+        return False
+    return all(not "".join(v).strip() if isinstance(v, list) else not str(v).strip()
+               for v in data.values())
 
 
 # External references: a report must load nothing from the network.

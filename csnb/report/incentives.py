@@ -34,6 +34,7 @@ from ..i18n import TEXT, column_label, format_value, t, value_label
 from ..metrics import data_months
 from .display import Block, escape
 from .month_report import MonthReport
+from .needs import needs_data
 
 __all__ = ["IncentivesReport", "IncentivesTable"]
 
@@ -66,6 +67,7 @@ def _finite(x: Any) -> bool:
     return x is not None and isinstance(x, int | float) and math.isfinite(x)
 
 
+@needs_data
 class IncentivesReport:
     """The sections of the incentives report for one :class:`MonthReport`.
 

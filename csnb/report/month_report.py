@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import platform
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -22,19 +22,30 @@ import pandas as pd
 from ..analyses import AREAS, TREND_MONTHS, HeadlineResult, TableResult, headline
 from ..analyses.base import TOTAL, UNATTRIBUTED
 from ..analyses.compare import method_note
-from ..analyses.headline import figures_table
+from ..analyses.headline import figures_table, needs_text
 from ..errors import check_one_of
-from ..i18n import ADDITIVE, check_lang, column_label, metric_label, t, use_settings
+from ..i18n import (
+    ADDITIVE,
+    check_lang,
+    column_label,
+    metric_label,
+    t,
+    use_settings,
+    value_label,
+)
 from ..io import Dataset, load_dataset, quality_table
 from ..metrics import (
+    FIGURE_NEEDS,
     METRIC_BOOK_VERSION,
     data_span,
     is_provisional,
     kpi_table,
+    lacking,
     team_panel,
 )
 from ..months import check_month, months_ending, shift_month
 from .display import Block, escape
+from .needs import ALWAYS_SHOWN, NEEDS
 from .runs import attachment_file
 from .sentences import LAGGING_METRICS, headline_sentences
 
@@ -106,8 +117,60 @@ class MonthReport:
 
     @cached_property
     def headline(self) -> HeadlineResult:
-        """The area's headline figures against last month and last year, with the trend."""
-        return headline(self.ds, self.month, self.name, lang=self.lang)
+        """The area's headline figures against last month and last year, with the trend.
+
+        Figures the data cannot give are left out of the display and named under it; a
+        report that lacks its tables displays no headline (its summary says why).
+        """
+        result = headline(self.ds, self.month, self.name, lang=self.lang)
+        return replace(result, quiet=True) if self.lacking else result
+
+    # -- what the data allow -------------------------------------------------------------------
+
+    def lacks(self, key: str | None = None) -> list[tuple[str, ...]]:
+        """The groups of tables a report or section lacks (:data:`~csnb.report.needs.NEEDS`).
+
+        Parameters
+        ----------
+        key : str, optional
+            A report name or a section key; default this report.
+
+        Returns
+        -------
+        list of tuple of str
+            Each group of which no table is in the dataset; empty when nothing lacks.
+        """
+        return lacking(NEEDS.get(key or self.name, ()), self.ds.tables)
+
+    @cached_property
+    def lacking(self) -> list[tuple[str, ...]]:
+        """The groups of tables this report lacks (empty: it renders every section)."""
+        return self.lacks()
+
+    def _present(self) -> str:
+        tables = [value_label(table, self.lang) for table in self.ds.tables]
+        return (t("sentence.list_sep", self.lang).join(tables) if tables
+                else t("needs.nothing", self.lang))
+
+    def needs_note(self, key: str | None = None) -> Block | None:
+        """A paragraph saying what a report or section needs, or None when nothing lacks."""
+        groups = self.lacks(key)
+        if not groups:
+            return None
+        report = key is None or key == self.name
+        text = t("needs.report" if report else "needs.section", self.lang,
+                 needs=needs_text(groups, self.lang), present=self._present())
+        return Block(f'<p class="csnb-needs">{escape(text)}</p>', text)
+
+    def _other_reports_lacking(self) -> list[str]:
+        """For the overview: one sentence per report these data cannot fill."""
+        out = []
+        for area in AREAS:
+            if area == self.name or not self.lacks(area):
+                continue
+            out.append(t("needs.other_report", self.lang, report=t(f"title.{area}", self.lang),
+                         needs=needs_text(self.lacks(area), self.lang)))
+        return out
 
     # -- text --------------------------------------------------------------------------------
 
@@ -121,9 +184,13 @@ class MonthReport:
         lag = self.ds.settings.lag_days
         first, last = data_span(self.ds)
         title = f'{t(f"title.{self.name}", lang)} · {self.month}'
-        if self.provisional:
+        if self.lacking:
+            # Nothing is computed, so nothing is provisional or final: the summary says why.
+            status, banner = "", ""
+        elif self.provisional:
             lagging = t("sentence.list_sep", lang).join(
-                metric_label(m, lang) for m in LAGGING_METRICS)
+                metric_label(m, lang) for m in LAGGING_METRICS
+                if not lacking(FIGURE_NEEDS.get(m, ()), self.ds.tables))
             status = t("header.provisional", lang, last_date=last, lag=lag, metrics=lagging)
             banner = (f'<p class="csnb-provisional" style="background:#fff3cd;padding:8px;'
                       f'border-left:4px solid #e0a800">{escape(status)}</p>')
@@ -153,9 +220,19 @@ class MonthReport:
 
     @cached_property
     def sentences(self) -> list[str]:
-        """What happened this month, in sentences generated from the headline figures."""
-        return headline_sentences(self.headline, self.ds.settings,
-                                  provisional=self.provisional, last_date=data_span(self.ds)[1])
+        """What happened this month, in sentences generated from the headline figures.
+
+        A report that lacks its tables has one sentence: what it needs. The overview adds
+        one sentence per report the data cannot fill.
+        """
+        note = self.needs_note()
+        if note is not None:
+            return [note.text]
+        out = headline_sentences(self.headline, self.ds.settings,
+                                 provisional=self.provisional, last_date=data_span(self.ds)[1])
+        if self.name == "overview":
+            out += self._other_reports_lacking()
+        return out
 
     def summary(self, more: list[str] | tuple[str, ...] = ()) -> Block:
         """The opening of the report: the generated sentences, then how changes are judged.
@@ -165,6 +242,10 @@ class MonthReport:
         more : list of str
             An analysis report's own sentences, shown after the headline's.
         """
+        lacks = self.needs_note()
+        if lacks is not None:
+            # Nothing to judge: the plain statement of what is lacking, alone.
+            return lacks
         sentences = [*self.sentences, *more]
         items = "".join(f"<li>{escape(s)}</li>" for s in sentences)
         note = method_note(self.lang)
@@ -175,12 +256,27 @@ class MonthReport:
         )
 
     def section(self, key: str) -> Block:
-        """A section heading in the report language."""
+        """A section heading in the report language.
+
+        Nothing when the report lacks its tables (except the summary and data quality);
+        the heading and what the section needs when the section lacks its tables.
+        """
+        if self.lacking and key not in ALWAYS_SHOWN:
+            return Block("", "")
         text = t(key, self.lang)
-        return Block(f"<h2>{escape(text)}</h2>", text)
+        heading = Block(f"<h2>{escape(text)}</h2>", text)
+        note = self.needs_note(key) if key in NEEDS else None
+        if note is None:
+            return heading
+        return Block(heading.html + note.html, f"{heading.text}\n{note.text}")
 
     def note(self, key: str, **values: Any) -> Block:
-        """A paragraph in the report language (values are escaped)."""
+        """A paragraph in the report language (values are escaped).
+
+        Nothing when the report lacks its tables, except the data-quality notes.
+        """
+        if self.lacking and not key.startswith("quality."):
+            return Block("", "")
         text = t(key, self.lang, **values)
         safe = {k: escape(v) for k, v in values.items()}
         return Block(f"<p>{t(key, self.lang, **safe)}</p>", text)
@@ -247,14 +343,17 @@ class MonthReport:
         shop.update({k: v for k, v in figures.items() if k != "month"})
         return shop
 
-    def team_table(self, metrics: list[str]) -> TableResult:
+    def team_table(self, metrics: list[str]) -> TableResult | Block:
         """This month's figures by team, with the rows that make them add up to the headline.
 
         Columns team and ``metrics``. After the teams: an "(unattributed)" row holding what
         belongs to no agent (complaints without an agent, paid orders credited to nobody)
         when a count or amount of the teams falls short of the shop's, and a "(total)" row
         with the shop's figures (the headline), so the table can be checked against it.
+        Nothing when the report lacks its tables.
         """
+        if self.lacking:
+            return Block("", "")
         rows = self.team_figures()
         table = pd.DataFrame({"team": rows["team"].astype(str)})
         for m in metrics:
@@ -295,6 +394,8 @@ class MonthReport:
                 "last_date": str(last),
                 "tables": list(self.ds.tables),
             },
+            "lacking_tables": [list(group) for group in self.lacking],
+            "unavailable_figures": sorted(self.headline.unavailable),
             **self.headline.to_json(),
             "sentences": self.sentences,
             "comparison_months": {

@@ -85,7 +85,7 @@ def headline_sentences(result: HeadlineResult, settings: Settings, *, provisiona
             t("sentence.promotion_window", lang, name=n, start=_day(a, lang), end=_day(b, lang))
             for n, a, b in promos)
         out.append(t("sentence.promotion", lang, names=names))
-    shown = set(result.table["metric"])
+    shown = set(result.shown)  # figures the data can give
     metrics = [m for m in SENTENCE_METRICS.get(result.area, ()) if m in shown]
     no_previous = [m for m in metrics if not result.change(m).available
                    and result.change(m).value is not None]

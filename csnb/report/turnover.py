@@ -40,6 +40,7 @@ from ..metrics import agent_month_panel, data_months, headcount_table
 from ..months import month_bounds, months_ending, shift_month
 from .display import Block, escape
 from .month_report import MonthReport
+from .needs import needs_data
 
 __all__ = ["FLOW_MONTHS", "TurnoverReport", "TurnoverTable", "term_label"]
 
@@ -186,6 +187,7 @@ def _column(col: str, lang: str) -> str:
     return column_label(col, lang, prefix="turnover")
 
 
+@needs_data
 class TurnoverReport:
     """The sections of the turnover report for one month, in the report's language.
 
@@ -479,7 +481,7 @@ class TurnoverReport:
         labels = {c: _column(c, self.lang) for c in FLOW_COLUMNS}
         return _figure(plot_headcount_flow(self.flow_table, labels=labels))
 
-    def teams(self) -> TableResult:
+    def teams(self) -> TableResult | Block:
         """This month's flow and rates by team, with the shop total row."""
         return self.report.team_table(["opening_headcount", "hires", "exits",
                                        "exits_voluntary", "exits_involuntary",

@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from .engine import Simulation, merge_params
-from .output import truth_dict, write_files, write_readme
+from .output import truth_dict, write_agent_daily_only, write_files, write_readme
 from .params import DEFAULT_PARAMS, SAMPLE_MONTH, SAMPLE_SEED
 
 __all__ = ["DEFAULT_PARAMS", "SAMPLE_MONTH", "SAMPLE_SEED", "simulate"]
@@ -56,6 +56,7 @@ def simulate(
     months: int = 24,
     start: str = "2024-01",
     params: dict | None = None,
+    agent_daily_only: bool = False,
 ) -> dict:
     """Simulate a dataset in the data contract and write it to ``out``.
 
@@ -74,6 +75,11 @@ def simulate(
     params : dict, optional
         Overrides of :data:`DEFAULT_PARAMS` (nested dicts are merged), e.g. smaller session
         volumes for fast tests.
+    agent_daily_only : bool, default False
+        Write only daily per-agent exports (``agent_daily/YYYY-MM.csv``, with the agents'
+        names), aggregated from the simulated sessions and orders by the metric book's
+        agent-day definitions, as most shops have; no sessions, orders, agents,
+        complaints or policies (see :func:`~csnb.simulate.output.write_agent_daily_only`).
 
     Returns
     -------
@@ -105,6 +111,8 @@ def simulate(
     sim.run()
     out = Path(out)
     counts = write_files(sim, out)
+    if agent_daily_only:
+        counts["agent_daily"] = write_agent_daily_only(out)
     truth = truth_dict(sim, seed=seed, agents=agents, months=months, start=start, counts=counts)
     write_readme(out, truth)
     (out / "truth.json").write_text(

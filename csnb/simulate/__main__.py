@@ -17,9 +17,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--agents", type=int, default=40)
     ap.add_argument("--months", type=int, default=24)
     ap.add_argument("--start", default="2024-01", help="first month, YYYY-MM")
+    ap.add_argument("--agent-daily-only", action="store_true",
+                    help="write only daily per-agent exports (agent_daily), as most shops have")
     args = ap.parse_args(argv)
     truth = simulate(args.out, args.seed, agents=args.agents, months=args.months,
-                     start=args.start)
+                     start=args.start, agent_daily_only=args.agent_daily_only)
     c = truth["counts"]
     print(f"wrote {args.out}: {c['agents']} agents, {c['sessions']['total']} sessions, "
           f"{c['orders']['total']} orders, {c['complaints']} complaints "

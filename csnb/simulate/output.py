@@ -135,6 +135,55 @@ def write_files(sim: Simulation, out: Path) -> dict:
     sim.written_agents = agents
     return counts
 
+def write_agent_daily_only(out: Path) -> dict:
+    """Reduce the dataset written to ``out`` to what most shops have: daily agent exports.
+
+    The agent-days of the full data (:func:`csnb.metrics.agent_daily.agent_daily_table`, the
+    metric book's agent-day figures, names from the agents table as 客服昵称 in an export)
+    are written as ``agent_daily/YYYY-MM.csv``, one file per month as a shop downloads them;
+    then the session-level tables (sessions, orders, agents, complaints, policies) are
+    removed. csnb.toml, README.md and truth.json stay.
+
+    Returns
+    -------
+    dict
+        ``{"total": rows, "files": {file name: rows}}``.
+    """
+    import shutil
+
+    from ..io import load_dataset
+    from ..metrics.agent_daily import agent_daily_table
+
+    ds = load_dataset(out, cache=False)
+    table = agent_daily_table(ds)
+    ds.con.close()
+    # As an export shows them: money in yuan with fen, durations and rates to 4 digits.
+    table["sales"] = table["sales"].round(2)
+    for col in ("avg_first_response_s", "avg_response_s", "fast_response_rate"):
+        table[col] = table[col].round(4)
+    folder = out / "agent_daily"
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir()
+    months = pd.to_datetime(table["date"]).dt.strftime("%Y-%m")
+    rows = {}
+    for month, part in table.groupby(months, sort=True):
+        name = f"{month}.csv"
+        part.to_csv(folder / name, index=False, encoding="utf-8", lineterminator="\n")
+        rows[name] = len(part)
+    for name in SESSION_LEVEL_FILES:
+        path = out / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+    return {"total": int(sum(rows.values())), "files": rows}
+
+
+#: What :func:`write_agent_daily_only` removes: every table but agent_daily.
+SESSION_LEVEL_FILES = ("agents.csv", "policies.csv", "complaints.csv", "sessions", "orders")
+
+
 def write_readme(out: Path, truth: dict) -> None:
     """Write the dataset's README.md from its truth."""
     c = truth["counts"]
@@ -150,6 +199,8 @@ def write_readme(out: Path, truth: dict) -> None:
         effects="; ".join(f"{k} = {v['value']} ({v['unit']})"
                           for k, v in truth["policy"]["effects"].items()),
     )
+    if "agent_daily" in c:
+        text += _README_AGENT_DAILY.format(rows=c["agent_daily"]["total"])
     (out / "README.md").write_text(text, encoding="utf-8")
 
 
@@ -323,6 +374,17 @@ Planted policy effects, from the adoption month on, in the adopting teams: {effe
 There is no `rankings` table: csnb derives rankings from the metric book. The simulator ranks
 agents only internally (an approximation of that rule), to dismiss those bottom-ranked two
 months running in teams with the policy.
+"""
+
+
+_README_AGENT_DAILY = """
+## Written with `--agent-daily-only`
+
+Only the daily per-agent exports remain: `agent_daily/YYYY-MM.csv`, {rows} agent-days
+aggregated from the simulated sessions and orders by the metric book's agent-day definitions
+(inquiries and paid buyers by session day, credited sales by payment day, response figures
+of the day's counted sessions; agent names as the export's 客服昵称). The files listed above
+were removed after the aggregation; truth.json still describes the world they came from.
 """
 
 

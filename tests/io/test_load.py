@@ -61,7 +61,7 @@ def test_agent_daily_traps(tmp_path):
     ]) + "\n")
     ds = load_dataset(tmp_path)
     df = ds.frame("agent_daily")
-    assert list(df.columns) == ["date", "agent_id", "inquiries", "paid_buyers", "sales",
+    assert list(df.columns) == ["date", "agent_id", "name", "inquiries", "paid_buyers", "sales",
                                 "avg_first_response_s", "avg_response_s", "fast_response_rate",
                                 "consultations", "satisfaction_rate"]
     assert len(df) == 4
