@@ -4,7 +4,9 @@
 - :func:`decompose_sales_change`: why credited sales moved from last month, split exactly
   into inquiries x conversion rate x sales per converted inquiry (LMDI);
 - :func:`fit_conversion_model`: what drives conversion, an inquiry-level logistic model with
-  agent-clustered standard errors, odds ratios, average marginal effects and a what-if;
+  agent-clustered standard errors, odds ratios, average marginal effects and a what-if
+  (:func:`fit_agent_day_model`, the agent-day binomial model, when only ``agent_daily``
+  exists);
 - :func:`shrink_agent_rates`: the fair leaderboard, beta-binomial shrunk conversion rates
   (a hierarchical model whose prior is fitted to the team) with 90% intervals, and each
   agent's probability of truly being in the bottom share;
@@ -33,7 +35,7 @@ from ..metrics.inquiries import (
     session_quality_table,
 )
 from ..months import check_month, month_bounds, shift_month
-from ._conversion_model import ConversionModelResult, fit_conversion_model
+from ._conversion_model import ConversionModelResult, fit_agent_day_model, fit_conversion_model
 from ._conversion_stats import (
     BetaBinomialPosterior,
     fit_beta_binomial,
@@ -52,6 +54,7 @@ __all__ = [
     "ShrinkageResult",
     "compare_proportions",
     "decompose_sales_change",
+    "fit_agent_day_model",
     "fit_conversion_model",
     "response_grid",
     "scorecard_table",
