@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from ..errors import check_one_of
 from ..io.dataset import Dataset
@@ -679,6 +680,38 @@ class ResponseGridResult(Result):
         """Month, threshold and the cells."""
         return {"month": self.month, "fast_response_s": self.fast_response_s,
                 "cells": records(self.table)}
+
+    def below_target(self, target: float, *, alpha: float = 0.05) -> pd.DataFrame:
+        """Weekday-hour cells whose fast-response rate is below ``target`` beyond chance.
+
+        Each cell with counted sessions is tested against the target with an exact one-sided
+        binomial test (``scipy.stats.binomtest``, alternative "less"): fast sessions of
+        counted sessions.
+
+        Parameters
+        ----------
+        target : float
+            Target fast-response rate, a share (``settings.targets["fast_response_rate"]``).
+        alpha : float, default 0.05
+
+        Returns
+        -------
+        DataFrame
+            One row per cell with counted sessions: weekday, hour, counted_sessions,
+            fast_sessions, fast_response_rate, p_value, below (p_value < alpha), sorted by
+            fast_response_rate (lowest first).
+        """
+        cells = self.table[self.table["counted_sessions"] > 0].copy()
+        cells["fast_sessions"] = (cells["fast_response_rate"] * cells["counted_sessions"]) \
+            .round().astype(int)
+        cells["p_value"] = [
+            stats.binomtest(int(k), int(n), target, alternative="less").pvalue
+            for k, n in zip(cells["fast_sessions"], cells["counted_sessions"], strict=True)]
+        cells["below"] = cells["p_value"] < alpha
+        cols = ["weekday", "hour", "counted_sessions", "fast_sessions", "fast_response_rate",
+                "p_value", "below"]
+        return cells.sort_values(["fast_response_rate", "weekday", "hour"])[cols] \
+            .reset_index(drop=True)
 
     def plot(self, ax=None, *, value: str = "inquiries_per_day"):
         """Heatmap of ``value`` by weekday (rows) and hour (columns)."""
