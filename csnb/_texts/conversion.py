@@ -87,24 +87,39 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "conversion.note.leaderboard": {
         "en": "Raw conversion of an agent with few inquiries swings by chance. Each agent's "
-              "rate is shrunk toward the team's (empirical Bayes, beta-binomial): the fewer "
+              "rate is shrunk toward the team's (a hierarchical beta-binomial model: how far "
+              "agents differ is estimated from the team, with its uncertainty): the fewer "
               "inquiries, the more. The interval holds the agent's true rate with 90% "
               "probability; p(bottom) is the probability that the agent truly is in the bottom "
               "{share} of the team. Likely behind: p(bottom) at least 50%. Looks bottom: "
               "bottom by raw rate, but likely not truly behind.",
         "zh": "询单少的客服,原始转化率受运气影响大。这里把每位客服的转化率向本组水平收缩"
-              "(经验贝叶斯,Beta-二项模型):询单越少,收缩越多。区间以 90% 概率包含客服的真实"
+              "(分层 Beta-二项模型:客服之间差异多大由本组数据估计,并计入其不确定性):"
+              "询单越少,收缩越多。区间以 90% 概率包含客服的真实"
               "转化率;末位概率为该客服真实处于组内末位 {share} 的概率。确实落后:末位概率不低于 "
               "50%。看似末位:按原始转化率排在末位,但未必真的落后。",
     },
     "conversion.note.grid": {
         "en": "Inquiries per day by weekday and hour of the first presale session, and the "
-              "average first response of sessions in business hours (blank: no sessions). "
-              "Where many inquiries meet a slow first response, the schedule is short.",
+              "average first response and {fast} of sessions in business hours (blank: no "
+              "sessions). Where many inquiries meet a slow first response, the schedule is "
+              "short.",
         "zh": "按星期和首个售前会话开始时段统计的日均询单人数,以及服务时间内会话的平均首响"
-              "(空白为无会话)。询单多且首响慢的时段,说明排班不足。",
+              "和{fast}(空白为无会话)。询单多且首响慢的时段,说明排班不足。",
     },
     # generated sentences
+    "conversion.sentence.grid_below": {
+        "en": "The {fast} was below its target ({target}) beyond chance in {k} of {n} "
+              "weekday-hour slots; lowest: {slots}.",
+        "zh": "{fast}在 {n} 个星期×小时时段中有 {k} 个显著低于目标({target}),最低:"
+              "{slots}。",
+    },
+    "conversion.sentence.grid_met": {
+        "en": "No weekday-hour slot had a {fast} below its target ({target}) beyond chance.",
+        "zh": "没有哪个星期×小时时段的{fast}显著低于目标({target})。",
+    },
+    "conversion.grid_slot": {"en": "{day} {hour}:00 ({rate} of {n} sessions)",
+                             "zh": "{day} {hour} 点({n} 个会话中 {rate})"},
     "conversion.sentence.decomposition": {
         "en": "Of the {total} change in credited sales from last month, inquiries account for "
               "{inquiries}, conversion for {conversion} and order value (sales per converted "
@@ -268,7 +283,6 @@ TEXT: dict[str, dict[str, str]] = {
     "conversion.plot.inquiries_per_day": {"en": "Inquiries per day", "zh": "日均询单人数"},
     "conversion.plot.avg_first_response_s": {"en": "Average first response (s)",
                                              "zh": "平均首响(秒)"},
-    "conversion.plot.fast_response_rate": {"en": "Fast-response rate", "zh": "响应率"},
     "conversion.plot.ame_axis": {"en": "Change in conversion (percentage points, 95% CI)",
                                  "zh": "询单转化率变化(百分点,95% 置信区间)"},
     "conversion.plot.shape_axis": {"en": "Against answering within 30 s (points, 95% CI)",

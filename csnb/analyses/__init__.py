@@ -24,6 +24,7 @@ from .complaints import (
 )
 from .conversion import (
     decompose_sales_change,
+    fit_agent_day_model,
     fit_conversion_model,
     scorecard_table,
     shrink_agent_rates,
@@ -48,6 +49,7 @@ __all__ = [
     "decompose_sales_change",
     "fault_ledger_table",
     "fit_complaint_model",
+    "fit_agent_day_model",
     "fit_conversion_model",
     "fit_count_model",
     "fit_cox",

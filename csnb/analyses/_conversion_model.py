@@ -22,14 +22,17 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..errors import MAX_EXAMPLES, DataContractError, Problem
 from ..io.dataset import Dataset
 from ..metrics import kpi_table
 from ..metrics.inquiries import inquiry_facts_table
 from ..months import check_month, month_bounds, months_ending
+from ..settings import Settings
 from ._conversion_stats import logit_margins, logit_mean_prediction
 from .base import Result, json_value, records
 
-__all__ = ["ConversionModelResult", "fit_conversion_model", "promotion_days"]
+__all__ = ["AGENT_DAY_COLUMNS", "ConversionModelResult", "fit_agent_day_model",
+           "fit_conversion_model", "promotion_days"]
 
 TENURE_BANDS = ("0-29", "30-89", "90-364", "365+")  # days since hire
 HOUR_BANDS = ((0, 8, "00-07"), (8, 12, "08-11"), (12, 18, "12-17"), (18, 23, "18-22"),
@@ -253,16 +256,150 @@ def fit_conversion_model(ds: Dataset, month: str, *, months: int = 1,
     """
     check_month(month)
     span = months_ending(month, months)
-    promo = promotion_days(span, ds.settings.promotions if promotions is None else promotions)
-    if ds.has("sessions"):
-        kind, frame, spec, weights = "inquiry", _inquiry_frame(ds, span, promo), _SPEC, None
-    else:
-        kind, frame, spec = "agent_day", _daily_frame(ds, span, promo), _DAILY_SPEC
-        weights = frame["n"].to_numpy(float) if len(frame) else None
-    notes: list[str] = []
-    if kind == "agent_day":
-        notes.append("agent_daily only: agent-day binomial model on average first response "
-                     "and fast-response rate")
+    windows = ds.settings.promotions if promotions is None else promotions
+    if not ds.has("sessions"):
+        return fit_agent_day_model(_daily_panel(ds, span), month=month, months=months,
+                                   promotions=windows,
+                                   response_cap_s=float(ds.settings.response_cap_s),
+                                   min_level_n=min_level_n)
+    promo = promotion_days(span, windows)
+    frame = _inquiry_frame(ds, span, promo)
+    return _fit_frame(frame, "inquiry", _SPEC, month, span, [], min_level_n)
+
+
+#: Columns an agent-day panel must have (:func:`fit_agent_day_model`).
+AGENT_DAY_COLUMNS = ("date", "agent_id", "inquiries", "converted_inquiries",
+                     "avg_first_response_s", "fast_response_rate")
+
+
+def fit_agent_day_model(panel: pd.DataFrame, *, month: str | None = None, months: int = 1,
+                        promotions: Mapping[str, tuple[str, str]] | None = None,
+                        response_cap_s: float = 600.0, min_level_n: int = 30
+                        ) -> ConversionModelResult:
+    """Fit the agent-day binomial model of conversion (data with ``agent_daily`` only).
+
+    Without sessions the inquiry-level model cannot be fitted; the agent-days of the daily
+    exports can: converted inquiries of inquiries (a binomial GLM, logit link) on the day's
+    average first response in minutes (capped at ``response_cap_s``) and its fast-response
+    rate, with tenure band, shift, weekday and promotion day when known (+ month when
+    several are pooled). Standard errors are clustered by agent, intervals use t with
+    (agents - 1) degrees of freedom, as in the inquiry-level model. An agent-day's average
+    first response is not one inquiry's: its coefficient is the association of a day's
+    average with the day's conversion, not the effect of answering one customer faster.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        One row per agent and day with :data:`AGENT_DAY_COLUMNS`: date, agent_id, inquiries,
+        converted_inquiries (``paid_buyers``, the export's name, is accepted), avg_first_
+        response_s, fast_response_rate (a share, 0-1). Optional: hire_date (tenure band on
+        the day) and shift. Rows without inquiries, or without the response figures (no
+        counted session that day), are left out and counted in ``notes``.
+    month : str, optional
+        Report month ``"YYYY-MM"``; default the last month of the panel.
+    months : int, default 1
+        Months pooled, ending with ``month``.
+    promotions : mapping, optional
+        Promotion windows, name -> (first, last) as ``"MM-DD"``; default the settings'
+        defaults (618, 双11, 双12).
+    response_cap_s : float, default 600
+        The metric book's cap of first response.
+    min_level_n : int, default 30
+        As in :func:`fit_conversion_model` (inquiries at a level).
+
+    Returns
+    -------
+    ConversionModelResult
+        ``kind`` ``"agent_day"``; the what-if sets every day's average first response to at
+        most 30 s and its fast-response rate to 1.
+
+    Raises
+    ------
+    DataContractError
+        A needed column is missing, or values are out of range (negative counts, more
+        converted than inquiries, a rate outside 0-1, a negative response time): the
+        message names the column, how many rows and up to five of them with their values.
+    ParameterError
+        ``month`` is not ``YYYY-MM``.
+    """
+    frame = _check_panel(panel)
+    if month is None:
+        month = (str(frame["date"].max())[:7] if len(frame) and frame["date"].notna().any()
+                 else None)
+        if month is None:
+            raise DataContractError([Problem(
+                "agent_day_panel", "(DataFrame)", "date", "missing_values",
+                "has no dates: the report month cannot be found", len(frame))])
+    check_month(month)
+    span = months_ending(month, months)
+    windows = Settings().promotions if promotions is None else promotions
+    notes = ["agent_daily only: agent-day binomial model on average first response "
+             "and fast-response rate"]
+    first, last = month_bounds(span[0])[0], month_bounds(span[-1])[1]
+    day = pd.to_datetime(frame["date"])
+    within = frame[(day.dt.date >= first) & (day.dt.date <= last)].copy()
+    usable = ((within["inquiries"] > 0) & within["avg_first_response_s"].notna()
+              & within["fast_response_rate"].notna())
+    if (within["inquiries"] > 0).sum() > usable.sum():
+        notes.append(f"{int((within['inquiries'] > 0).sum() - usable.sum())} agent-days with "
+                     "inquiries but no response figures left out")
+    k = within[usable].reset_index(drop=True)
+    k["day"] = pd.to_datetime(k["date"])
+    k["y"] = k["converted_inquiries"].astype(float)
+    k["n"] = k["inquiries"].astype(float)
+    k["response_s"] = k["avg_first_response_s"].astype(float).clip(upper=response_cap_s)
+    k["first_response_min"] = k["response_s"] / 60.0
+    k["fast_response_rate"] = k["fast_response_rate"].astype(float)
+    k["never_answered"] = 0.0
+    frame = _attributes(k, promotion_days(span, windows))
+    return _fit_frame(frame, "agent_day", _DAILY_SPEC, month, span, notes, min_level_n)
+
+
+def _check_panel(panel: pd.DataFrame) -> pd.DataFrame:
+    """The panel's needed columns, checked; ``paid_buyers`` renamed converted_inquiries."""
+    frame = panel.copy()
+    if "converted_inquiries" not in frame and "paid_buyers" in frame:
+        frame = frame.rename(columns={"paid_buyers": "converted_inquiries"})
+    missing = [c for c in AGENT_DAY_COLUMNS if c not in frame]
+    if missing:
+        raise DataContractError([Problem(
+            "agent_day_panel", "(DataFrame)", c, "missing_column",
+            f"is missing; an agent-day panel needs {', '.join(AGENT_DAY_COLUMNS)}")
+            for c in missing])
+    problems = []
+    for col in AGENT_DAY_COLUMNS[2:]:
+        values = pd.to_numeric(frame[col], errors="coerce")
+        bad = values.isna() & frame[col].notna()
+        if bad.any():
+            problems.append(_problem(frame, col, bad, "non_numeric", "is not numeric"))
+        frame[col] = values
+    checks = (("inquiries", frame["inquiries"] < 0, "is negative"),
+              ("converted_inquiries", frame["converted_inquiries"] < 0, "is negative"),
+              ("converted_inquiries", frame["converted_inquiries"] > frame["inquiries"],
+               "exceeds inquiries"),
+              ("avg_first_response_s", frame["avg_first_response_s"] < 0, "is negative"),
+              ("fast_response_rate", ~frame["fast_response_rate"].between(0, 1)
+               & frame["fast_response_rate"].notna(), "is outside 0-1 (a share)"))
+    for col, mask, what in checks:
+        if mask.any():
+            problems.append(_problem(frame, col, mask, "out_of_range", what))
+    if problems:
+        raise DataContractError(problems)
+    return frame
+
+
+def _problem(frame: pd.DataFrame, col: str, mask: pd.Series, check: str, what: str
+             ) -> Problem:
+    rows = np.flatnonzero(mask.to_numpy())
+    examples = tuple((int(r) + 1, str(frame[col].iloc[r])) for r in rows[:MAX_EXAMPLES])
+    return Problem("agent_day_panel", "(DataFrame)", col, check,
+                   f"{what} in {len(rows)} agent-day row(s)", len(rows), examples)
+
+
+def _fit_frame(frame: pd.DataFrame, kind: str, spec, month: str, span: list[str],
+               notes: list[str], min_level_n: int) -> ConversionModelResult:
+    """Fit the model of ``kind`` to a prepared frame (y converted of n, the spec's columns)."""
+    weights = frame["n"].to_numpy(float) if kind == "agent_day" and len(frame) else None
     y, n = frame["y"].to_numpy(float), frame["n"].to_numpy(float)
     if frame["agent_id"].nunique() < 2 or y.sum() == 0 or y.sum() == n.sum():
         notes.append("not fitted: needs two agents and both converted and unconverted "
@@ -283,16 +420,27 @@ def fit_conversion_model(ds: Dataset, month: str, *, months: int = 1,
 # -- frames ------------------------------------------------------------------------------------
 
 
-def _attributes(ds: Dataset, frame: pd.DataFrame, promo: dict[date, str]) -> pd.DataFrame:
-    """Tenure band, shift, weekday and promotion day of each row (``day``, ``agent_id``)."""
-    if ds.has("agents"):
-        agents = ds.frame("agents")[["agent_id", "shift", "hire_date"]]
-        frame = frame.merge(agents, on="agent_id", how="left")
+def _with_agents(ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows with the agent's hire_date and shift from the agents table (when present)."""
+    if not ds.has("agents"):
+        return frame
+    agents = ds.frame("agents")[["agent_id", "shift", "hire_date"]]
+    return frame.merge(agents, on="agent_id", how="left")
+
+
+def _attributes(frame: pd.DataFrame, promo: dict[date, str]) -> pd.DataFrame:
+    """Tenure band, weekday, promotion day and month of each row.
+
+    Needs ``day``; tenure band and shift when ``hire_date`` and ``shift`` are known.
+    """
+    if "hire_date" in frame:
         tenure = (frame["day"] - pd.to_datetime(frame["hire_date"])).dt.days
         band = pd.cut(tenure, [-0.5, 29.5, 89.5, 364.5, np.inf], labels=list(TENURE_BANDS))
         frame["tenure_band"] = band.astype(object).where(band.notna(), None)
     else:
-        frame["tenure_band"] = frame["shift"] = None
+        frame["tenure_band"] = None
+    if "shift" not in frame:
+        frame["shift"] = None
     frame["weekday"] = [WEEKDAYS[d] for d in frame["day"].dt.day_of_week]
     frame["promotion_day"] = frame["day"].dt.date.isin(promo.keys()).astype(float)
     frame["month"] = frame["day"].dt.strftime("%Y-%m")
@@ -307,22 +455,19 @@ def _inquiry_frame(ds: Dataset, months: list[str], promo: dict[date, str]) -> pd
     f["first_response_min"] = f["response_s"] / 60.0
     f["never_answered"] = f["never_answered"].astype(float)
     f["hour"] = [next(lab for lo, hi, lab in HOUR_BANDS if lo <= h < hi) for h in f["hour"]]
-    return _attributes(ds, f, promo)
+    return _attributes(_with_agents(ds, f), promo)
 
 
-def _daily_frame(ds: Dataset, months: list[str], promo: dict[date, str]) -> pd.DataFrame:
+def _daily_panel(ds: Dataset, months: list[str]) -> pd.DataFrame:
+    """The metric book's agent-days of ``months``, with the agents' hire_date and shift.
+
+    From agent_daily or from sessions: the panel :func:`fit_agent_day_model` takes.
+    """
     k = kpi_table(ds, ("agent_id",), "day")
     first, last = month_bounds(months[0])[0], month_bounds(months[-1])[1]
-    k = k[(k["period"] >= first) & (k["period"] <= last) & (k["inquiries"] > 0)
-          & k["avg_first_response_s"].notna() & k["fast_response_rate"].notna()].copy()
-    k["day"] = pd.to_datetime(k["period"])
-    k["y"] = k["converted_inquiries"].astype(float)
-    k["n"] = k["inquiries"].astype(float)
-    cap = float(ds.settings.response_cap_s)
-    k["response_s"] = k["avg_first_response_s"].clip(upper=cap)
-    k["first_response_min"] = k["response_s"] / 60.0
-    k["never_answered"] = 0.0
-    return _attributes(ds, k.reset_index(drop=True), promo)
+    k = k[(k["period"] >= first) & (k["period"] <= last)]
+    panel = k.rename(columns={"period": "date"})[list(AGENT_DAY_COLUMNS)]
+    return _with_agents(ds, panel.reset_index(drop=True))
 
 
 # -- design ------------------------------------------------------------------------------------

@@ -4,9 +4,12 @@
 - :func:`decompose_sales_change`: why credited sales moved from last month, split exactly
   into inquiries x conversion rate x sales per converted inquiry (LMDI);
 - :func:`fit_conversion_model`: what drives conversion, an inquiry-level logistic model with
-  agent-clustered standard errors, odds ratios, average marginal effects and a what-if;
-- :func:`shrink_agent_rates`: the fair leaderboard, empirical-Bayes (beta-binomial) shrunk
-  conversion rates and each agent's probability of truly being in the bottom share;
+  agent-clustered standard errors, odds ratios, average marginal effects and a what-if
+  (:func:`fit_agent_day_model`, the agent-day binomial model, when only ``agent_daily``
+  exists);
+- :func:`shrink_agent_rates`: the fair leaderboard, beta-binomial shrunk conversion rates
+  (a hierarchical model whose prior is fitted to the team) with 90% intervals, and each
+  agent's probability of truly being in the bottom share;
 - :func:`response_grid`: inquiries and first response by weekday x hour (排班);
 - :func:`compare_proportions`: whether a change of a rate is beyond chance.
 
@@ -40,8 +43,14 @@ from ..metrics.inquiries import (
     session_quality_table,
 )
 from ..months import check_month, month_bounds, shift_month
-from ._conversion_model import ConversionModelResult, fit_conversion_model
-from ._conversion_stats import fit_beta_binomial, lmdi_parts, two_proportion_z
+from ._conversion_model import ConversionModelResult, fit_agent_day_model, fit_conversion_model
+from ._conversion_stats import (
+    BetaBinomialPosterior,
+    fit_beta_binomial,
+    fit_beta_binomial_hierarchical,
+    lmdi_parts,
+    two_proportion_z,
+)
 from .base import Result, json_value, records
 
 __all__ = [
@@ -53,6 +62,7 @@ __all__ = [
     "ShrinkageResult",
     "compare_proportions",
     "decompose_sales_change",
+    "fit_agent_day_model",
     "fit_conversion_model",
     "response_grid",
     "scorecard_table",
@@ -371,7 +381,7 @@ def _decompose_row(group: str, v0: np.ndarray, v1: np.ndarray) -> dict[str, Any]
 
 @dataclass(frozen=True)
 class ShrinkageResult(Result):
-    """Empirical-Bayes (beta-binomial) shrunk conversion rates of agents.
+    """Beta-binomial shrunk conversion rates of agents (prior fitted to the team).
 
     Attributes
     ----------
@@ -388,7 +398,9 @@ class ShrinkageResult(Result):
         group), raw_bottom, shrunk_bottom, disagree (raw_bottom != shrunk_bottom).
     priors : DataFrame
         One row per group: group, agents, inquiries, alpha, beta, prior_mean,
-        prior_concentration, method, converged, bottom_count.
+        prior_concentration (for the hierarchical prior: posterior mean of the prior mean,
+        posterior median of the concentration, and alpha, beta from them), method,
+        converged, bottom_count.
     """
 
     columns = ("agent_id", "name", "team", "group", "inquiries", "converted_inquiries",
@@ -422,16 +434,25 @@ class ShrinkageResult(Result):
 
 
 def shrink_agent_rates(ds: Dataset, month: str, *, bottom_share: float | None = None,
-                       by: str = "team", level: float = 0.90, prior: str = "ml",
+                       by: str = "team", level: float = 0.90, prior: str = "hierarchical",
                        min_agents: int = 5, draws: int = 4000, seed: int = 0
                        ) -> ShrinkageResult:
-    """Shrink each agent's conversion rate toward its team's (empirical Bayes).
+    """Shrink each agent's conversion rate toward its team's (beta-binomial, Bayes).
 
     Each group's agents' counts (converted inquiries of inquiries) are taken as
-    beta-binomial: an agent's true rate ~ Beta(alpha, beta), fitted to the group by marginal
-    maximum likelihood (or the method of moments); the agent's posterior is
-    Beta(alpha + converted, beta + inquiries - converted). An agent with few inquiries moves
-    far toward the group's rate, one with many hardly at all.
+    beta-binomial: an agent's true rate ~ Beta(alpha, beta), the group's prior. By default
+    (``prior="hierarchical"``) the prior's two parameters get a hyperprior and their
+    posterior is computed on a grid (Gelman et al., BDA3 section 5.3); an agent's posterior
+    is the mixture over it of Beta(alpha + converted, beta + inquiries - converted). An agent
+    with few inquiries moves far toward the group's rate, one with many hardly at all.
+
+    Why not a plug-in prior: a team has about ten agents, too few to pin down how much
+    agents differ. Fitted by maximum likelihood and taken as known (parametric empirical
+    Bayes), that spread is often estimated near zero and the intervals are too narrow:
+    on simulated teams with planted agent effects, 90% plug-in intervals covered 76% of the
+    true rates (tests/analyses/test_conversion.py); the hierarchical intervals, which carry
+    the prior's own uncertainty (Morris 1983, JASA 78; Laird & Louis 1987, JASA 82), come
+    near the nominal 90%. ``prior="ml"`` or ``"moments"`` gives the plug-in version.
 
     Parameters
     ----------
@@ -445,21 +466,23 @@ def shrink_agent_rates(ds: Dataset, month: str, *, bottom_share: float | None = 
         prior) or toward the shop.
     level : float, default 0.90
         Credibility of the equal-tailed intervals (the report shows 90%).
-    prior : {"ml", "moments"}
+    prior : {"hierarchical", "ml", "moments"}
     min_agents : int, default 5
     draws : int, default 4000
-        Monte Carlo draws from the posteriors for ``p_bottom``.
+        Monte Carlo draws from the joint posterior for ``p_bottom``.
     seed : int, default 0
         Seed of the draws (the result is reproducible).
 
     Returns
     -------
     ShrinkageResult
-        ``tidy()`` columns in :attr:`ShrinkageResult.columns`.
+        ``tidy()`` columns in :attr:`ShrinkageResult.columns`; ``priors`` gives each group's
+        prior mean (posterior mean) and concentration (posterior median for the
+        hierarchical prior) and ``model`` the fitted prior (posterior) per group.
     """
     check_month(month)
     check_one_of("by", by, ("team", "shop"))
-    check_one_of("prior", prior, ("ml", "moments"))
+    check_one_of("prior", prior, ("hierarchical", "ml", "moments"))
     share = float(ds.settings.bottom_share if bottom_share is None else bottom_share)
     kpis = kpi_table(ds, ("agent_id",), "month")
     kpis = kpis[(kpis["period"] == month) & (kpis["inquiries"] > 0)]
@@ -470,18 +493,21 @@ def shrink_agent_rates(ds: Dataset, month: str, *, bottom_share: float | None = 
     agents["group"] = ("shop" if by == "shop" else
                        agents["team"].map(lambda t: t if sizes[t] >= min_agents else "shop"))
     rng = np.random.default_rng(seed)
-    fits: dict[str, Any] = {}
+    fits: dict[str, BetaBinomialPosterior] = {}
     parts, priors = [], []
     for g, grp in agents.groupby("group", sort=True):
         # A small team borrows the prior fitted to every agent of the shop.
         basis = agents if g == "shop" else grp
-        fit = fit_beta_binomial(basis["converted_inquiries"], basis["inquiries"], prior)
+        x, n = basis["converted_inquiries"], basis["inquiries"]
+        fit = (fit_beta_binomial_hierarchical(x, n) if prior == "hierarchical"
+               else BetaBinomialPosterior.point(fit_beta_binomial(x, n, prior)))
         fits[str(g)] = fit
         part, k = _posterior(grp.copy(), fit, share, level, draws, rng)
         parts.append(part)
+        mean, kappa = fit.mean, fit.concentration
         priors.append({"group": g, "agents": len(grp), "inquiries": grp["inquiries"].sum(),
-                       "alpha": fit.alpha, "beta": fit.beta, "prior_mean": fit.mean,
-                       "prior_concentration": fit.concentration, "method": fit.method,
+                       "alpha": mean * kappa, "beta": (1 - mean) * kappa, "prior_mean": mean,
+                       "prior_concentration": kappa, "method": fit.method,
                        "converged": fit.converged, "bottom_count": k})
     cols = list(ShrinkageResult.columns)
     table = (pd.concat(parts, ignore_index=True)[cols] if parts
@@ -500,21 +526,20 @@ def _rank_desc(values: pd.Series, ids: pd.Series) -> np.ndarray:
     return ranks
 
 
-def _posterior(grp: pd.DataFrame, fit, share: float, level: float, draws: int,
-               rng: np.random.Generator) -> tuple[pd.DataFrame, int]:
+def _posterior(grp: pd.DataFrame, fit: BetaBinomialPosterior, share: float, level: float,
+               draws: int, rng: np.random.Generator) -> tuple[pd.DataFrame, int]:
     x = grp["converted_inquiries"].to_numpy(float)
     n = grp["inquiries"].to_numpy(float)
-    a, b = fit.alpha + x, fit.beta + n - x
     grp["prior_mean"] = fit.mean
     grp["prior_concentration"] = fit.concentration
-    grp["shrunk_rate"] = a / (a + b)
+    grp["shrunk_rate"] = fit.rate_means(x, n)
     tail = (1 - level) / 2
-    grp["ci_low"] = stats.beta.ppf(tail, a, b)
-    grp["ci_high"] = stats.beta.ppf(1 - tail, a, b)
+    grp["ci_low"] = fit.rate_quantiles(x, n, tail)
+    grp["ci_high"] = fit.rate_quantiles(x, n, 1 - tail)
     m = len(grp)
     k = int(math.ceil(round(share * m, 9))) if m else 0
     # P(agent among the k lowest true rates of its group): rank each joint posterior draw.
-    sample = rng.beta(a[:, None], b[:, None], size=(m, draws))
+    sample = fit.draw_rates(x, n, draws, rng)
     low = np.argsort(sample, axis=0, kind="stable")[:k]
     hits = np.zeros(m)
     np.add.at(hits, low.ravel(), 1.0)
@@ -661,6 +686,38 @@ class ResponseGridResult(Result):
         """Month, threshold and the cells."""
         return {"month": self.month, "fast_response_s": self.fast_response_s,
                 "cells": records(self.table)}
+
+    def below_target(self, target: float, *, alpha: float = 0.05) -> pd.DataFrame:
+        """Weekday-hour cells whose fast-response rate is below ``target`` beyond chance.
+
+        Each cell with counted sessions is tested against the target with an exact one-sided
+        binomial test (``scipy.stats.binomtest``, alternative "less"): fast sessions of
+        counted sessions.
+
+        Parameters
+        ----------
+        target : float
+            Target fast-response rate, a share (``settings.targets["fast_response_rate"]``).
+        alpha : float, default 0.05
+
+        Returns
+        -------
+        DataFrame
+            One row per cell with counted sessions: weekday, hour, counted_sessions,
+            fast_sessions, fast_response_rate, p_value, below (p_value < alpha), sorted by
+            fast_response_rate (lowest first).
+        """
+        cells = self.table[self.table["counted_sessions"] > 0].copy()
+        cells["fast_sessions"] = (cells["fast_response_rate"] * cells["counted_sessions"]) \
+            .round().astype(int)
+        cells["p_value"] = [
+            stats.binomtest(int(k), int(n), target, alternative="less").pvalue
+            for k, n in zip(cells["fast_sessions"], cells["counted_sessions"], strict=True)]
+        cells["below"] = cells["p_value"] < alpha
+        cols = ["weekday", "hour", "counted_sessions", "fast_sessions", "fast_response_rate",
+                "p_value", "below"]
+        return cells.sort_values(["fast_response_rate", "weekday", "hour"])[cols] \
+            .reset_index(drop=True)
 
     def plot(self, ax=None, *, value: str = "inquiries_per_day"):
         """Heatmap of ``value`` by weekday (rows) and hour (columns)."""

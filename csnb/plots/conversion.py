@@ -21,7 +21,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..i18n import t
+from ..i18n import metric_label, t
 from .coefficients import plot_coefficients
 from .theme import theme
 
@@ -256,7 +256,10 @@ def plot_response_grid(table: pd.DataFrame, value: str = "inquiries_per_day", ax
             bar.formatter = _percent_formatter()
             bar.update_ticks()
         label = f"conversion.plot.{value}"
-        ax.set_title(t(label, lang) if _has_text(label) else value, fontsize=10)
+        # The fast-response rate is named with its threshold (3分钟响应率), as in the tables.
+        title = (metric_label(value, lang) if value == "fast_response_rate"
+                 else t(label, lang) if _has_text(label) else value)
+        ax.set_title(title, fontsize=10)
     return ax
 
 

@@ -232,6 +232,9 @@ class ConversionReport:
         rank = self._rank_sentence()
         if rank:
             out.append(rank)
+        grid = self._grid_sentence()
+        if grid:
+            out.append(grid)
         return out
 
     def all_sentences(self) -> list[str]:
@@ -371,6 +374,28 @@ class ConversionReport:
                       before=f"{r['rank_last_month']:.0f}", now=f"{r['rank']:.0f}")
             for _, r in falls.iterrows())
         return self.text("conversion.sentence.rank_falls", names=names)
+
+    def _grid_sentence(self, most: int = 3) -> str | None:
+        """Weekday-hour slots whose fast-response rate is below its target beyond chance."""
+        target = self.ds.settings.targets.get("fast_response_rate")
+        if target is None:
+            return None
+        cells = self.grid_result.below_target(float(target))
+        if cells.empty:
+            return None
+        fast = metric_label("fast_response_rate", self.lang)
+        shown = format_value("fast_response_rate", float(target), self.lang)
+        below = cells[cells["below"]]
+        if below.empty:
+            return self.text("conversion.sentence.grid_met", fast=fast, target=shown)
+        slots = t("sentence.list_sep", self.lang).join(
+            self.text("conversion.grid_slot", day=self.text(WEEKDAY_TEXTS[int(r["weekday"])]),
+                      hour=int(r["hour"]), n=f"{int(r['counted_sessions']):,}",
+                      rate=format_value("fast_response_rate", r["fast_response_rate"],
+                                        self.lang))
+            for _, r in below.head(most).iterrows())
+        return self.text("conversion.sentence.grid_below", fast=fast, target=shown,
+                         k=len(below), n=len(cells), slots=slots)
 
     # -- 2. scorecard --------------------------------------------------------------------------
 
@@ -645,7 +670,8 @@ class ConversionReport:
     @section_needs("conversion.section.grid")
     def grid_note(self) -> Block:
         """How the weekday x hour heatmaps are read."""
-        return self._note(self.text("conversion.note.grid"))
+        return self._note(self.text("conversion.note.grid",
+                                    fast=metric_label("fast_response_rate", self.lang)))
 
     @section_needs("conversion.section.grid")
     def plot_response_grid(self, value: str = "inquiries_per_day", ax=None):
@@ -657,6 +683,13 @@ class ConversionReport:
 
     # -- output --------------------------------------------------------------------------------
 
+    def _below_target_records(self) -> list[dict[str, Any]]:
+        target = self.ds.settings.targets.get("fast_response_rate")
+        if target is None:
+            return []
+        cells = self.grid_result.below_target(float(target))
+        return records(cells[cells["below"]])
+
     def results(self) -> dict[str, Any]:
         """The keys this report adds to the report's JSON (docs: issue 8's keys).
 
@@ -665,7 +698,9 @@ class ConversionReport:
         total}``), ``decomposition_by_team``, ``model`` (kind, size, notes, shape),
         ``logit``, ``marginal_effects``, ``what_if_30s``, ``response_30s_vs_90s``,
         ``agents`` (the shrunk leaderboard), ``leaderboard`` (bottom share, interval level,
-        priors) and ``response_grid``. JSON-able, without NaN.
+        priors), ``response_grid`` and ``response_grid_below_target`` (the weekday-hour
+        cells whose fast-response rate is below its target beyond chance; empty without a
+        target). JSON-able, without NaN.
         """
         model = self.model_result.to_json()
         shrink = self.shrinkage_result.to_json()
@@ -686,4 +721,5 @@ class ConversionReport:
             "leaderboard": {k: shrink[k] for k in ("bottom_share", "interval_level",
                                                    "priors")},
             "response_grid": records(self.grid_result.table),
+            "response_grid_below_target": self._below_target_records(),
         }

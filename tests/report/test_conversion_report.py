@@ -7,6 +7,7 @@ and the JSON has the issue's keys without NaN; then a month of two agents, an ag
 inquiries, and (slow) the notebook rendered by ``csnb.render_month`` in both languages.
 """
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -197,10 +198,45 @@ def test_figures_are_drawn_and_closed(en):
     figures = [en.plot_waterfall(), en.plot_waterfall_by_team(), en.plot_marginal_effects(),
                en.plot_response_shape(), en.plot_leaderboard(),
                en.plot_response_grid("inquiries_per_day"),
-               en.plot_response_grid("avg_first_response_s")]
+               en.plot_response_grid("avg_first_response_s"),
+               en.plot_response_grid("fast_response_rate")]
     for fig in figures:
         assert fig.axes
     assert set(plt.get_fignums()) == before  # detached from pyplot: shown once
+    # The fast-response heatmap is named with its threshold, as the tables are.
+    assert figures[-1].axes[0].get_title() == "3-minute response rate"
+
+
+def test_slots_below_the_fast_response_target_are_named(both, samples):
+    """The sentence names the cells whose rate is below target beyond chance (exact
+    binomial), lowest first, and counts them against the cells with sessions."""
+    target = samples.settings.targets["fast_response_rate"]
+    cells = both["en"].grid_result.below_target(target)
+    assert not cells["below"].any()  # the sample month meets its 85% in every slot
+    met = both["en"]._grid_sentence()
+    assert met == "No weekday-hour slot had a 3-minute response rate below its target " \
+        "(85.0%) beyond chance." and met in both["en"].sentences
+    assert strict_json(both["en"].results())["response_grid_below_target"] == []
+    # With a target of 95% some slots fall short.
+    strict = dataclasses.replace(samples, settings=dataclasses.replace(
+        samples.settings, targets={**samples.settings.targets, "fast_response_rate": 0.95}))
+    for lang in ("en", "zh"):
+        c = ConversionReport(MonthReport(name="conversion", month=MONTH, lang=lang,
+                                         ds=strict))
+        cells = c.grid_result.below_target(0.95)
+        below = cells[cells["below"]]
+        assert 0 < len(below) < len(cells)
+        sentence = c._grid_sentence()
+        first = below.iloc[0]
+        if lang == "en":
+            assert f"in {len(below)} of {len(cells)} weekday-hour slots" in sentence
+            assert f"{int(first['hour'])}:00 ({100 * first['fast_response_rate']:.1f}% of " \
+                   f"{int(first['counted_sessions']):,} sessions)" in sentence
+        else:
+            assert "3分钟响应率" in sentence and f"有 {len(below)} 个显著低于目标" in sentence
+        assert sentence in c.sentences
+        js = strict_json(c.results())
+        assert len(js["response_grid_below_target"]) == len(below)
 
 
 def test_response_grid_counts_every_inquiry(en, samples):
@@ -324,4 +360,4 @@ def test_the_notebook_renders_in_both_languages(tmp_path):
                        "3分钟响应率", "末位概率"])
         for w in words:
             assert w in html, (lang, w)
-        assert html.count("<img") >= 8  # trend, 2 waterfalls, 2 effects, board, 2 grids
+        assert html.count("<img") >= 9  # trend, 2 waterfalls, 2 effects, board, 3 grids
