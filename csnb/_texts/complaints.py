@@ -37,10 +37,13 @@ TEXT: dict[str, dict[str, str]] = {
     "complaints.note.u_chart": {
         "en": "Each point is a day's complaints per 1,000 paid orders. The centre line is the "
             "rate of {first} to {last} ({days} ordinary days; promotion days left out); the "
-            "3-sigma limits widen on days with few orders. Shaded days are promotion "
-            "windows; red points are days beyond the limits.",
-        "zh": "每个点为当日千单投诉率。中心线取 {first} 至 {last} 的投诉率({days} 个非大促日),"
-              "3σ 控制限随当日订单量变化(订单少则更宽)。阴影为大促期,红点为超出控制限的日子。",
+            "3-sigma limits are exact Poisson limits for the day's orders (an ordinary day "
+            "falls outside with probability {tail} a side, even with few complaints a day) "
+            "and widen on days with few orders. Shaded days are promotion windows; red "
+            "points are days beyond the limits.",
+        "zh": "每个点为当日千单投诉率。中心线取 {first} 至 {last} 的投诉率({days} 个非大促日);"
+              "3σ 控制限按当日订单量取精确泊松界限(正常日子单侧超出概率 {tail},每日投诉很少时"
+              "也成立),订单少则更宽。阴影为大促期,红点为超出控制限的日子。",
     },
     "complaints.note.seasonal": {
         "en": "{method} of daily complaints per 1,000 paid orders (robust, so promotion "

@@ -27,6 +27,7 @@ from .base import Result, json_value, records
 from .counts import CountFamily, CountModelResult, fit_count_model
 
 __all__ = [
+    "THREE_SIGMA_TAIL",
     "U_CHART_METHODS",
     "SeasonalResult",
     "UChartResult",
@@ -34,12 +35,16 @@ __all__ = [
     "fit_complaint_model",
     "fit_seasonal",
     "fit_u_chart",
+    "poisson_limits",
     "promotion_of",
 ]
 
-UChartMethod = Literal["u", "laney"]
+UChartMethod = Literal["exact", "normal", "laney"]
 #: Allowed ``method`` of :func:`fit_u_chart`.
-U_CHART_METHODS: tuple[str, ...] = ("u", "laney")
+U_CHART_METHODS: tuple[str, ...] = ("exact", "normal", "laney")
+#: One-sided tail probability of a 3-sigma limit, Phi(-3): the exact Poisson limits of the
+#: u-chart and of the agents' funnel plot cut at this probability.
+THREE_SIGMA_TAIL = 0.00135
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -100,6 +105,37 @@ def promotion_of(days: pd.Series | pd.DatetimeIndex,
     return out
 
 
+def poisson_limits(expected: np.ndarray | pd.Series, tail: float = THREE_SIGMA_TAIL
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Exact Poisson control limits, as counts, for the expected counts ``expected``.
+
+    The upper limit is the Poisson ``1 - tail`` quantile (the smallest count ``U`` with
+    ``P(X <= U) >= 1 - tail``), so a count above it has probability at most ``tail`` when
+    nothing but chance is at work; the lower limit is the ``tail`` quantile ``L``, and a count
+    below it has probability below ``tail``. The normal approximation ``mu + 3 sqrt(mu)``
+    cuts far inside the Poisson tail when ``mu`` is small (at ``mu = 0.6``, three complaints
+    are above it and happen on 2.3% of days), which is why these exact quantiles are used.
+
+    Parameters
+    ----------
+    expected : array of float
+        Expected counts (NaN stays NaN).
+    tail : float, default :data:`THREE_SIGMA_TAIL`
+
+    Returns
+    -------
+    (lower, upper) : arrays of float
+    """
+    from scipy import stats
+
+    mu = np.asarray(expected, dtype=float)
+    ok = np.isfinite(mu)
+    lower, upper = np.full(mu.shape, np.nan), np.full(mu.shape, np.nan)
+    lower[ok] = stats.poisson.ppf(tail, mu[ok])
+    upper[ok] = stats.poisson.ppf(1 - tail, mu[ok])
+    return lower, upper
+
+
 def _objects(values: pd.Series) -> pd.Series:
     """Values as an object Series with None (not NaN) where missing: labels, not numbers."""
     return pd.Series([None if pd.isna(v) else v for v in values], index=values.index,
@@ -128,9 +164,11 @@ class UChartResult(Result):
     baseline_days : int
         Days used for the centre line (promotion days excluded unless asked otherwise).
     sigma : float
-    method : {"u", "laney"}
+        Limits at ``sigma`` standard deviations, or (``"exact"``) at the matching one-sided
+        normal tail probability, ``Phi(-sigma)`` (0.00135 at 3).
+    method : {"exact", "normal", "laney"}
     spread : float
-        Laney's sigma_z, the factor on the Poisson limits (1 for the plain u-chart).
+        Laney's sigma_z, the factor on the normal limits (1 for the other methods).
     """
 
     columns = ("date", "complaints", "paid_orders", "rate", "centre", "lcl", "ucl",
@@ -143,17 +181,20 @@ class UChartResult(Result):
     baseline_last: str
     baseline_days: int
     sigma: float = 3.0
-    method: str = "u"
+    method: str = "exact"
     spread: float = 1.0
 
     def tidy(self) -> pd.DataFrame:
         """One row per day of the month.
 
         Columns: date; complaints; paid_orders; rate (complaints / paid_orders); centre;
-        lcl, ucl (``centre -/+ sigma spread sqrt(centre / paid_orders)``, lcl at least 0; NaN on a
-        day without paid orders); expected (centre x paid_orders); flag (``"above"``,
-        ``"below"`` or None); promotion (window name or None); leading_categories (the
-        day's most frequent categories, most first, comma-separated; flagged days only).
+        lcl, ucl (the limits on the rate, NaN on a day without paid orders: with
+        ``"exact"`` the Poisson ``tail`` and ``1 - tail`` quantiles of the expected count
+        over paid_orders, see :func:`poisson_limits`; with ``"normal"`` and ``"laney"``
+        ``centre -/+ sigma spread sqrt(centre / paid_orders)``, lcl at least 0); expected
+        (centre x paid_orders); flag (``"above"`` when rate > ucl, ``"below"`` when rate <
+        lcl, else None); promotion (window name or None); leading_categories (the day's
+        most frequent categories, most first, comma-separated; flagged days only).
         """
         return self.table.copy()
 
@@ -191,14 +232,19 @@ def fit_u_chart(
     promotions: dict[str, tuple[str, str]] | None = None,
     exclude_promotions: bool = True,
     sigma: float = 3.0,
-    method: UChartMethod = "u",
+    method: UChartMethod = "exact",
     top: int = 3,
 ) -> UChartResult:
     """Fit a u-chart of daily complaints per paid order.
 
-    The centre line is the baseline's complaints per paid order; each day's limits are
-    ``centre +/- sigma sqrt(centre / n)`` with ``n`` the day's paid orders (Poisson counts,
-    so days with few orders get wide limits).
+    The centre line is the baseline's complaints per paid order; a day with ``n`` paid orders
+    expects ``centre x n`` complaints, and its limits are the exact Poisson quantiles of that
+    count at the one-sided 3-sigma tail probability (0.00135) over ``n``: days with few
+    orders get wide limits, and an in-control day is flagged with probability at most
+    0.00135 a side however few complaints a day the shop has. The textbook limits ``centre
+    +/- 3 sqrt(centre / n)`` (``method="normal"``) assume a normal count; at under one
+    complaint a day their upper limit sits below three complaints and flags 1-2% of
+    ordinary days.
 
     Parameters
     ----------
@@ -214,11 +260,14 @@ def fit_u_chart(
         Leave promotion days out of the baseline, so the centre line is an ordinary day's
         rate and a promotion surge shows as flagged days marked with their window.
     sigma : float, default 3
-    method : {"u", "laney"}, default "u"
-        ``"u"``: Poisson limits. ``"laney"``: Laney's u' chart, the limits times the
+        Width of the limits in standard deviations; ``"exact"`` uses the tail probability
+        ``Phi(-sigma)``.
+    method : {"exact", "normal", "laney"}, default "exact"
+        ``"exact"``: exact Poisson limits (:func:`poisson_limits`). ``"normal"``: the
+        textbook u-chart, ``centre +/- sigma sqrt(centre / n)``, fine when a day expects
+        many complaints. ``"laney"``: Laney's u' chart, the normal limits times the
         baseline's spread of z-scores (mean moving range / 1.128), for counts more variable
-        than Poisson (the usual case with many agents of different quality); the factor is
-        ``spread``.
+        than Poisson; the factor is ``spread``.
     top : int, default 3
         Categories named for a flagged day.
 
@@ -267,11 +316,17 @@ def fit_u_chart(
             spread = float(np.abs(np.diff(z.to_numpy())).mean() / 1.128)
     t = daily[(daily["day"] >= pd.Timestamp(lo))].reset_index(drop=True)
     n = t["paid_orders"].where(t["paid_orders"] > 0)
-    half = sigma * spread * np.sqrt(centre / n)
+    if method == "exact":
+        from scipy import stats
+
+        low, high = poisson_limits(centre * n, float(stats.norm.sf(sigma)))
+        lcl, ucl = pd.Series(low) / n, pd.Series(high) / n
+    else:
+        half = sigma * spread * np.sqrt(centre / n)
+        lcl, ucl = (centre - half).clip(lower=0.0), centre + half
     table = pd.DataFrame({
         "date": t["day"], "complaints": t["complaints"], "paid_orders": t["paid_orders"],
-        "rate": t["complaints"] / n, "centre": centre,
-        "lcl": (centre - half).clip(lower=0.0), "ucl": centre + half,
+        "rate": t["complaints"] / n, "centre": centre, "lcl": lcl, "ucl": ucl,
         "expected": centre * t["paid_orders"],
     })
     flag = np.where(table["rate"] > table["ucl"], "above",

@@ -616,8 +616,11 @@ class ComplaintsReport:
         u = self.u_chart_result
         if u is None:
             return self._why("u_chart")
+        from scipy import stats
+
+        tail = f"{100 * stats.norm.sf(u.sigma):.3g}%"  # the exact limits' tail, Phi(-sigma)
         return self.note("u_chart", first=u.baseline_first, last=u.baseline_last,
-                         days=u.baseline_days)
+                         days=u.baseline_days, tail=tail)
 
     def plot_u_chart(self):
         """The daily u-chart with limits, flagged days and promotion days."""
@@ -793,14 +796,19 @@ class ComplaintsReport:
         table = pd.concat([pay[cols], pd.DataFrame([total])], ignore_index=True)
         return ComplaintTable(table=table.astype(object), lang=self.lang)
 
-    def ledger_csv(self, path: str | Path) -> Path | None:
-        """Write the payroll ledger as CSV (UTF-8 with BOM, for Excel); None without a ledger."""
+    def attach_ledger(self) -> Block:
+        """Write the payroll ledger beside the report and return the line linking it.
+
+        The file is ``complaints.ledger.csv`` (``complaints.zh.ledger.csv`` in Chinese),
+        written by ``report.save`` (:meth:`MonthReport.attach`): one row per agent with
+        at-fault complaints this month, columns agent_id, name, team, at_fault, fine_yuan,
+        dismissal, repeat_offender, headed in the report language. A month without fines
+        writes the headers only, so payroll sees the month was reviewed.
+        """
         led = self.ledger_result
-        if led is None or not path:
-            return None
-        out = Path(path)
-        led.payroll().to_csv(out, index=False, encoding="utf-8-sig")
-        return out
+        if led is None:
+            return self._why("ledger")
+        return self.report.attach("ledger", led.payroll(), prefix="complaints")
 
     def funnel_note(self) -> Block:
         """How the funnel plot's limits are drawn."""

@@ -352,25 +352,56 @@ def test_breakdown_by_agent_names_and_checks(hand):
         complaint_breakdown_table(hand, "2025-6", "team")
 
 
+def _poisson_quantile(mu: float, p: float) -> int:
+    """Smallest k with P(X <= k) >= p for X ~ Poisson(mu), summed term by term."""
+    k, term = 0, math.exp(-mu)
+    cdf = term
+    while cdf < p:
+        k += 1
+        term *= mu / k
+        cdf += term
+    return k
+
+
+def test_poisson_quantile_by_hand_matches_scipy():
+    for mu in (0.03, 0.6, 2.0, 9.0, 40.0):
+        for p in (0.00135, 0.5, 0.99865):
+            assert _poisson_quantile(mu, p) == stats.poisson.ppf(p, mu)
+
+
 def test_u_chart_limits_equal_the_hand_formula():
+    """Exact limits: the Poisson 0.00135 and 0.99865 quantiles of centre x n, over n."""
     # 20 orders a day; baseline March-May 2025 has 3 complaints on 92 days (May 10 and 31,
     # and one added on April 15); June has the hand-built 8 plus 6 on June 20 (no promo day).
     extra = [("2025-04-15 10:00", "other", "hotline", None, False, None)] + [
         ("2025-06-20 10:00", "attitude", "hotline", "A1", False, None)] * 6
     ds = _hand_dataset(orders_per_day=20, extra=extra)
     r = fit_u_chart(ds, "2025-06", baseline=("2025-03", "2025-05"))
+    assert r.method == "exact"
     centre = 3 / (92 * 20)
     assert r.centre == pytest.approx(centre)
     t = r.tidy()
     assert list(t.columns) == list(r.columns)
-    half = 3 * math.sqrt(centre / 20)
-    assert np.allclose(t["ucl"], centre + half)
-    assert np.allclose(t["lcl"], max(0.0, centre - half))
-    assert np.allclose(t["expected"], centre * 20)
+    mu = centre * 20  # 0.0326 complaints expected a day
+    upper, lower = _poisson_quantile(mu, 1 - 0.00135), _poisson_quantile(mu, 0.00135)
+    assert (upper, lower) == (1, 0)  # one complaint a day is within chance, two are not
+    assert np.allclose(t["ucl"], upper / 20)
+    assert np.allclose(t["lcl"], lower / 20)
+    assert np.allclose(t["expected"], mu)
     assert (t["lcl"] <= t["centre"]).all() and (t["centre"] <= t["ucl"]).all()
     flagged = r.flagged
-    expect = t["complaints"] / 20 > centre + half
+    expect = t["complaints"] > upper
     assert list(flagged["date"]) == list(t.loc[expect, "date"])
+    assert set(flagged["flag"]) == {"above"}
+    # June 5 (2 complaints) and June 20 (6); the days with one complaint are not flagged
+    assert [f"{d:%m-%d}" for d in flagged["date"]] == ["06-05", "06-20"]
+    # the textbook normal limits, centre +/- 3 sqrt(centre / n), flag every such day
+    normal = fit_u_chart(ds, "2025-06", baseline=("2025-03", "2025-05"), method="normal")
+    half = 3 * math.sqrt(centre / 20)
+    tn = normal.tidy()
+    assert np.allclose(tn["ucl"], centre + half)
+    assert np.allclose(tn["lcl"], max(0.0, centre - half))
+    assert list(normal.flagged["date"]) == list(tn.loc[tn["complaints"] >= 1, "date"])
     day = flagged.set_index("date").loc[pd.Timestamp("2025-06-20")]
     assert day["leading_categories"] == "attitude" and day["promotion"] is None
     assert t.set_index("date").loc[pd.Timestamp("2025-06-18"), "promotion"] == "618"
@@ -604,36 +635,67 @@ def test_promotion_irr_interval_coverage_over_seeds(tmp_path):
     assert 0.85 <= coverage
 
 
-@pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "measured 103 of 7300 days (1.41%) flagged: the simulated agents' random effects and "
-    "turnover make daily counts overdispersed against Poisson limits; open issue"))
-def test_u_chart_false_alarms_without_spikes(tmp_path):
-    """An in-control world: at most 1% of days flagged over 20 seeds (a year each).
+NO_SPIKES = {
+    "promotions": {k: 1.0 for k in ("618_period", "618_day", "double11_period", "double11_day",
+                                    "double12_day", "aftersale_after_mult", "complaint_mult")}
+    | {"conversion_logit": 0.0, "first_response_slowdown": 0.0},
+    "response": {"never_answered_promo_mult": 1.0},
+    "policy": {"complaint_mult": 1.0},
+    "teams": [dict(t, presale_per_day=6.0, aftersale_per_day=2.0) for t in DEFAULT_PARAMS["teams"]],
+}
 
-    No promotions (volume, conversion, response and complaint multipliers all 1) and no
-    policy effect on complaints, so nothing but chance and the agents' mix moves the daily
-    rate. (With promotions, the aftersale surge and the complaints created days after the
-    promotion's orders are real special causes the chart rightly flags.)
+
+@pytest.mark.slow
+def test_u_chart_false_alarms_without_spikes_and_spikes_flagged(tmp_path):
+    """Both rates of the issue: spike days flagged, and at most 1% of days without spikes.
+
+    False alarms: an in-control world (no promotion changes volume, conversion, response or
+    complaints; no policy effect), 20 seeds, a year charted each (7,300 days). The shop has
+    about 0.7 complaints a day; the textbook normal limits (``method="normal"``) flag
+    103 of these days (1.41%, measured) because their upper limit sits below 3 complaints,
+    which an ordinary day reaches 2-3% of the time. The exact Poisson limits flag at most
+    0.135% a side by construction; the daily counts are not overdispersed (Pearson
+    chi-square / expected about 1.01, measured), so that is what is seen (8 days, 0.11%).
+
+    Spikes: the promotion days of the PLANTED world (complaints 1.4-fold on 618 and 双11
+    days, about 55 complaints a day), 10 seeds, June and November of the second year. A
+    1.4-fold day is above the exact limit with the Poisson probability P(X > U | 1.4 mu),
+    the chart's power; the share flagged must be close to that power and far above the
+    ordinary days' share.
     """
-    params = {"promotions": {k: 1.0 for k in ("618_period", "618_day", "double11_period",
-                                                "double11_day", "double12_day",
-                                                "aftersale_after_mult", "complaint_mult")}
-              | {"conversion_logit": 0.0, "first_response_slowdown": 0.0},
-              "response": {"never_answered_promo_mult": 1.0},
-              "policy": {"complaint_mult": 1.0},
-              "teams": [dict(t, presale_per_day=6.0, aftersale_per_day=2.0)
-                        for t in DEFAULT_PARAMS["teams"]]}
-    flagged = days = 0
+    flagged = days = normal = 0
     for seed in range(20):
-        ds = sim_dataset(tmp_path / str(seed), seed=seed, months=24, agents=20, params=params)
+        ds = sim_dataset(tmp_path / f"calm{seed}", seed=seed, months=24, agents=20,
+                         params=NO_SPIKES)
         for month in (f"2025-{m:02d}" for m in range(1, 13)):
             t = fit_u_chart(ds, month).tidy()
             flagged += int(t["flag"].notna().sum())
+            normal += int(fit_u_chart(ds, month, method="normal").tidy()["flag"].notna().sum())
             days += len(t)
     rate = flagged / days
-    print(f"\nu-chart days flagged without spikes: {flagged} of {days} ({rate:.4f})")
+    spiky = _merge(PLANTED, {"complaints": {"service_per_1000_sessions": 300.0}})
+    hit = promo_days = ordinary_flagged = ordinary_days = 0
+    power = 0.0
+    for seed in range(10):
+        ds = sim_dataset(tmp_path / f"spike{seed}", seed=seed, months=24, params=spiky)
+        for month in ("2025-06", "2025-11"):
+            t = fit_u_chart(ds, month).tidy()
+            promo = t["promotion"].notna()
+            hit += int(t.loc[promo, "flag"].eq("above").sum())
+            promo_days += int(promo.sum())
+            ordinary_flagged += int(t.loc[~promo, "flag"].notna().sum())
+            ordinary_days += int((~promo).sum())
+            upper = t.loc[promo, "ucl"] * t.loc[promo, "paid_orders"]
+            power += float(stats.poisson.sf(upper, PLANTED_IRR * t.loc[promo, "expected"]).sum())
+    print(f"\nu-chart without spikes: {flagged} of {days} days flagged ({rate:.4f}); "
+          f"normal limits {normal} ({normal / days:.4f})"
+          f"\nspike days flagged: {hit} of {promo_days} ({hit / promo_days:.3f}; Poisson power "
+          f"{power / promo_days:.3f}); ordinary days of that world flagged: {ordinary_flagged} "
+          f"of {ordinary_days} ({ordinary_flagged / ordinary_days:.3f})")
     assert rate <= 0.01
+    assert normal > flagged  # the cause measured: the normal limits' fat upper tail
+    assert hit / promo_days > ordinary_flagged / ordinary_days + 0.2
+    assert abs(hit / promo_days - power / promo_days) < 0.15
 
 
 # The samples' breakdowns (every key, two months) are tested with the report's sections in
