@@ -74,10 +74,11 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "complaints.note.model_months": {
         "en": "Each month has its own level, so promotion and weekday effects are compared "
-              "with days of the same month; the trend is the line through the monthly "
+              "with days of the same month (for a promotion, that includes the after-sales "
+              "days that follow it in the month); the trend is the line through the monthly "
               "levels, judged against how far months scatter around it.",
-        "zh": "模型为每个月设单独水平,大促和星期效应均与同月其他日子比较;趋势为各月水平的拟合直线,"
-              "并以各月围绕直线的波动判断是否超出随机波动。",
+        "zh": "模型为每个月设单独水平,大促和星期效应均与同月其他日子比较(大促即与当月大促后的售后"
+              "高峰日比较);趋势为各月水平的拟合直线,并以各月围绕直线的波动判断是否超出随机波动。",
     },
     "complaints.note.model_poisson": {
         "en": "Count model of daily complaints by category over the last {months} months, "
