@@ -37,10 +37,13 @@ TEXT: dict[str, dict[str, str]] = {
     "complaints.note.u_chart": {
         "en": "Each point is a day's complaints per 1,000 paid orders. The centre line is the "
             "rate of {first} to {last} ({days} ordinary days; promotion days left out); the "
-            "3-sigma limits widen on days with few orders. Shaded days are promotion "
-            "windows; red points are days beyond the limits.",
-        "zh": "每个点为当日千单投诉率。中心线取 {first} 至 {last} 的投诉率({days} 个非大促日),"
-              "3σ 控制限随当日订单量变化(订单少则更宽)。阴影为大促期,红点为超出控制限的日子。",
+            "3-sigma limits are exact Poisson limits for the day's orders (an ordinary day "
+            "falls outside with probability {tail} a side, even with few complaints a day) "
+            "and widen on days with few orders. Shaded days are promotion windows; red "
+            "points are days beyond the limits.",
+        "zh": "每个点为当日千单投诉率。中心线取 {first} 至 {last} 的投诉率({days} 个非大促日);"
+              "3σ 控制限按当日订单量取精确泊松界限(正常日子单侧超出概率 {tail},每日投诉很少时"
+              "也成立),订单少则更宽。阴影为大促期,红点为超出控制限的日子。",
     },
     "complaints.note.seasonal": {
         "en": "{method} of daily complaints per 1,000 paid orders (robust, so promotion "
@@ -68,6 +71,14 @@ TEXT: dict[str, dict[str, str]] = {
               "confidence intervals. Dispersion α = {alpha} (variance μ + αμ²).",
         "zh": "负二项(NB2)模型:近 {months} 个月每日分类别投诉量,以 log(付款订单数) 为偏移项;"
               "表中为发生率比(IRR)及 95% 置信区间。离散参数 α = {alpha}(方差 μ + αμ²)。",
+    },
+    "complaints.note.model_months": {
+        "en": "Each month has its own level, so promotion and weekday effects are compared "
+              "with days of the same month (for a promotion, that includes the after-sales "
+              "days that follow it in the month); the trend is the line through the monthly "
+              "levels, judged against how far months scatter around it.",
+        "zh": "模型为每个月设单独水平,大促和星期效应均与同月其他日子比较(大促即与当月大促后的售后"
+              "高峰日比较);趋势为各月水平的拟合直线,并以各月围绕直线的波动判断是否超出随机波动。",
     },
     "complaints.note.model_poisson": {
         "en": "Count model of daily complaints by category over the last {months} months, "
@@ -189,11 +200,11 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "{name}期间({start}至{end})千单投诉率为 {inside};大促覆盖全月,无平日可比。",
     },
     "complaints.s.trend": {
-        "en": "Is the trend real? Over the last {months} months the count model puts the "
-              "rate's change at {pct} a month (rate ratio {irr}, 95% CI {low}–{high}, "
-              "p = {p}): {verdict}.",
-        "zh": "趋势是否真实?计数模型显示近 {months} 个月千单投诉率每月变化 {pct}"
-              "(比值 {irr},95% 置信区间 {low}–{high},p = {p}):{verdict}。",
+        "en": "Is the trend real? Over the last {months} months the line through the count "
+              "model's monthly rates changes by {pct} a month (rate ratio {irr}, 95% CI "
+              "{low}–{high}, p = {p}, against the months' scatter around it): {verdict}.",
+        "zh": "趋势是否真实?计数模型近 {months} 个月各月水平的拟合直线显示千单投诉率每月变化 {pct}"
+              "(比值 {irr},95% 置信区间 {low}–{high},p = {p},以各月围绕直线的波动为准):{verdict}。",
     },
     "complaints.s.trend_up": {"en": "a rising trend beyond chance",
                               "zh": "上升趋势超出随机波动,是真实的"},

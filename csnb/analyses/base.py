@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, ClassVar
 
 import numpy as np
@@ -21,7 +22,8 @@ import pandas as pd
 
 from ..i18n import METRICS, check_lang, column_label, format_value, value_label
 
-__all__ = ["TOTAL", "UNATTRIBUTED", "UNKNOWN", "Result", "TableResult", "html_table", "json_value"]
+__all__ = ["TOTAL", "UNATTRIBUTED", "UNKNOWN", "Result", "TableResult", "html_table", "json_clean",
+           "json_value"]
 
 #: Row keys of a breakdown that are not groups of the data: shown with their labels.
 TOTAL, UNATTRIBUTED, UNKNOWN = "(total)", "(unattributed)", "(unknown)"
@@ -49,6 +51,29 @@ def json_value(value: Any, metric: str | None = None) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def json_clean(obj: Any) -> Any:
+    """A nested structure made JSON-able: dicts, lists and tuples cleaned value by value.
+
+    Keys become strings; numpy scalars Python values; NaN, infinities, ``pd.NA`` and
+    ``pd.NaT`` None; dates and timestamps ``"YYYY-MM-DD"``. For a whole report's key figures
+    (``report.save(path, **section.results())``), where :func:`json_value` cleans one value.
+    """
+    if isinstance(obj, dict):
+        return {str(k): json_clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [json_clean(v) for v in obj]
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    # NaT is a datetime too: it must become None before dates are written as text
+    if obj is pd.NA or obj is pd.NaT:
+        return None
+    if isinstance(obj, pd.Timestamp | date):
+        return str(obj)[:10]
+    return obj
 
 
 def html_table(df: pd.DataFrame, *, total: int | None = None) -> str:

@@ -24,6 +24,7 @@ from ..metrics import UNKNOWN_TEAM, data_months, fines_table, kpi_table
 from ..months import check_month, months_ending, shift_month
 from .base import Result, json_value, records
 from .complaint_trends import (
+    THREE_SIGMA_TAIL,
     U_CHART_METHODS,
     SeasonalResult,
     UChartResult,
@@ -32,11 +33,13 @@ from .complaint_trends import (
     fit_complaint_model,
     fit_seasonal,
     fit_u_chart,
+    poisson_limits,
     promotion_of,
 )
 
 __all__ = [
     "BREAKDOWN_BY",
+    "THREE_SIGMA_TAIL",
     "UNATTRIBUTED",
     "U_CHART_METHODS",
     "BreakdownResult",
@@ -50,6 +53,7 @@ __all__ = [
     "fit_complaint_model",
     "fit_seasonal",
     "fit_u_chart",
+    "poisson_limits",
     "promotion_of",
     "resolution_table",
 ]
@@ -60,8 +64,6 @@ BREAKDOWN_BY: tuple[str, ...] = ("category", "source", "team", "agent")
 #: Key of complaints that lack the breakdown's key (no agent, no category...).
 UNATTRIBUTED = "unattributed"
 TOTAL = "total"
-# One-sided tail of a 3-sigma limit, for the exact Poisson limits of the funnel plot.
-THREE_SIGMA_TAIL = 0.00135
 
 
 def _month_paid_orders(ds: Dataset) -> pd.Series:
@@ -273,8 +275,6 @@ def fault_ledger_table(ds: Dataset, month: str) -> LedgerResult:
     -------
     LedgerResult
     """
-    from scipy import stats
-
     check_month(month)
     _complaints(ds)  # the clear error when the table is missing
     fines = fines_table(ds)
@@ -310,7 +310,7 @@ def fault_ledger_table(ds: Dataset, month: str) -> LedgerResult:
     t["team_complaint_rate"] = t["team"].map(p * 1000)
     lam = t["team"].map(p) * s
     t["expected"] = lam
-    q = stats.poisson.ppf(1 - THREE_SIGMA_TAIL, lam.fillna(0).to_numpy())
+    q = poisson_limits(lam.fillna(0).to_numpy(), THREE_SIGMA_TAIL)[1]
     t["ucl_rate"] = np.where(lam.notna(), q / s * 1000, np.nan)
     t["above_team"] = (lam.notna() & (t["complaints"] > np.where(lam.notna(), q, np.inf)))
     t = t.reset_index().sort_values(["fine_yuan", "at_fault", "complaints", "agent_id"],

@@ -269,6 +269,14 @@ def coefficient_table(params: pd.Series, bse: pd.Series, conf_level: float = 0.9
     z = stats.norm.ppf(0.5 + conf_level / 2)
     coef = params.to_numpy(float)
     se = bse.to_numpy(float)
+    # A level with no events (a month without complaints) has a huge standard error: its
+    # upper limit is infinite, which is the honest answer, so the overflow is not warned.
+    with np.errstate(over="ignore"):
+        return _rate_ratios(params, coef, se, z)
+
+
+def _rate_ratios(params: pd.Series, coef: np.ndarray, se: np.ndarray, z: float
+                 ) -> pd.DataFrame:
     return pd.DataFrame({
         "term": [str(t) for t in params.index],
         "estimate": np.exp(coef),

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from csnb.analyses import Result, TableResult
-from csnb.analyses.base import json_value, records
+from csnb.analyses.base import json_clean, json_value, records
 from csnb.errors import SettingsError
 
 XSS = "<script>alert(1)</script>"
@@ -45,3 +45,18 @@ def test_bad_language_and_missing_plot_are_clear():
         TableResult(table=pd.DataFrame(), lang="fr")
     with pytest.raises(NotImplementedError):
         Result().tidy()
+
+
+def test_json_clean_makes_nested_figures_strict_json():
+    from datetime import date
+
+    raw = {1: [np.int64(3), np.float64(np.nan), (float("-inf"), pd.NA)],
+           "when": {"day": pd.Timestamp("2025-11-11 10:30"), "d": date(2025, 6, 18),
+                    "missing": pd.NaT},
+           "flag": np.bool_(True), "text": "双11", "none": None}
+    clean = json_clean(raw)
+    assert clean == {"1": [3, None, [None, None]],
+                     "when": {"day": "2025-11-11", "d": "2025-06-18", "missing": None},
+                     "flag": True, "text": "双11", "none": None}
+    assert type(clean["1"][0]) is int and type(clean["flag"]) is bool
+    json.dumps(clean, allow_nan=False)

@@ -209,10 +209,23 @@ def test_figures_are_drawn_and_closed(report):
     assert plt.get_fignums() == before
 
 
-def test_ledger_csv_for_payroll(report, tmp_path):
-    path = report.ledger_csv(tmp_path / "ledger.csv")
-    back = pd.read_csv(path, dtype={"agent_id": str}, encoding="utf-8-sig")
-    assert list(back["agent_id"]) == list(report.ledger_result.payroll()["agent_id"])
+def test_ledger_is_attached_for_payroll(samples, tmp_path):
+    """report.save writes the payroll ledger beside the JSON, headed in the report language."""
+    for lang, file, fine in (("en", "complaints.ledger.csv", "Fine"),
+                             ("zh", "complaints.zh.ledger.csv", "罚款")):
+        month_report = MonthReport(name="complaints", month=MONTH, lang=lang, ds=samples)
+        c = ComplaintsReport(month_report)
+        line = c.attach_ledger()
+        assert isinstance(line, Block) and file in line.text
+        month_report.save(tmp_path / f"{lang}.json", **c.results())
+        back = pd.read_csv(tmp_path / file, dtype=str, encoding="utf-8-sig")
+        pay = c.ledger_result.payroll()
+        assert len(back) == len(pay) > 0
+        assert list(back.iloc[:, 0]) == list(pay["agent_id"])
+        assert back.columns[4] == fine
+        assert pd.to_numeric(back[fine]).tolist() == pay["fine_yuan"].tolist()
+        js = json.loads((tmp_path / f"{lang}.json").read_text(encoding="utf-8"))
+        assert js["attachments"] == {"ledger": [file]}
 
 
 # -- small and empty worlds ------------------------------------------------------------------
@@ -306,3 +319,11 @@ def test_the_notebook_renders_in_both_languages(tmp_path):
         for w in words:
             assert w in html, (lang, w)
         assert html.count("<img") >= 8
+        # the payroll ledger beside the HTML, linked from it, with the ledger's rows
+        file = "complaints.ledger.csv" if lang == "en" else "complaints.zh.ledger.csv"
+        csv = Path(run.html).parent / file
+        assert csv.is_file() and f'href="{file}"' in html
+        ledger = pd.read_csv(csv, dtype=str, encoding="utf-8-sig")
+        expected = [row["agent_id"] for row in js["ledger"]]
+        assert len(expected) > 0 and list(ledger.iloc[:, 0]) == expected
+        assert js["attachments"] == {"ledger": [file]}
