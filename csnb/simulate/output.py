@@ -153,6 +153,53 @@ def write_readme(out: Path, truth: dict) -> None:
     (out / "README.md").write_text(text, encoding="utf-8")
 
 
+def load_response_truth(sim: Simulation) -> dict:
+    """The planted load-response knee and the sustainable load it implies.
+
+    The fast-response curve is structural: the share of the simulation's counted sessions
+    (business hours) that would be answered within ``fast_response_s`` if every clock hour
+    ran at load L (sessions per agent-hour), m(L) = mean of (1 - p_never) x
+    Phi((log(fast + 0.5) - mu - slope x max(0, L - knee)) / sd) over those sessions (first
+    responses are rounded to whole seconds). The sustainable load solves m(L) = the
+    fast-response target; None when m is below the target at every load (or no knee).
+    """
+    from scipy.optimize import brentq
+    from scipy.stats import norm
+
+    p = sim.p
+    ld = p["load"]
+    knee, slope = ld["knee_sessions_per_agent_hour"], ld["slope_log_per_load"]
+    target = p["targets"]["fast_response_rate"]
+    sd = p["response"]["first_response_log_sd"]
+    mu = np.concatenate([m for m, _ in sim.load_log]) if sim.load_log else np.empty(0)
+    never = np.concatenate([q for _, q in sim.load_log]) if sim.load_log else np.empty(0)
+    z0 = np.log(FAST_RESPONSE_S + 0.5)
+
+    def fast_rate(load: float) -> float:
+        shift = slope * max(0.0, load - knee)
+        return float(np.mean((1 - never) * norm.cdf((z0 - mu - shift) / sd)))
+
+    base = fast_rate(knee) if len(mu) else None
+    sustainable = None
+    if base is not None and slope > 0 and base > target:
+        sustainable = float(brentq(lambda x: fast_rate(x) - target, knee, knee + 40 / slope,
+                                   xtol=1e-6))
+    return {
+        "knee_sessions_per_agent_hour": knee,
+        "slope_log_per_load": slope,
+        "form": ("log first response += slope x max(0, load - knee); load = sessions that "
+                 "started in the clock hour / agents with a session in it"),
+        "fast_response_s": FAST_RESPONSE_S,
+        "target_fast_rate": target,
+        "fast_rate_below_knee": base,
+        "sustainable_load": sustainable,
+        "sustainable_load_note": ("load at which the structural fast-response rate of the "
+                                  "counted sessions falls to the target; promotion days' own "
+                                  "slowdown (promotions.first_response_slowdown) is part of "
+                                  "mu, so with it on the observed curve is a little lower"),
+    }
+
+
 def truth_dict(sim: Simulation, *, seed, agents, months, start, counts) -> dict:
     """Every planted quantity of a run, for truth.json."""
     p = sim.p
@@ -267,6 +314,7 @@ def truth_dict(sim: Simulation, *, seed, agents, months, start, counts) -> dict:
             **p["exit"],
         },
         "response_model": dict(p["response"]),
+        "load_response": load_response_truth(sim),
         "rating_model": dict(p["ratings"]),
         "complaint_model": dict(p["complaints"]),
         "promotions": {
