@@ -18,7 +18,7 @@ from .sql import metric_sql
 __all__ = ["HOURLY_LOAD_COLUMNS", "hourly_load_table"]
 
 #: Columns of :func:`hourly_load_table`.
-HOURLY_LOAD_COLUMNS = ("day", "hour", "weekday", "sessions", "agents_online",
+HOURLY_LOAD_COLUMNS = ("day", "hour", "weekday", "sessions", "agents_online", "agents_day",
                        "sessions_per_agent_hour", "counted_sessions", "fast_sessions",
                        "median_first_response_s")
 
@@ -39,7 +39,7 @@ def hourly_load_table(ds: Dataset, start: date | None = None, end: date | None =
     pandas.DataFrame
         Columns :data:`HOURLY_LOAD_COLUMNS`: day (``datetime.date``), hour (0-23), weekday
         (0 = Monday), sessions (started in the hour), agents_online (agents with such a
-        session), sessions_per_agent_hour (sessions / agents_online), counted_sessions (in
+        session), agents_day (agents with a session that day), sessions_per_agent_hour (sessions / agents_online), counted_sessions (in
         business hours), fast_sessions (counted and answered within ``fast_response_s``),
         median_first_response_s (of counted sessions, capped; NaN without any).
     """
@@ -50,7 +50,8 @@ def hourly_load_table(ds: Dataset, start: date | None = None, end: date | None =
         "hour": raw["hour"].astype(int),
     })
     out["weekday"] = pd.to_datetime(raw["day"]).dt.weekday.astype(int)
-    for col in ("sessions", "agents_online", "counted_sessions", "fast_sessions"):
+    for col in ("sessions", "agents_online", "agents_day", "counted_sessions",
+                "fast_sessions"):
         out[col] = pd.to_numeric(raw[col]).fillna(0).astype(int)
     out["sessions_per_agent_hour"] = out["sessions"] / out["agents_online"]
     out["median_first_response_s"] = pd.to_numeric(raw["median_first_response_s"])

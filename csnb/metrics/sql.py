@@ -159,15 +159,18 @@ FROM sessions
 """
 
 # Load per clock hour (staffing, 人效): the sessions that started in each hour of each day,
-# the agents online in it (agents with a session that started in it), and the response
-# figures of its counted sessions, for the days {first} to {last}.
+# the agents online in it (agents with a session that started in it), the agents working
+# that day (with any session), and the response figures of its counted sessions, for the
+# days {first} to {last}.
 _HOURLY_LOAD_SQL = """
 WITH _hour_facts AS (
 SELECT agent_id, CAST(start_ts AS DATE) AS day, EXTRACT(HOUR FROM start_ts) AS hour,"""\
     + _RESPONSE_FACTS + """
 FROM sessions
 WHERE CAST(start_ts AS DATE) BETWEEN {first} AND {last}
-)
+), _day_agents AS (
+SELECT day, COUNT(DISTINCT agent_id) AS agents_day FROM _hour_facts GROUP BY day
+), _hours AS (
 SELECT day, hour, COUNT(*) AS sessions, COUNT(DISTINCT agent_id) AS agents_online,
        SUM(counted) AS counted_sessions,
        SUM(CASE WHEN counted = 1 THEN fast ELSE 0 END) AS fast_sessions,
@@ -176,7 +179,11 @@ SELECT day, hour, COUNT(*) AS sessions, COUNT(DISTINCT agent_id) AS agents_onlin
        ) AS median_first_response_s
 FROM _hour_facts
 GROUP BY day, hour
-ORDER BY day, hour
+)
+SELECT h.day, h.hour, h.sessions, h.agents_online, d.agents_day, h.counted_sessions,
+       h.fast_sessions, h.median_first_response_s
+FROM _hours AS h JOIN _day_agents AS d ON h.day = d.day
+ORDER BY h.day, h.hour
 """
 
 _COMPLAINT_FACTS_SQL = """
@@ -469,7 +476,7 @@ def metric_sql(
         nth). ``"complaint_counts"``: complaints per month and ``by`` key (month, key,
         complaints). ``"hourly_load"``: one row per day and clock hour with a session (day,
         hour, sessions, agents_online: agents with a session that started in the hour,
-        counted_sessions, fast_sessions, median_first_response_s), for the days ``start``
+        agents_day: agents with a session that day, counted_sessions, fast_sessions, median_first_response_s), for the days ``start``
         to ``end`` when given. ``"data_span"``: one row, first_day and last_day with any dated record.
         ``"inquiry_facts"``, ``"session_quality"``, ``"response_grid"``: inquiry- and
         session-level facts of the days ``start`` to ``end`` for the conversion analysis
