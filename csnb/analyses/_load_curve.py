@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.special import expit, logit, xlogy
+from scipy.special import expit, logit, ndtr, ndtri, xlogy
 from scipy.stats import chi2
 
 #: Loads are merged to this resolution (sessions per agent-hour) for the profile fits.
@@ -42,9 +42,20 @@ def binomial_deviance(y: np.ndarray, n: np.ndarray, p: np.ndarray) -> float:
                             + xlogy(n - y, (n - y) / np.where(n - mu > 0, n - mu, 1))))
 
 
+LINK = "logit"
+
+
+def _inverse(eta: np.ndarray) -> np.ndarray:
+    return expit(eta) if LINK == "logit" else ndtr(eta)
+
+
+def _link(p):
+    return logit(p) if LINK == "logit" else ndtri(p)
+
+
 def fit_binomial(X: np.ndarray, y: np.ndarray, n: np.ndarray, offset: np.ndarray | float = 0.0,
                  iterations: int = 50) -> tuple[np.ndarray, float]:
-    """Maximum-likelihood logistic fit of grouped data by Newton's method.
+    """Maximum-likelihood binomial fit of grouped data by Fisher scoring.
 
     Returns
     -------
@@ -52,16 +63,17 @@ def fit_binomial(X: np.ndarray, y: np.ndarray, n: np.ndarray, offset: np.ndarray
     """
     beta = np.zeros(X.shape[1])
     prop = np.clip((y + 0.5) / (n + 1), 1e-6, 1 - 1e-6)
-    # start from the weighted least-squares fit of the empirical logits
+    # start from the weighted least-squares fit of the empirical link values
     w0 = n * prop * (1 - prop)
-    z0 = logit(prop) - offset
+    z0 = _link(prop) - offset
     beta = np.linalg.lstsq(X * np.sqrt(w0)[:, None], z0 * np.sqrt(w0), rcond=None)[0]
     dev_old = np.inf
     for _ in range(iterations):
         eta = X @ beta + offset
-        p = expit(eta)
-        w = n * p * (1 - p)
-        grad = X.T @ (y - n * p)
+        p = np.clip(_inverse(eta), 1e-12, 1 - 1e-12)
+        d = p * (1 - p) if LINK == "logit" else np.exp(-0.5 * eta ** 2) / np.sqrt(2 * np.pi)
+        w = n * d ** 2 / (p * (1 - p))
+        grad = X.T @ ((y - n * p) * d / (p * (1 - p)))
         hess = X.T @ (X * w[:, None])
         try:
             step = np.linalg.solve(hess + 1e-10 * np.eye(len(beta)), grad)
@@ -70,7 +82,7 @@ def fit_binomial(X: np.ndarray, y: np.ndarray, n: np.ndarray, offset: np.ndarray
         # halve the step while the deviance grows (keeps Newton stable near separation)
         for _ in range(30):
             new = beta + step
-            dev = binomial_deviance(y, n, expit(X @ new + offset))
+            dev = binomial_deviance(y, n, _inverse(X @ new + offset))
             if dev <= dev_old + 1e-9:
                 break
             step /= 2
@@ -79,7 +91,7 @@ def fit_binomial(X: np.ndarray, y: np.ndarray, n: np.ndarray, offset: np.ndarray
             dev_old = dev
             break
         dev_old = dev
-    return beta, float(binomial_deviance(y, n, expit(X @ beta + offset)))
+    return beta, float(binomial_deviance(y, n, _inverse(X @ beta + offset)))
 
 
 def hinge(x: np.ndarray | float, knee: float) -> np.ndarray:
@@ -113,7 +125,7 @@ class CurveFit:
         """The fitted fast-response rate at ``load``."""
         a, b, c = self.beta
         x = np.asarray(load, dtype=float)
-        return expit(a + b * x + c * hinge(x, self.knee))
+        return _inverse(a + b * x + c * hinge(x, self.knee))
 
 
 def merge_by_load(x: np.ndarray, y: np.ndarray, n: np.ndarray
@@ -128,7 +140,7 @@ def _crossing(beta: np.ndarray, knee: float, target: float, lo: float, hi: float
               ) -> tuple[float | None, str]:
     """Smallest load in [lo, hi] where the fitted rate falls to the target."""
     a, b, c = beta
-    z = logit(target)
+    z = _link(target)
     grid = np.linspace(lo, hi, 2001)
     eta = a + b * grid + c * hinge(grid, knee)
     if eta[0] <= z:
@@ -181,12 +193,12 @@ def fit_curve(x: np.ndarray, y: np.ndarray, n: np.ndarray, target: float,
     knee, dev_hat = _best_knee(free, knees)
     beta = fit_binomial(np.column_stack([ones, xm, hinge(xm, knee)]), ym, nm)[0]
     # Pearson dispersion on the clock hours themselves (merging would hide overdispersion)
-    p = expit(beta[0] + beta[1] * x + beta[2] * hinge(x, knee))
+    p = _inverse(beta[0] + beta[1] * x + beta[2] * hinge(x, knee))
     pearson = float(np.sum((y - n * p) ** 2 / np.maximum(n * p * (1 - p), 1e-12)))
     dispersion = max(1.0, pearson / max(1, len(x) - 4))
     lo, hi = float(x.min()), float(x.max())
     estimate, crossing = _crossing(beta, knee, target, lo, hi)
-    z = logit(target)
+    z = _link(target)
 
     def constrained(L: float) -> float:
         def at(k: float) -> float:
@@ -240,3 +252,33 @@ def _edge(excess, estimate: float, bound: float, crit: float) -> float | None:
         if outer == bound:
             return None
         inner, step = outer, step * 1.6
+
+
+def bootstrap_estimates(x: np.ndarray, y: np.ndarray, n: np.ndarray, day: np.ndarray,
+                        target: float, reps: int = 200, seed: int = 0) -> np.ndarray:
+    """Sustainable-load estimates of ``reps`` resamples of whole days (NaN: not reached).
+
+    Clock hours of one day share its agents and its conditions, so days, not hours, are
+    the independent units a resample draws.
+    """
+    keep = n > 0
+    x, y, n, day = x[keep], y[keep], n[keep], day[keep]
+    days, inv = np.unique(day, return_inverse=True)
+    rows = [np.flatnonzero(inv == i) for i in range(len(days))]
+    knees = np.unique(np.quantile(x, KNEE_QUANTILES))
+    rng = np.random.default_rng(seed)
+    out = np.full(reps, np.nan)
+    for r in range(reps):
+        pick = np.concatenate([rows[i] for i in rng.integers(0, len(days), len(days))])
+        xm, ym, nm = merge_by_load(x[pick], y[pick], n[pick])
+        ones = np.ones_like(xm)
+
+        def free(k: float, xm=xm, ym=ym, nm=nm, ones=ones) -> float:
+            return fit_binomial(np.column_stack([ones, xm, hinge(xm, k)]), ym, nm)[1]
+
+        k, _ = _best_knee(free, knees)
+        beta = fit_binomial(np.column_stack([ones, xm, hinge(xm, k)]), ym, nm)[0]
+        est, crossing = _crossing(beta, k, target, float(x[pick].min()), float(x[pick].max()))
+        if est is not None:
+            out[r] = est
+    return out

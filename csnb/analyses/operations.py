@@ -130,7 +130,9 @@ class LoadResponseResult(Result):
         """The fast-response rate against load: observed bins, fit, target, sustainable load."""
         from ..plots.operations import plot_load_response
 
-        return plot_load_response(self, lang=lang, ax=ax)
+        return plot_load_response(self.bins, self.curve, target=self.target,
+                                  estimate=self.estimate, ci_low=self.ci_low,
+                                  ci_high=self.ci_high, lang=lang, ax=ax)
 
 
 def fit_load_response(ds: Dataset, month: str, *, months: int | None = None,
@@ -200,7 +202,10 @@ def _statsmodels_fit(x: np.ndarray, hours: pd.DataFrame, fit: CurveFit):
 def _curve_bins(hours: pd.DataFrame, fit: CurveFit) -> pd.DataFrame:
     """Clock hours in bins of equal size by load, pooled."""
     x = hours["sessions_per_agent_hour"]
-    edges = np.unique(np.quantile(x, np.linspace(0, 1, CURVE_BINS + 1)))
+    # equal numbers of hours, finer in the busy tail where the curve bends
+    qs = np.r_[np.linspace(0, 0.8, CURVE_BINS // 2 + 1), 0.85, 0.9, 0.93, 0.95, 0.97, 0.98,
+               0.99, 0.995, 1.0]
+    edges = np.unique(np.quantile(x, qs))
     which = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(edges) - 2)
     g = hours.assign(bin=which).groupby("bin")
     out = pd.DataFrame({
@@ -232,6 +237,8 @@ class StaffingResult(Result):
         The load the blocks are judged against (None: blocks are not labelled).
     table : DataFrame
         See :meth:`tidy`.
+    promotion_days : tuple of datetime.date
+        Days of promotion windows left out of the blocks.
     """
 
     columns = ("weekday", "hour", "days", "sessions", "agent_hours", "sessions_per_agent_hour",
@@ -241,12 +248,13 @@ class StaffingResult(Result):
     month: str
     sustainable_load: float | None
     table: pd.DataFrame = field(repr=False)
+    promotion_days: tuple = ()
 
     def tidy(self) -> pd.DataFrame:
         """One row per weekday (0 = Monday) and business hour of the month.
 
-        Columns: weekday; hour; days (of that weekday in the month with sessions in the
-        hour); sessions; agent_hours (agents online summed over those days);
+        Columns: weekday; hour; days (ordinary days of that weekday in the month with
+        sessions in the hour); sessions; agent_hours (agents online summed over those days);
         sessions_per_agent_hour (sessions / agent_hours); fast_response_rate (counted
         sessions); median_first_response_s (median of the days' medians); agents_online
         (agent_hours / days: agents online on an average such hour); agents_needed (the
@@ -270,7 +278,8 @@ class StaffingResult(Result):
         return plot_staffing(self.table, self.sustainable_load, lang=lang, ax=ax)
 
 
-def staffing_table(ds: Dataset, month: str, sustainable_load: float | None) -> StaffingResult:
+def staffing_table(ds: Dataset, month: str, sustainable_load: float | None, *,
+                   exclude_promotions: bool = True) -> StaffingResult:
     """Label each weekday x business hour of ``month`` against the sustainable load.
 
     Parameters
@@ -281,6 +290,9 @@ def staffing_table(ds: Dataset, month: str, sustainable_load: float | None) -> S
     sustainable_load : float or None
         Sessions per agent-hour (:attr:`LoadResponseResult.estimate`); None leaves the
         blocks unlabelled (agents_needed and status missing).
+    exclude_promotions : bool, default True
+        Leave the days of promotion windows (``settings.promotions``) out, unless the whole
+        month is one; :attr:`StaffingResult.promotion_days` lists the days left out.
 
     Returns
     -------
@@ -292,6 +304,14 @@ def staffing_table(ds: Dataset, month: str, sustainable_load: float | None) -> S
     hours = hourly_load_table(ds, first, last)
     start, end = s.business_start.hour, s.business_end.hour + (s.business_end.minute > 0)
     hours = hours[(hours["hour"] >= start) & (hours["hour"] < end)]
+    promo = promotion_of(pd.Series(pd.to_datetime(hours["day"])), s.promotions).to_numpy()
+    left_out = sorted({d for d, p in zip(hours["day"], promo, strict=True) if p is not None})
+    if exclude_promotions and len(left_out) < hours["day"].nunique():
+        # A weekly schedule is set for ordinary days: one 双11 Tuesday would make every
+        # Tuesday look understaffed. The surge plan covers promotion days.
+        hours = hours[pd.isna(promo) | (promo == None)]  # noqa: E711
+    else:
+        left_out = []
     g = hours.groupby(["weekday", "hour"])
     table = pd.DataFrame({
         "days": g.size(),
@@ -316,7 +336,8 @@ def staffing_table(ds: Dataset, month: str, sustainable_load: float | None) -> S
         table["status"] = None
     cols = list(StaffingResult.columns)
     return StaffingResult(month=month, sustainable_load=sustainable_load,
-                          table=table[cols].reset_index(drop=True))
+                          table=table[cols].reset_index(drop=True),
+                          promotion_days=tuple(left_out))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 __all__ = ["NOTEBOOKS", "NotebookRun", "RenderSummary", "lang_suffix", "report_files"]
 
 #: The monthly report notebooks, in the order they are listed.
-NOTEBOOKS = ("overview", "turnover", "conversion", "complaints", "incentives")
+NOTEBOOKS = ("overview", "turnover", "conversion", "complaints", "incentives", "operations")
 
 
 def lang_suffix(lang: str) -> str:

@@ -200,8 +200,9 @@ class Simulation:
         self.hire_queue: list[tuple[int, int]] = []  # (team, hire day)
         self.fault_log: list[tuple[np.ndarray, np.ndarray]] = []  # (created s, agent)
         self.S: list[dict] = []
-        # (mean log first response without the knee, never-answered p) of counted sessions
-        self.load_log: list[tuple[np.ndarray, np.ndarray]] = []
+        # (mean log first response without the knee, never-answered p, clock-hour load) of
+        # counted sessions
+        self.load_log: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.O: list[dict] = []
         self.C: list[dict] = []
         self.n_orders = 0
@@ -365,15 +366,16 @@ class Simulation:
                        + np.where(policy_s, np.log(p["policy"]["first_response_mult"]), 0.0))
         # load-response knee (no random draws, so every other stream is unchanged)
         ld = p["load"]
+        load = block_load(s_ts, s_agent)
         knee = ld["slope_log_per_load"] * np.maximum(
-            0.0, block_load(s_ts, s_agent) - ld["knee_sessions_per_agent_hour"])
+            0.0, load - ld["knee_sessions_per_agent_hour"])
         log_fr = mean_log_fr + knee + rng.normal(0, rs["first_response_log_sd"], n_all)
         fr = np.maximum(1, np.round(np.exp(log_fr))).astype(np.int64)
         p_never = (rs["never_answered_p"]
                    * np.where(promo[s_day], rs["never_answered_promo_mult"], 1.0)
                    * np.where(in_hours, 1.0, rs["never_answered_out_of_hours_mult"]))
         # the truth of the load-response curve averages over the counted sessions
-        self.load_log.append((mean_log_fr[in_hours], p_never[in_hours]))
+        self.load_log.append((mean_log_fr[in_hours], p_never[in_hours], load[in_hours]))
         never = rng.random(n_all) < p_never
         avg = np.round(np.exp(0.5 * np.log(np.minimum(fr, 600)) + 0.5 * np.log(25.0)
                               + rng.normal(0, 0.4, n_all))).astype(np.int64)

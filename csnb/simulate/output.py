@@ -156,12 +156,16 @@ def write_readme(out: Path, truth: dict) -> None:
 def load_response_truth(sim: Simulation) -> dict:
     """The planted load-response knee and the sustainable load it implies.
 
-    The fast-response curve is structural: the share of the simulation's counted sessions
-    (business hours) that would be answered within ``fast_response_s`` if every clock hour
-    ran at load L (sessions per agent-hour), m(L) = mean of (1 - p_never) x
-    Phi((log(fast + 0.5) - mu - slope x max(0, L - knee)) / sd) over those sessions (first
-    responses are rounded to whole seconds). The sustainable load solves m(L) = the
-    fast-response target; None when m is below the target at every load (or no knee).
+    The fast-response curve is structural: the share of counted sessions (business hours)
+    that would be answered within ``fast_response_s`` if their clock hour ran at load L
+    (sessions per agent-hour), m(L) = mean of (1 - p_never) x Phi((log(fast + 0.5) - mu -
+    slope x max(0, L - knee)) / sd) (first responses are rounded to whole seconds). Which
+    sessions it averages over matters, because agents differ in speed and the busy hours
+    are worked by some agents more than others: ``sustainable_load`` averages over the
+    sessions of the hours that ran above the knee (the hours whose staffing is in question,
+    and the ones that show where the curve bends); ``sustainable_load_all_sessions`` over
+    every counted session. Each solves m(L) = the fast-response target; None when m is
+    below the target at every load (or there is no knee).
     """
     from scipy.optimize import brentq
     from scipy.stats import norm
@@ -171,19 +175,27 @@ def load_response_truth(sim: Simulation) -> dict:
     knee, slope = ld["knee_sessions_per_agent_hour"], ld["slope_log_per_load"]
     target = p["targets"]["fast_response_rate"]
     sd = p["response"]["first_response_log_sd"]
-    mu = np.concatenate([m for m, _ in sim.load_log]) if sim.load_log else np.empty(0)
-    never = np.concatenate([q for _, q in sim.load_log]) if sim.load_log else np.empty(0)
+    logs = sim.load_log or [(np.empty(0), np.empty(0), np.empty(0))]
+    mu, never, load = (np.concatenate([x[i] for x in logs]) for i in range(3))
     z0 = np.log(FAST_RESPONSE_S + 0.5)
 
-    def fast_rate(load: float) -> float:
-        shift = slope * max(0.0, load - knee)
-        return float(np.mean((1 - never) * norm.cdf((z0 - mu - shift) / sd)))
+    def solve(sel: np.ndarray) -> tuple[float | None, float | None]:
+        if not sel.any():
+            return None, None
+        m, q = mu[sel], never[sel]
 
-    base = fast_rate(knee) if len(mu) else None
-    sustainable = None
-    if base is not None and slope > 0 and base > target:
-        sustainable = float(brentq(lambda x: fast_rate(x) - target, knee, knee + 40 / slope,
-                                   xtol=1e-6))
+        def fast_rate(x: float) -> float:
+            shift = slope * max(0.0, x - knee)
+            return float(np.mean((1 - q) * norm.cdf((z0 - m - shift) / sd)))
+
+        base = fast_rate(knee)
+        if slope <= 0 or base <= target:
+            return base, None
+        return base, float(brentq(lambda x: fast_rate(x) - target, knee, knee + 40 / slope,
+                                  xtol=1e-6))
+
+    busy_base, busy = solve(load > knee)
+    all_base, every = solve(np.ones(len(mu), dtype=bool))
     return {
         "knee_sessions_per_agent_hour": knee,
         "slope_log_per_load": slope,
@@ -191,12 +203,16 @@ def load_response_truth(sim: Simulation) -> dict:
                  "started in the clock hour / agents with a session in it"),
         "fast_response_s": FAST_RESPONSE_S,
         "target_fast_rate": target,
-        "fast_rate_below_knee": base,
-        "sustainable_load": sustainable,
-        "sustainable_load_note": ("load at which the structural fast-response rate of the "
-                                  "counted sessions falls to the target; promotion days' own "
-                                  "slowdown (promotions.first_response_slowdown) is part of "
-                                  "mu, so with it on the observed curve is a little lower"),
+        "sustainable_load": busy,
+        "fast_rate_below_knee": busy_base,
+        "busy_hour_sessions": int((load > knee).sum()),
+        "sustainable_load_all_sessions": every,
+        "fast_rate_below_knee_all_sessions": all_base,
+        "sustainable_load_note": ("load at which the structural fast-response rate falls to "
+                                  "the target, for the sessions of the hours above the knee; "
+                                  "promotion days' own slowdown "
+                                  "(promotions.first_response_slowdown) is part of mu, so "
+                                  "with it on the observed curve is a little lower"),
     }
 
 
