@@ -455,7 +455,7 @@ def forecast_staffing(ds: Dataset, month: str, sustainable_load: float | None, *
     t["sessions"] = ses.table["mean"].to_numpy()
     t["sessions_lo"] = ses.table["lo"].to_numpy()
     t["sessions_hi"] = ses.table["hi"].to_numpy()
-    t["weekday"] = pd.to_datetime(t["date"]).dt.weekday
+    t["weekday"] = pd.to_datetime(t["date"]).dt.day_of_week
     t["agent_hours_available"] = t["weekday"].map(available).astype(float)
     if sustainable_load is not None and sustainable_load > 0:
         t["agent_hours_needed"] = t["sessions"] / sustainable_load
@@ -491,7 +491,7 @@ def _capacity(ds: Dataset, last) -> tuple[int, float, dict[int, float]]:
     by_day = ordinary.groupby("day").agg(agent_hours=("agents_online", "sum"),
                                          agents_day=("agents_day", "first"))
     per_day = float(by_day["agent_hours"].sum() / by_day["agents_day"].sum())
-    wd = pd.to_datetime(pd.Series(by_day.index)).dt.weekday.to_numpy()
+    wd = pd.to_datetime(pd.Series(by_day.index)).dt.day_of_week.to_numpy()
     by_weekday = by_day.assign(weekday=wd).groupby("weekday")["agent_hours"].mean()
     if ds.has("agents"):
         a = ds.frame("agents")

@@ -49,7 +49,7 @@ def hourly_load_table(ds: Dataset, start: date | None = None, end: date | None =
         "day": pd.to_datetime(raw["day"]).dt.date,
         "hour": raw["hour"].astype(int),
     })
-    out["weekday"] = pd.to_datetime(raw["day"]).dt.weekday.astype(int)
+    out["weekday"] = pd.to_datetime(raw["day"]).dt.day_of_week.astype(int)
     for col in ("sessions", "agents_online", "agents_day", "counted_sessions",
                 "fast_sessions"):
         out[col] = pd.to_numeric(raw[col]).fillna(0).astype(int)

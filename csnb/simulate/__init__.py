@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from .engine import Simulation, merge_params
-from .output import truth_dict, write_files, write_readme
+from .output import hourly_truth_table, truth_dict, write_files, write_readme
 from .params import DEFAULT_PARAMS, SAMPLE_MONTH, SAMPLE_SEED
 
 __all__ = ["DEFAULT_PARAMS", "SAMPLE_MONTH", "SAMPLE_SEED", "simulate"]
@@ -106,6 +106,8 @@ def simulate(
     out = Path(out)
     counts = write_files(sim, out)
     truth = truth_dict(sim, seed=seed, agents=agents, months=months, start=start, counts=counts)
+    if p["load"].get("write_hourly_truth"):
+        hourly_truth_table(sim).to_csv(out / "load_truth.csv", index=False)
     write_readme(out, truth)
     (out / "truth.json").write_text(
         json.dumps(truth, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8"

@@ -200,9 +200,9 @@ class Simulation:
         self.hire_queue: list[tuple[int, int]] = []  # (team, hire day)
         self.fault_log: list[tuple[np.ndarray, np.ndarray]] = []  # (created s, agent)
         self.S: list[dict] = []
-        # (mean log first response without the knee, never-answered p, clock-hour load) of
-        # counted sessions
-        self.load_log: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        # (mean log first response without the knee, never-answered p, clock-hour load,
+        # clock hour) of counted sessions
+        self.load_log: list[tuple[np.ndarray, ...]] = []
         self.O: list[dict] = []
         self.C: list[dict] = []
         self.n_orders = 0
@@ -375,7 +375,8 @@ class Simulation:
                    * np.where(promo[s_day], rs["never_answered_promo_mult"], 1.0)
                    * np.where(in_hours, 1.0, rs["never_answered_out_of_hours_mult"]))
         # the truth of the load-response curve averages over the counted sessions
-        self.load_log.append((mean_log_fr[in_hours], p_never[in_hours], load[in_hours]))
+        self.load_log.append((mean_log_fr[in_hours], p_never[in_hours], load[in_hours],
+                              s_ts[in_hours] // 3600))
         never = rng.random(n_all) < p_never
         avg = np.round(np.exp(0.5 * np.log(np.minimum(fr, 600)) + 0.5 * np.log(25.0)
                               + rng.normal(0, 0.4, n_all))).astype(np.int64)

@@ -175,7 +175,7 @@ def load_response_truth(sim: Simulation) -> dict:
     knee, slope = ld["knee_sessions_per_agent_hour"], ld["slope_log_per_load"]
     target = p["targets"]["fast_response_rate"]
     sd = p["response"]["first_response_log_sd"]
-    logs = sim.load_log or [(np.empty(0), np.empty(0), np.empty(0))]
+    logs = sim.load_log or [(np.empty(0),) * 4]
     mu, never, load = (np.concatenate([x[i] for x in logs]) for i in range(3))
     z0 = np.log(FAST_RESPONSE_S + 0.5)
 
@@ -214,6 +214,33 @@ def load_response_truth(sim: Simulation) -> dict:
                                   "(promotions.first_response_slowdown) is part of mu, so "
                                   "with it on the observed curve is a little lower"),
     }
+
+
+def hourly_truth_table(sim: Simulation) -> pd.DataFrame:
+    """Each clock hour with counted sessions: its load and expected fast sessions.
+
+    Columns day, hour, load (sessions per agent-hour, as csnb measures it),
+    counted_sessions, expected_fast (the sum over its counted sessions of the probability
+    of an answer within ``fast_response_s``, knee included): the noise-free data the
+    load-response curve is fitted to.
+    """
+    from scipy.stats import norm
+
+    p = sim.p
+    ld = p["load"]
+    sd = p["response"]["first_response_log_sd"]
+    logs = sim.load_log or [(np.empty(0),) * 3 + (np.empty(0, np.int64),)]
+    mu, never, load, hour = (np.concatenate([x[i] for x in logs]) for i in range(4))
+    shift = ld["slope_log_per_load"] * np.maximum(0.0, load - ld["knee_sessions_per_agent_hour"])
+    fast = (1 - never) * norm.cdf((np.log(FAST_RESPONSE_S + 0.5) - mu - shift) / sd)
+    frame = pd.DataFrame({"hour_id": hour, "load": load, "fast": fast})
+    g = frame.groupby("hour_id")
+    out = pd.DataFrame({"load": g["load"].first(), "counted_sessions": g.size(),
+                        "expected_fast": g["fast"].sum()}).reset_index()
+    ts = out["hour_id"].to_numpy(np.int64) * 3600
+    out.insert(0, "day", (ts // SECONDS_PER_DAY).astype("datetime64[D]").astype(str))
+    out.insert(1, "hour", (ts % SECONDS_PER_DAY) // 3600)
+    return out.drop(columns="hour_id")
 
 
 def truth_dict(sim: Simulation, *, seed, agents, months, start, counts) -> dict:

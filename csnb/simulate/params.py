@@ -95,6 +95,9 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "load": {
         "knee_sessions_per_agent_hour": 2.2,
         "slope_log_per_load": 1.5,
+        # also write load_truth.csv: each clock hour's load, counted sessions and expected
+        # fast sessions (what the sessions' first responses would give on average)
+        "write_hourly_truth": False,
     },
     "conversion": {
         "baseline_p": 0.40,              # at 0 s first response, tenure 90-364 d, no promo
