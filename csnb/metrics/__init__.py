@@ -16,8 +16,8 @@ the dataset's one query function; the small tables (agents, policies) are handle
 from .complaints import complaint_rate_table, fines_table
 from .figures import FIGURE_KEYS, incentive_figures, month_figures, monthly_figures
 from .headcount import HEADCOUNT_COLUMNS, headcount_table, tenure_table
-from .load import HOURLY_LOAD_COLUMNS, hourly_load_table
 from .kpis import data_months, data_span, is_provisional, kpi_table
+from .load import HOURLY_LOAD_COLUMNS, hourly_load_table
 from .panels import agent_month_panel, team_month_panel, team_panel
 from .ranking import ranking_table
 from .sql import KPI_COLUMNS, METRIC_BOOK_VERSION, METRIC_SQL_NAMES, UNKNOWN_TEAM, metric_sql

@@ -39,9 +39,10 @@ def hourly_load_table(ds: Dataset, start: date | None = None, end: date | None =
     pandas.DataFrame
         Columns :data:`HOURLY_LOAD_COLUMNS`: day (``datetime.date``), hour (0-23), weekday
         (0 = Monday), sessions (started in the hour), agents_online (agents with such a
-        session), agents_day (agents with a session that day), sessions_per_agent_hour (sessions / agents_online), counted_sessions (in
-        business hours), fast_sessions (counted and answered within ``fast_response_s``),
-        median_first_response_s (of counted sessions, capped; NaN without any).
+        session), agents_day (agents with a session that day), sessions_per_agent_hour
+        (sessions / agents_online), counted_sessions (in business hours), fast_sessions
+        (counted and answered within ``fast_response_s``), median_first_response_s (of
+        counted sessions, capped; NaN without any).
     """
     raw = ds.query(metric_sql("hourly_load", settings=ds.settings, tables=ds.tables,
                               start=start, end=end))

@@ -476,8 +476,9 @@ def metric_sql(
         nth). ``"complaint_counts"``: complaints per month and ``by`` key (month, key,
         complaints). ``"hourly_load"``: one row per day and clock hour with a session (day,
         hour, sessions, agents_online: agents with a session that started in the hour,
-        agents_day: agents with a session that day, counted_sessions, fast_sessions, median_first_response_s), for the days ``start``
-        to ``end`` when given. ``"data_span"``: one row, first_day and last_day with any dated record.
+        agents_day: agents with a session that day, counted_sessions, fast_sessions,
+        median_first_response_s), for the days ``start`` to ``end`` when given.
+        ``"data_span"``: one row, first_day and last_day with any dated record.
         ``"inquiry_facts"``, ``"session_quality"``, ``"response_grid"``: inquiry- and
         session-level facts of the days ``start`` to ``end`` for the conversion analysis
         (see :func:`csnb.metrics.inquiries.inquiry_sql`).

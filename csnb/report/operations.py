@@ -296,15 +296,15 @@ class OperationsReport:
             out.append(text)
         else:
             worst = gaps.sort_values("gap_hours", ascending=False)
-            items = [self.text("s.gap_item", day=self._day(r.date),
+            named = [self.text("s.gap_item", day=self._day(r.date),
                                needed=f"{r.agent_hours_needed:,.0f}",
                                available=f"{r.agent_hours_available:,.0f}",
                                extra=int(r.extra_agents), gap=f"{r.gap_hours:,.0f}")
                      for r in worst.head(NAMED_DAYS).itertuples()]
             if len(gaps) > NAMED_DAYS:
-                items.append(self.text("s.gap_more", n=len(gaps) - NAMED_DAYS))
+                named.append(self.text("s.gap_more", n=len(gaps) - NAMED_DAYS))
             out.append(self.text("s.gap", n=len(gaps), days=len(tab),
-                                 items=self._sep.join(items)))
+                                 items=self._sep.join(named)))
             risky = tab[(tab["gap_hours"] <= 0)
                         & (tab["agent_hours_needed_hi"] > tab["agent_hours_available"])]
         if not risky.empty:

@@ -8,10 +8,6 @@ target at the sustainable load, the interval holds the estimate, the staffing ru
 
 from __future__ import annotations
 
-import json
-import math
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
