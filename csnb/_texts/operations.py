@@ -114,7 +114,7 @@ TEXT: dict[str, dict[str, str]] = {
     "operations.s.overstaffed_item": {
         "en": "{block} ({spare} to spare)",
         "zh": "{block}(富余 {spare} 人)"},
-    "operations.s.block": {"en": "{weekday} {hour}:00", "zh": "{weekday} {hour}:00"},
+    "operations.s.block": {"en": "{weekday} {hour}:00", "zh": "{weekday}{hour}点"},
     "operations.s.forecast": {
         "en": "Over the next {days} days ({first} to {last}) inquiries are forecast at "
               "{mean} a day on average (a typical ordinary day's 95% prediction interval "
@@ -126,7 +126,7 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "大促日按去年同日放大倍数调整:{items}。"},
     "operations.s.promo_item": {
         "en": "{name} {day} ×{lift}",
-        "zh": "{name} {day} ×{lift}"},
+        "zh": "{name}({day})放大 {lift} 倍"},
     "operations.s.promo_no_history": {
         "en": "{items} fall in promotion windows, but the data hold no same day last year, "
               "so they are forecast as ordinary days: plan for more.",

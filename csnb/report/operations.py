@@ -41,6 +41,8 @@ __all__ = ["OperationsReport", "OperationsTable"]
 
 #: Blocks named in a sentence (the rest are in the table).
 NAMED_BLOCKS = 5
+#: Overstaffed blocks listed in the table (those with the most agents to spare).
+SHOWN_OVERSTAFFED = 15
 #: Gap days named in a sentence.
 NAMED_DAYS = 5
 
@@ -369,7 +371,8 @@ class OperationsReport:
 
         Columns weekday, hour, sessions_per_agent_hour, fast_response_rate,
         median_first_response_s, agents_online, agents_needed, spare (online - needed),
-        status; understaffed first (busiest first), then overstaffed (most spare first).
+        status; every understaffed block (busiest first), then the
+        :data:`SHOWN_OVERSTAFFED` overstaffed ones with the most to spare.
         """
         st = self.staffing_result
         if st is None:
@@ -381,7 +384,8 @@ class OperationsReport:
         under = tab[tab["status"] == "understaffed"].sort_values("sessions_per_agent_hour",
                                                                 ascending=False)
         over = tab[tab["status"] == "overstaffed"].sort_values("spare", ascending=False)
-        rows = pd.concat([under, over])
+        # every understaffed block; the overstaffed ones with the most to spare (all in JSON)
+        rows = pd.concat([under, over.head(SHOWN_OVERSTAFFED)])
         if rows.empty:
             return self._paragraph(self.text("none.blocks"))
         cols = ["weekday", "hour", "sessions_per_agent_hour", "fast_response_rate",
