@@ -16,6 +16,9 @@ The world, month by month
   day, the policy, and a normal agent effect on the logit scale. Converted customers pay an
   order the same day or the next (a few later, outside the attribution window); some orders
   carry the agent tag (备注工号); some orders are never paid; silent orders have no session.
+- Load-response knee (人效): when a clock hour's sessions per agent online exceed a planted
+  knee, every session of that hour answers slower (log first response rises linearly with
+  the excess), so the 3-minute response rate falls to the target at a known load.
 - Service complaints arise per session (more after a slow answer, with an agent effect);
   logistics and product complaints per paid order.
 - Bottom-ranked-out (末位淘汰): two teams adopt it in different months. The simulator ranks
@@ -81,7 +84,8 @@ def simulate(
         The truth, also written to ``out/truth.json``: ``seed``, ``arguments``, ``start_month``,
         ``end_month``, ``teams``, ``policy`` (adoption month per team and each planted effect
         with its unit), ``agent_effects`` (random-effect sds), ``baseline``,
-        ``conversion_model``, ``exit_model``, ``promotions``, ``realized`` (rankings and
+        ``conversion_model``, ``exit_model``, ``load_response`` (the knee and the sustainable
+        load it implies), ``promotions``, ``realized`` (rankings and
         dismissals the simulator made) and ``counts`` (rows written per table and file).
 
     Raises

@@ -149,6 +149,10 @@ def write_readme(out: Path, truth: dict) -> None:
         adoption=adoption or "none", months=args["months"], start_arg=args["start"],
         effects="; ".join(f"{k} = {v['value']} ({v['unit']})"
                           for k, v in truth["policy"]["effects"].items()),
+        knee=truth["load_response"]["knee_sessions_per_agent_hour"],
+        target=truth["load_response"]["target_fast_rate"],
+        sustainable=("none" if truth["load_response"]["sustainable_load"] is None
+                     else f"{truth['load_response']['sustainable_load']:.2f}"),
     )
     (out / "README.md").write_text(text, encoding="utf-8")
 
@@ -410,6 +414,11 @@ Files:
 Teams: {teams}. Promotions: 618 (June 1-18), 双11 (Nov 1-11), 双12 (Dec 12).
 
 Planted policy effects, from the adoption month on, in the adopting teams: {effects}.
+
+Planted load-response knee (人效): above {knee} sessions per agent-hour (sessions that started
+in a clock hour / agents with a session in it) first responses slow down sharply; the
+3-minute response rate of the busy hours' sessions falls to the {target} target at
+{sustainable} sessions per agent-hour (`truth.json`, `load_response`).
 
 There is no `rankings` table: csnb derives rankings from the metric book. The simulator ranks
 agents only internally (an approximation of that rule), to dismiss those bottom-ranked two
