@@ -109,7 +109,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{block} ({load} per agent-hour, {online} agents online, {needed} needed)",
         "zh": "{block}(人均每小时 {load},在线 {online} 人,需 {needed} 人)"},
     "operations.s.overstaffed": {
-        "en": "{n} blocks are overstaffed; the most agents to spare: {items}.",
+        "en": "Overstaffed blocks: {n}; the most agents to spare: {items}.",
         "zh": "{n} 个时段人手富余,富余最多的是:{items}。"},
     "operations.s.overstaffed_item": {
         "en": "{block} ({spare} to spare)",
@@ -132,8 +132,8 @@ TEXT: dict[str, dict[str, str]] = {
               "so they are forecast as ordinary days: plan for more.",
         "zh": "{items} 处于大促期,但数据中没有去年同日,只能按普通日预测:请预留更多人手。"},
     "operations.s.gap": {
-        "en": "{n} of the next {days} days need more agent-hours than the team works now: "
-              "{items}.",
+        "en": "Days that need more agent-hours than the team works now ({n} of the next "
+              "{days}): {items}.",
         "zh": "未来 {days} 天中有 {n} 天所需人时超过团队当前在线人时:{items}。"},
     "operations.s.gap_item": {
         "en": "{day} ({needed} agent-hours needed, {available} available: {extra} extra "
@@ -143,8 +143,8 @@ TEXT: dict[str, dict[str, str]] = {
     "operations.s.gap_more": {"en": "and {n} more days (see the table)",
                               "zh": "另有 {n} 天(见下表)"},
     "operations.s.gap_hi": {
-        "en": "At the upper end of the prediction interval {n} more days could be short: "
-              "{days_list}.",
+        "en": "At the upper end of the prediction interval these days could be short too "
+              "({n}): {days_list}.",
         "zh": "若按预测区间上限,另有 {n} 天可能人手不足:{days_list}。"},
     "operations.s.no_gap": {
         "en": "No day of the next {days} needs more agent-hours than the team works now.",
