@@ -140,8 +140,7 @@ TEXT: dict[str, dict[str, str]] = {
               "agents or {gap} overtime hours)",
         "zh": "{day}(需 {needed} 人时,可用 {available} 人时:需加 {extra} 人或加班 {gap} "
               "小时)"},
-    "operations.s.gap_more": {"en": "and {n} more days (see the table)",
-                              "zh": "另有 {n} 天(见下表)"},
+    "operations.s.gap_more": {"en": "and {n} more days", "zh": "另有 {n} 天"},
     "operations.s.gap_hi": {
         "en": "At the upper end of the prediction interval these days could be short too "
               "({n}): {days_list}.",
