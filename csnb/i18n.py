@@ -144,12 +144,14 @@ TEXT: dict[str, dict[str, str]] = {
     "title.conversion": {"en": "Inquiry conversion and sales", "zh": "询单转化与销售"},
     "title.complaints": {"en": "Complaints", "zh": "投诉"},
     "title.incentives": {"en": "Bottom-ranked-out policy", "zh": "末位淘汰考核"},
+    "title.operations": {"en": "Operations: staffing and surge plan", "zh": "运营:人效与爆量预案"},
     # short names (index page, report banner)
     "nav.overview": {"en": "Overview", "zh": "总览"},
     "nav.turnover": {"en": "Turnover", "zh": "客服流失"},
     "nav.conversion": {"en": "Conversion", "zh": "询单转化"},
     "nav.complaints": {"en": "Complaints", "zh": "投诉"},
     "nav.incentives": {"en": "Bottom-ranked-out", "zh": "末位淘汰考核"},
+    "nav.operations": {"en": "Operations", "zh": "运营人效"},
     "nav.rendered": {"en": "rendered", "zh": "生成于"},
     "lang.en": {"en": "English", "zh": "English"},
     "lang.zh": {"en": "中文", "zh": "中文"},
@@ -517,9 +519,9 @@ def glossary_markdown() -> str:
 
 def _merge_report_texts() -> None:
     """Add each analysis report's texts (csnb/_texts/) to TEXT; a key defined twice is a bug."""
-    from ._texts import complaints, conversion, incentives, quality, turnover
+    from ._texts import complaints, conversion, incentives, operations, quality, turnover
 
-    for module in (turnover, conversion, complaints, incentives, quality):
+    for module in (turnover, conversion, complaints, incentives, operations, quality):
         twice = sorted(set(module.TEXT) & set(TEXT))
         if twice:
             raise RuntimeError(f"{module.__name__} redefines text keys {twice}")

@@ -14,6 +14,12 @@ Example ``csnb.toml``::
 
     target_tolerance = 0.05        # amber within 5% of a target, red beyond
 
+    load_fit_months = 12           # staffing: months of hourly load the load-response
+                                   # curve is fitted on (ending with the report month)
+    overstaffed_load_share = 0.75  # a block is overstaffed below this share of the
+                                   # sustainable load with a whole agent to spare
+    forecast_days = 60             # surge plan: days forecast after the report month
+
     [targets]                      # optional; met means at least (or at most, for figures
     conversion_rate = 0.40         # where lower is better, such as complaints)
     fast_response_rate = 0.85
@@ -52,6 +58,10 @@ from .errors import SettingsError
 from .i18n import METRICS
 
 SETTINGS_FILE = "csnb.toml"
+
+#: The fast-response rate the sustainable load is set against when ``[targets]`` has none
+#: (Taobao's common 3分钟响应率 target).
+DEFAULT_FAST_RESPONSE_TARGET = 0.85
 
 #: Complaint categories that are not the agent's service, so never fined.
 NON_SERVICE_CATEGORIES = ("logistics", "product_quality")
@@ -93,6 +103,9 @@ class Settings:
     targets: dict[str, float] = field(default_factory=dict)
     target_tolerance: float = 0.05
     promotions: dict[str, tuple[str, str]] = field(default_factory=_default_promotions)
+    load_fit_months: int = 12
+    overstaffed_load_share: float = 0.75
+    forecast_days: int = 60
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Settings:
@@ -155,6 +168,13 @@ class Settings:
         if not 0 <= self.target_tolerance < 1:
             raise SettingsError(
                 f"target_tolerance must be in [0, 1); got {self.target_tolerance!r}")
+        for name in ("load_fit_months", "forecast_days"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise SettingsError(f"{name} must be a positive integer; got {value!r}")
+        if not 0 < self.overstaffed_load_share < 1:
+            raise SettingsError(f"overstaffed_load_share must be in (0, 1); "
+                                f"got {self.overstaffed_load_share!r}")
         for name, window in self.promotions.items():
             if len(window) != 2:
                 raise SettingsError(f"promotions.{name} must be [start, end] as \"MM-DD\"; "
@@ -198,6 +218,11 @@ class Settings:
     def business_end(self) -> time:
         """End of business hours (exclusive)."""
         return _parse_hhmm("business_hours", self.business_hours[1])
+
+    @property
+    def fast_response_target(self) -> float:
+        """The fast-response rate target: ``targets.fast_response_rate`` or 0.85."""
+        return float(self.targets.get("fast_response_rate", DEFAULT_FAST_RESPONSE_TARGET))
 
     def fine_for(self, nth: int) -> float:
         """Fine in yuan for the ``nth`` (1-based) at-fault complaint of an agent in a month."""

@@ -35,6 +35,10 @@ AREAS: dict[str, tuple[str, ...]] = {
         "teams_with_policy", "ranked_agents", "bottom_agents", "exits_bottom_ranked_out",
         "exits_involuntary", "conversion_rate", "fast_response_rate", "complaints_per_1k_orders",
     ),
+    "operations": (
+        "inquiries", "counted_sessions", "closing_headcount", "avg_first_response_s",
+        "fast_response_rate",
+    ),
 }
 AREAS["overview"] = tuple(
     dict.fromkeys(AREAS["turnover"] + AREAS["conversion"] + AREAS["complaints"])
@@ -50,6 +54,8 @@ TREND_METRICS: dict[str, tuple[str, ...]] = {
     "complaints": ("complaints", "paid_orders", "complaints_per_1k_orders"),
     "incentives": ("bottom_agents", "exits_bottom_ranked_out", "conversion_rate",
                    "complaints_per_1k_orders"),
+    "operations": ("counted_sessions", "closing_headcount", "fast_response_rate",
+                   "avg_first_response_s"),
 }
 
 #: Months of every trend chart and trend table (the report month and the 23 before).

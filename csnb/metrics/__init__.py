@@ -5,6 +5,7 @@ the dataset's one query function; the small tables (agents, policies) are handle
 
 - :mod:`.sql`: the SQL of every raw-table query (:func:`metric_sql`, Spark via sqlglot)
 - :mod:`.kpis`: KPIs per period and group, the data's span and lag
+- :mod:`.load`: load per clock hour (sessions per agent-hour) for staffing
 - :mod:`.headcount`: headcount flow, turnover rates, tenure
 - :mod:`.complaints`: complaint rates and the fine ledger
 - :mod:`.ranking`: agents, policies and the monthly ranking (末位淘汰)
@@ -25,6 +26,7 @@ from .figures import (
 )
 from .headcount import HEADCOUNT_COLUMNS, headcount_table, tenure_table
 from .kpis import data_months, data_span, is_provisional, kpi_table
+from .load import HOURLY_LOAD_COLUMNS, hourly_load_table
 from .panels import agent_month_panel, team_month_panel, team_panel
 from .ranking import agent_names, ranking_table
 from .sql import KPI_COLUMNS, METRIC_BOOK_VERSION, METRIC_SQL_NAMES, UNKNOWN_TEAM, metric_sql
@@ -34,6 +36,7 @@ __all__ = [
     "FIGURE_KEYS",
     "FIGURE_NEEDS",
     "HEADCOUNT_COLUMNS",
+    "HOURLY_LOAD_COLUMNS",
     "KPI_COLUMNS",
     "METRIC_BOOK_VERSION",
     "METRIC_SQL_NAMES",
@@ -46,6 +49,7 @@ __all__ = [
     "data_span",
     "fines_table",
     "headcount_table",
+    "hourly_load_table",
     "incentive_figures",
     "is_provisional",
     "kpi_table",

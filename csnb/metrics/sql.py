@@ -55,6 +55,7 @@ KPI_COLUMNS = (
 
 #: Metric names of :func:`metric_sql`.
 METRIC_SQL_NAMES = ("attribution", "inquiries", "response", "kpis", "fines", "complaint_counts",
+                    "hourly_load",
                     "data_span", "inquiry_facts", "session_quality", "response_grid")
 
 #: The names of :data:`METRIC_SQL_NAMES` built by :mod:`csnb.metrics.inquiries` for a span of
@@ -143,8 +144,7 @@ GROUP BY i.customer_id, i.agent_id, i.day
 # Session-level response facts: counted when the session starts within business hours
 # [{start_s}, {end_s}) seconds after midnight; first response capped at {cap} s, a
 # never-answered session counts as {cap} s and is not fast.
-_SESSION_FACTS_SQL = """
-SELECT agent_id, kind, CAST(start_ts AS DATE) AS day,
+_RESPONSE_FACTS = """
        CASE WHEN EXTRACT(HOUR FROM start_ts) * 3600 + EXTRACT(MINUTE FROM start_ts) * 60
                  + EXTRACT(SECOND FROM start_ts) >= {start_s}
              AND EXTRACT(HOUR FROM start_ts) * 3600 + EXTRACT(MINUTE FROM start_ts) * 60
@@ -152,8 +152,38 @@ SELECT agent_id, kind, CAST(start_ts AS DATE) AS day,
             THEN 1 ELSE 0 END AS counted,
        LEAST(COALESCE(first_response_s, {cap}), {cap}) AS capped_response_s,
        CASE WHEN first_response_s IS NOT NULL AND first_response_s <= {fast}
-            THEN 1 ELSE 0 END AS fast
+            THEN 1 ELSE 0 END AS fast"""
+_SESSION_FACTS_SQL = """
+SELECT agent_id, kind, CAST(start_ts AS DATE) AS day,""" + _RESPONSE_FACTS + """
 FROM sessions
+"""
+
+# Load per clock hour (staffing, 人效): the sessions that started in each hour of each day,
+# the agents online in it (agents with a session that started in it), the agents working
+# that day (with any session), and the response figures of its counted sessions, for the
+# days {first} to {last}.
+_HOURLY_LOAD_SQL = """
+WITH _hour_facts AS (
+SELECT agent_id, CAST(start_ts AS DATE) AS day, EXTRACT(HOUR FROM start_ts) AS hour,"""\
+    + _RESPONSE_FACTS + """
+FROM sessions
+WHERE CAST(start_ts AS DATE) BETWEEN {first} AND {last}
+), _day_agents AS (
+SELECT day, COUNT(DISTINCT agent_id) AS agents_day FROM _hour_facts GROUP BY day
+), _hours AS (
+SELECT day, hour, COUNT(*) AS sessions, COUNT(DISTINCT agent_id) AS agents_online,
+       SUM(counted) AS counted_sessions,
+       SUM(CASE WHEN counted = 1 THEN fast ELSE 0 END) AS fast_sessions,
+       PERCENTILE_CONT(0.5) WITHIN GROUP (
+           ORDER BY CASE WHEN counted = 1 THEN capped_response_s END
+       ) AS median_first_response_s
+FROM _hour_facts
+GROUP BY day, hour
+)
+SELECT h.day, h.hour, h.sessions, h.agents_online, d.agents_day, h.counted_sessions,
+       h.fast_sessions, h.median_first_response_s
+FROM _hours AS h JOIN _day_agents AS d ON h.day = d.day
+ORDER BY h.day, h.hour
 """
 
 _COMPLAINT_FACTS_SQL = """
@@ -444,7 +474,11 @@ def metric_sql(
         :func:`~csnb.metrics.kpi_table`. ``"fines"``: the at-fault service complaints
         numbered per agent and month (complaint_id, agent_id, month, created_ts, category,
         nth). ``"complaint_counts"``: complaints per month and ``by`` key (month, key,
-        complaints). ``"data_span"``: one row, first_day and last_day with any dated record.
+        complaints). ``"hourly_load"``: one row per day and clock hour with a session (day,
+        hour, sessions, agents_online: agents with a session that started in the hour,
+        agents_day: agents with a session that day, counted_sessions, fast_sessions,
+        median_first_response_s), for the days ``start`` to ``end`` when given.
+        ``"data_span"``: one row, first_day and last_day with any dated record.
         ``"inquiry_facts"``, ``"session_quality"``, ``"response_grid"``: inquiry- and
         session-level facts of the days ``start`` to ``end`` for the conversion analysis
         (see :func:`csnb.metrics.inquiries.inquiry_sql`).
@@ -492,6 +526,14 @@ def metric_sql(
         sql = _COMPLAINT_COUNTS_SQL.format(key=key)
     elif name == "data_span":
         sql = _data_span_sql(present)
+    elif name == "hourly_load":
+        # Without a span, every day (a date literal keeps the query one statement).
+        first = f"DATE '{(start or date(1900, 1, 1)).isoformat()}'"
+        last = f"DATE '{(end or date(9999, 12, 31)).isoformat()}'"
+        sql = _HOURLY_LOAD_SQL.format(
+            first=first, last=last, start_s=_seconds(settings.business_start),
+            end_s=_seconds(settings.business_end), cap=float(settings.response_cap_s),
+            fast=float(settings.fast_response_s))
     else:
         final = {"attribution": "SELECT * FROM _credited",
                  "inquiries": "SELECT * FROM _inquiries",

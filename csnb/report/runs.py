@@ -19,7 +19,7 @@ __all__ = [
 ]
 
 #: The monthly report notebooks, in the order they are listed.
-NOTEBOOKS = ("overview", "turnover", "conversion", "complaints", "incentives")
+NOTEBOOKS = ("overview", "turnover", "conversion", "complaints", "incentives", "operations")
 
 
 def lang_suffix(lang: str) -> str:

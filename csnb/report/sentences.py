@@ -30,6 +30,8 @@ SENTENCE_METRICS: dict[str, tuple[str, ...]] = {
     "complaints": ("complaints", "complaints_per_1k_orders", "paid_orders"),
     "incentives": ("teams_with_policy", "bottom_agents", "exits_bottom_ranked_out",
                    "conversion_rate", "complaints_per_1k_orders"),
+    "operations": ("inquiries", "counted_sessions", "fast_response_rate",
+                   "avg_first_response_s", "closing_headcount"),
 }
 
 #: Figures that change until a month's conversion is final (the data lag).

@@ -16,6 +16,9 @@ The world, month by month
   day, the policy, and a normal agent effect on the logit scale. Converted customers pay an
   order the same day or the next (a few later, outside the attribution window); some orders
   carry the agent tag (备注工号); some orders are never paid; silent orders have no session.
+- Load-response knee (人效): when a clock hour's sessions per agent online exceed a planted
+  knee, every session of that hour answers slower (log first response rises linearly with
+  the excess), so the 3-minute response rate falls to the target at a known load.
 - Service complaints arise per session (more after a slow answer, with an agent effect);
   logistics and product complaints per paid order.
 - Bottom-ranked-out (末位淘汰): two teams adopt it in different months. The simulator ranks
@@ -42,7 +45,13 @@ from pathlib import Path
 import numpy as np
 
 from .engine import Simulation, merge_params
-from .output import truth_dict, write_agent_daily_only, write_files, write_readme
+from .output import (
+    hourly_truth_table,
+    truth_dict,
+    write_agent_daily_only,
+    write_files,
+    write_readme,
+)
 from .params import DEFAULT_PARAMS, SAMPLE_MONTH, SAMPLE_SEED
 
 __all__ = ["DEFAULT_PARAMS", "SAMPLE_MONTH", "SAMPLE_SEED", "simulate"]
@@ -87,7 +96,8 @@ def simulate(
         The truth, also written to ``out/truth.json``: ``seed``, ``arguments``, ``start_month``,
         ``end_month``, ``teams``, ``policy`` (adoption month per team and each planted effect
         with its unit), ``agent_effects`` (random-effect sds), ``baseline``,
-        ``conversion_model``, ``exit_model``, ``promotions``, ``realized`` (rankings and
+        ``conversion_model``, ``exit_model``, ``load_response`` (the knee and the sustainable
+        load it implies), ``promotions``, ``realized`` (rankings and
         dismissals the simulator made) and ``counts`` (rows written per table and file).
 
     Raises
@@ -114,6 +124,8 @@ def simulate(
     if agent_daily_only:
         counts["agent_daily"] = write_agent_daily_only(out)
     truth = truth_dict(sim, seed=seed, agents=agents, months=months, start=start, counts=counts)
+    if p["load"].get("write_hourly_truth"):
+        hourly_truth_table(sim).to_csv(out / "load_truth.csv", index=False)
     write_readme(out, truth)
     (out / "truth.json").write_text(
         json.dumps(truth, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8"

@@ -102,6 +102,15 @@ def names(rng: np.random.Generator, n: int, taken: set[str]) -> list[str]:
     return out
 
 
+def block_load(ts: np.ndarray, agent: np.ndarray) -> np.ndarray:
+    """Each session's clock-hour load: sessions that started in its hour / agents in it."""
+    hour = ts // 3600
+    blocks, block_of, n = np.unique(hour, return_inverse=True, return_counts=True)
+    pairs = np.unique(np.stack([block_of, agent]), axis=1)
+    agents = np.bincount(pairs[0], minlength=len(blocks))
+    return (n / agents)[block_of]
+
+
 def tenure_band(tenure_days: np.ndarray) -> np.ndarray:
     """Tenure band index of each tenure in days."""
     return np.digitize(tenure_days, [30, 90, 365])  # 0: 0-29, 1: 30-89, 2: 90-364, 3: 365+
@@ -191,6 +200,9 @@ class Simulation:
         self.hire_queue: list[tuple[int, int]] = []  # (team, hire day)
         self.fault_log: list[tuple[np.ndarray, np.ndarray]] = []  # (created s, agent)
         self.S: list[dict] = []
+        # (mean log first response without the knee, never-answered p, clock-hour load,
+        # clock hour) of counted sessions
+        self.load_log: list[tuple[np.ndarray, ...]] = []
         self.O: list[dict] = []
         self.C: list[dict] = []
         self.n_orders = 0
@@ -347,16 +359,24 @@ class Simulation:
         in_hours = (hour >= BUSINESS[0]) & (hour < BUSINESS[1])
         policy_s = self._policy_on(team[s_agent], mi)
         u_speed = st.array("u_speed", float)
-        log_fr = (np.log(rs["first_response_median_s"]) + u_speed[s_agent]
-                  + np.log1p(pr["first_response_slowdown"] * (pre_mult[s_day] - 1))
-                  + np.where(in_hours, 0.0, np.log(rs["out_of_hours_mult"]))
-                  + np.where(tenure < 30, np.log(rs["new_agent_mult"]), 0.0)
-                  + np.where(policy_s, np.log(p["policy"]["first_response_mult"]), 0.0)
-                  + rng.normal(0, rs["first_response_log_sd"], n_all))
+        mean_log_fr = (np.log(rs["first_response_median_s"]) + u_speed[s_agent]
+                       + np.log1p(pr["first_response_slowdown"] * (pre_mult[s_day] - 1))
+                       + np.where(in_hours, 0.0, np.log(rs["out_of_hours_mult"]))
+                       + np.where(tenure < 30, np.log(rs["new_agent_mult"]), 0.0)
+                       + np.where(policy_s, np.log(p["policy"]["first_response_mult"]), 0.0))
+        # load-response knee (no random draws, so every other stream is unchanged)
+        ld = p["load"]
+        load = block_load(s_ts, s_agent)
+        knee = ld["slope_log_per_load"] * np.maximum(
+            0.0, load - ld["knee_sessions_per_agent_hour"])
+        log_fr = mean_log_fr + knee + rng.normal(0, rs["first_response_log_sd"], n_all)
         fr = np.maximum(1, np.round(np.exp(log_fr))).astype(np.int64)
         p_never = (rs["never_answered_p"]
                    * np.where(promo[s_day], rs["never_answered_promo_mult"], 1.0)
                    * np.where(in_hours, 1.0, rs["never_answered_out_of_hours_mult"]))
+        # the truth of the load-response curve averages over the counted sessions
+        self.load_log.append((mean_log_fr[in_hours], p_never[in_hours], load[in_hours],
+                              s_ts[in_hours] // 3600))
         never = rng.random(n_all) < p_never
         avg = np.round(np.exp(0.5 * np.log(np.minimum(fr, 600)) + 0.5 * np.log(25.0)
                               + rng.normal(0, 0.4, n_all))).astype(np.int64)

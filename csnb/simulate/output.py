@@ -198,10 +198,104 @@ def write_readme(out: Path, truth: dict) -> None:
         adoption=adoption or "none", months=args["months"], start_arg=args["start"],
         effects="; ".join(f"{k} = {v['value']} ({v['unit']})"
                           for k, v in truth["policy"]["effects"].items()),
+        knee=truth["load_response"]["knee_sessions_per_agent_hour"],
+        target=truth["load_response"]["target_fast_rate"],
+        sustainable=("none" if truth["load_response"]["sustainable_load"] is None
+                     else f"{truth['load_response']['sustainable_load']:.2f}"),
     )
     if "agent_daily" in c:
         text += _README_AGENT_DAILY.format(rows=c["agent_daily"]["total"])
     (out / "README.md").write_text(text, encoding="utf-8")
+
+
+def load_response_truth(sim: Simulation) -> dict:
+    """The planted load-response knee and the sustainable load it implies.
+
+    The fast-response curve is structural: the share of counted sessions (business hours)
+    that would be answered within ``fast_response_s`` if their clock hour ran at load L
+    (sessions per agent-hour), m(L) = mean of (1 - p_never) x Phi((log(fast + 0.5) - mu -
+    slope x max(0, L - knee)) / sd) (first responses are rounded to whole seconds). Which
+    sessions it averages over matters, because agents differ in speed and the busy hours
+    are worked by some agents more than others: ``sustainable_load`` averages over the
+    sessions of the hours that ran above the knee (the hours whose staffing is in question,
+    and the ones that show where the curve bends); ``sustainable_load_all_sessions`` over
+    every counted session. Each solves m(L) = the fast-response target; None when m is
+    below the target at every load (or there is no knee).
+    """
+    from scipy.optimize import brentq
+    from scipy.stats import norm
+
+    p = sim.p
+    ld = p["load"]
+    knee, slope = ld["knee_sessions_per_agent_hour"], ld["slope_log_per_load"]
+    target = p["targets"]["fast_response_rate"]
+    sd = p["response"]["first_response_log_sd"]
+    logs = sim.load_log or [(np.empty(0),) * 4]
+    mu, never, load = (np.concatenate([x[i] for x in logs]) for i in range(3))
+    z0 = np.log(FAST_RESPONSE_S + 0.5)
+
+    def solve(sel: np.ndarray) -> tuple[float | None, float | None]:
+        if not sel.any():
+            return None, None
+        m, q = mu[sel], never[sel]
+
+        def fast_rate(x: float) -> float:
+            shift = slope * max(0.0, x - knee)
+            return float(np.mean((1 - q) * norm.cdf((z0 - m - shift) / sd)))
+
+        base = fast_rate(knee)
+        if slope <= 0 or base <= target:
+            return base, None
+        return base, float(brentq(lambda x: fast_rate(x) - target, knee, knee + 40 / slope,
+                                  xtol=1e-6))
+
+    busy_base, busy = solve(load > knee)
+    all_base, every = solve(np.ones(len(mu), dtype=bool))
+    return {
+        "knee_sessions_per_agent_hour": knee,
+        "slope_log_per_load": slope,
+        "form": ("log first response += slope x max(0, load - knee); load = sessions that "
+                 "started in the clock hour / agents with a session in it"),
+        "fast_response_s": FAST_RESPONSE_S,
+        "target_fast_rate": target,
+        "sustainable_load": busy,
+        "fast_rate_below_knee": busy_base,
+        "busy_hour_sessions": int((load > knee).sum()),
+        "sustainable_load_all_sessions": every,
+        "fast_rate_below_knee_all_sessions": all_base,
+        "sustainable_load_note": ("load at which the structural fast-response rate falls to "
+                                  "the target, for the sessions of the hours above the knee; "
+                                  "promotion days' own slowdown "
+                                  "(promotions.first_response_slowdown) is part of mu, so "
+                                  "with it on the observed curve is a little lower"),
+    }
+
+
+def hourly_truth_table(sim: Simulation) -> pd.DataFrame:
+    """Each clock hour with counted sessions: its load and expected fast sessions.
+
+    Columns day, hour, load (sessions per agent-hour, as csnb measures it),
+    counted_sessions, expected_fast (the sum over its counted sessions of the probability
+    of an answer within ``fast_response_s``, knee included): the noise-free data the
+    load-response curve is fitted to.
+    """
+    from scipy.stats import norm
+
+    p = sim.p
+    ld = p["load"]
+    sd = p["response"]["first_response_log_sd"]
+    logs = sim.load_log or [(np.empty(0),) * 3 + (np.empty(0, np.int64),)]
+    mu, never, load, hour = (np.concatenate([x[i] for x in logs]) for i in range(4))
+    shift = ld["slope_log_per_load"] * np.maximum(0.0, load - ld["knee_sessions_per_agent_hour"])
+    fast = (1 - never) * norm.cdf((np.log(FAST_RESPONSE_S + 0.5) - mu - shift) / sd)
+    frame = pd.DataFrame({"hour_id": hour, "load": load, "fast": fast})
+    g = frame.groupby("hour_id")
+    out = pd.DataFrame({"load": g["load"].first(), "counted_sessions": g.size(),
+                        "expected_fast": g["fast"].sum()}).reset_index()
+    ts = out["hour_id"].to_numpy(np.int64) * 3600
+    out.insert(0, "day", (ts // SECONDS_PER_DAY).astype("datetime64[D]").astype(str))
+    out.insert(1, "hour", (ts % SECONDS_PER_DAY) // 3600)
+    return out.drop(columns="hour_id")
 
 
 def truth_dict(sim: Simulation, *, seed, agents, months, start, counts) -> dict:
@@ -318,6 +412,7 @@ def truth_dict(sim: Simulation, *, seed, agents, months, start, counts) -> dict:
             **p["exit"],
         },
         "response_model": dict(p["response"]),
+        "load_response": load_response_truth(sim),
         "rating_model": dict(p["ratings"]),
         "complaint_model": dict(p["complaints"]),
         "promotions": {
@@ -370,6 +465,11 @@ Files:
 Teams: {teams}. Promotions: 618 (June 1-18), 双11 (Nov 1-11), 双12 (Dec 12).
 
 Planted policy effects, from the adoption month on, in the adopting teams: {effects}.
+
+Planted load-response knee (人效): above {knee} sessions per agent-hour (sessions that started
+in a clock hour / agents with a session in it) first responses slow down sharply; the
+3-minute response rate of the busy hours' sessions falls to the {target} target at
+{sustainable} sessions per agent-hour (`truth.json`, `load_response`).
 
 There is no `rankings` table: csnb derives rankings from the metric book. The simulator ranks
 agents only internally (an approximation of that rule), to dismiss those bottom-ranked two

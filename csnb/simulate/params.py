@@ -88,6 +88,17 @@ DEFAULT_PARAMS: dict[str, Any] = {
         "never_answered_promo_mult": 2.0,
         "never_answered_out_of_hours_mult": 3.0,
     },
+    # Load-response knee (人效): above knee_sessions_per_agent_hour (sessions that started in
+    # a clock hour / agents with a session in it, as csnb.metrics.hourly_load_table measures
+    # it) every session of the hour answers slower: log first response rises by
+    # slope_log_per_load per session per agent-hour beyond the knee. 0 turns it off.
+    "load": {
+        "knee_sessions_per_agent_hour": 2.2,
+        "slope_log_per_load": 1.5,
+        # also write load_truth.csv: each clock hour's load, counted sessions and expected
+        # fast sessions (what the sessions' first responses would give on average)
+        "write_hourly_truth": False,
+    },
     "conversion": {
         "baseline_p": 0.40,              # at 0 s first response, tenure 90-364 d, no promo
         "first_response_per_min": -0.15,  # logit per minute of (capped) first response

@@ -1,0 +1,59 @@
+"""Load per clock hour (人效): sessions, agents online and response figures per day and hour.
+
+Agents online in an hour are the agents with a session that started in it (the data hold no
+log-in times); load is sessions per agent online, i.e. per agent-hour. Response figures are
+the metric book's (counted sessions in business hours, first response capped, fast within
+``fast_response_s``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from ..io.dataset import Dataset
+from .sql import metric_sql
+
+__all__ = ["HOURLY_LOAD_COLUMNS", "hourly_load_table"]
+
+#: Columns of :func:`hourly_load_table`.
+HOURLY_LOAD_COLUMNS = ("day", "hour", "weekday", "sessions", "agents_online", "agents_day",
+                       "sessions_per_agent_hour", "counted_sessions", "fast_sessions",
+                       "median_first_response_s")
+
+
+def hourly_load_table(ds: Dataset, start: date | None = None, end: date | None = None
+                      ) -> pd.DataFrame:
+    """Return one row per day and clock hour with any session.
+
+    Parameters
+    ----------
+    ds : Dataset
+        Needs ``sessions``.
+    start, end : datetime.date, optional
+        First and last day (inclusive); every day when omitted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`HOURLY_LOAD_COLUMNS`: day (``datetime.date``), hour (0-23), weekday
+        (0 = Monday), sessions (started in the hour), agents_online (agents with such a
+        session), agents_day (agents with a session that day), sessions_per_agent_hour
+        (sessions / agents_online), counted_sessions (in business hours), fast_sessions
+        (counted and answered within ``fast_response_s``), median_first_response_s (of
+        counted sessions, capped; NaN without any).
+    """
+    raw = ds.query(metric_sql("hourly_load", settings=ds.settings, tables=ds.tables,
+                              start=start, end=end))
+    out = pd.DataFrame({
+        "day": pd.to_datetime(raw["day"]).dt.date,
+        "hour": raw["hour"].astype(int),
+    })
+    out["weekday"] = pd.to_datetime(raw["day"]).dt.day_of_week.astype(int)
+    for col in ("sessions", "agents_online", "agents_day", "counted_sessions",
+                "fast_sessions"):
+        out[col] = pd.to_numeric(raw[col]).fillna(0).astype(int)
+    out["sessions_per_agent_hour"] = out["sessions"] / out["agents_online"]
+    out["median_first_response_s"] = pd.to_numeric(raw["median_first_response_s"])
+    return out[list(HOURLY_LOAD_COLUMNS)].reset_index(drop=True)
