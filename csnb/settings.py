@@ -13,6 +13,7 @@ Example ``csnb.toml``::
     dismissal_at = 3               # the 3rd at-fault complaint of a month means dismissal
 
     target_tolerance = 0.05        # amber within 5% of a target, red beyond
+    qa_quota = 30                  # chats the daily brief asks the supervisor to read
 
     [targets]                      # optional; met means at least (or at most, for figures
     conversion_rate = 0.40         # where lower is better, such as complaints)
@@ -89,6 +90,8 @@ class Settings:
     targets: dict[str, float] = field(default_factory=dict)
     target_tolerance: float = 0.05
     promotions: dict[str, tuple[str, str]] = field(default_factory=_default_promotions)
+    #: Chats the daily brief samples for reading (about an hour at two minutes a chat).
+    qa_quota: int = 30
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Settings:
@@ -129,7 +132,7 @@ class Settings:
         for name in ("fast_response_s", "response_cap_s"):
             if not getattr(self, name) > 0:
                 raise SettingsError(f"{name} must be positive; got {getattr(self, name)!r}")
-        for name in ("attribution_window_days", "lag_days", "min_inquiries"):
+        for name in ("attribution_window_days", "lag_days", "min_inquiries", "qa_quota"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 0:
                 raise SettingsError(f"{name} must be a non-negative integer; got {value!r}")
