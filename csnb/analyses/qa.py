@@ -752,8 +752,11 @@ class QAResult(Result):
                 "ci_high": float(row["ci_high"])}
 
     def to_json(self) -> dict[str, Any]:
-        """``pass_rate`` {estimate, ci_low, ci_high}, ``unweighted_rate``, ``by_agent``,
-        ``by_team``, ``tags``, ``reviews``, ``outside_sample``."""
+        """The key figures: ``pass_rate`` {estimate, ci_low, ci_high} and the tables.
+
+        Also ``unweighted_rate``, ``by_team``, ``by_agent``, ``tags``, ``reviews`` and
+        ``outside_sample``.
+        """
         pr = {k: _num(v) for k, v in self.pass_rate.items()}
         unweighted = _num(self.team["unweighted_rate"].iloc[0]) if len(self.team) else None
         return {"pass_rate": pr, "unweighted_rate": unweighted,
