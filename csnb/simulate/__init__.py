@@ -23,6 +23,11 @@ The world, month by month
   inquiries converted) and dismisses an agent bottom-ranked two months running. No
   ``rankings`` table is written: csnb derives rankings.
 
+- Service complaints carry the session they are about (``session_id``); chat reviews
+  (``qa_reviews.csv``) hold verdicts on the chats csnb's daily brief samples on the last 30
+  days of the last month but one, failing more often in the targeted strata; the pass rate
+  of all those days' sessions is in ``truth["qa"]``.
+
 Output files: ``agents.csv``, ``policies.csv``, ``complaints.csv`` (UTF-8), ``sessions/`` and
 ``orders/`` (one zstd Parquet file per month, deterministic bytes), ``csnb.toml``,
 ``truth.json`` and ``README.md``. The same seed and arguments give byte-identical files.
@@ -106,6 +111,11 @@ def simulate(
     out = Path(out)
     counts = write_files(sim, out)
     truth = truth_dict(sim, seed=seed, agents=agents, months=months, start=start, counts=counts)
+    from .qa import write_reviews
+
+    qa = write_reviews(sim, out)
+    if qa:
+        truth["qa"] = qa
     write_readme(out, truth)
     (out / "truth.json").write_text(
         json.dumps(truth, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8"
