@@ -287,7 +287,7 @@ class _DailyTable(TableResult):
         shown = super().display_table()
         from ..i18n import column_label
 
-        shown.columns = [column_label(str(c), self.lang, "daily") for c in self.table.columns]
+        shown.columns = [column_label(str(c), self.lang, prefix="daily") for c in self.table.columns]
         for col, label in zip(self.table.columns, shown.columns, strict=True):
             if col in _RATES:
                 shown[label] = [format_value("conversion_rate", v, self.lang)

@@ -121,7 +121,7 @@ class _QATable(TableResult):
 
     def display_table(self) -> pd.DataFrame:
         shown = super().display_table()
-        shown.columns = [column_label(str(c), self.lang, "qa") for c in self.table.columns]
+        shown.columns = [column_label(str(c), self.lang, prefix="qa") for c in self.table.columns]
         for col, label in zip(self.table.columns, shown.columns, strict=True):
             if col in _SHARES:
                 shown[label] = [_pct(v, self.lang) for v in self.table[col]]
