@@ -193,10 +193,10 @@ def _cmd_daily(args: argparse.Namespace) -> int:
                            notebooks_dir=args.notebooks, progress=not args.no_progress,
                            allow_outside_data=args.allow_outside_data)
     run = summary.runs[0]
-    if run.ok:
+    if run.ok and run.html is not None:
         flag = "  (provisional)" if run.provisional else ""
         print(f"ok      {run.name}  {run.seconds:6.1f} s  {run.html}{flag}")
-        for chats in sorted(Path(run.html).parent.glob(f"{Path(run.html).stem}.chats.*")):
+        for chats in sorted(run.html.parent.glob(f"{run.html.stem}.chats.*")):
             print(f"chats to read: {chats}")
         print(f"index: {summary.index_html}")
         return 0

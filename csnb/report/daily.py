@@ -85,7 +85,7 @@ class DailyBrief(MonthReport):
     # -- facts -------------------------------------------------------------------------------
 
     @cached_property
-    def provisional(self) -> bool:  # type: ignore[override]
+    def provisional(self) -> bool:
         """Whether the day is within the data lag (its conversion may still change)."""
         last = data_span(self.ds)[1]
         return last is None or last < self.day + timedelta(days=self.ds.settings.lag_days)
@@ -148,7 +148,7 @@ class DailyBrief(MonthReport):
         )
 
     @cached_property
-    def sentences(self) -> list[str]:  # type: ignore[override]
+    def sentences(self) -> list[str]:
         """What stands out on the day, generated from the figures."""
         lang, f = self.lang, self.figures
         out = []
@@ -287,7 +287,8 @@ class _DailyTable(TableResult):
         shown = super().display_table()
         from ..i18n import column_label
 
-        shown.columns = [column_label(str(c), self.lang, prefix="daily") for c in self.table.columns]
+        shown.columns = [column_label(str(c), self.lang, prefix="daily")
+                         for c in self.table.columns]
         for col, label in zip(self.table.columns, shown.columns, strict=True):
             if col in _RATES:
                 shown[label] = [format_value("conversion_rate", v, self.lang)
