@@ -6,6 +6,7 @@ Chinese as customer-service supervisors say it: 日报, 抽查聊天记录 (read
 
 TEXT: dict[str, dict[str, str]] = {
     # -- the brief's sections --------------------------------------------------------------
+    "daily.section.summary": {"en": "What stands out", "zh": "昨日要点"},
     "daily.section.agents": {"en": "Yesterday by agent", "zh": "昨日客服数据"},
     "daily.section.chats": {"en": "The chats to read", "zh": "今日抽查聊天记录"},
     "daily.section.design": {"en": "How the chats were chosen", "zh": "抽样方法"},

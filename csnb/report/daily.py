@@ -217,8 +217,13 @@ class DailyBrief(MonthReport):
     # -- sections ----------------------------------------------------------------------------
 
     def agent_table(self) -> TableResult:
-        """The day's agents, flagged first, with labelled columns."""
-        return _DailyTable(table=self.agents.tidy(), lang=self.lang)
+        """The day's agents, flagged first, with labelled columns.
+
+        The counts behind the rates (converted inquiries, counted sessions) stay in
+        ``agents.tidy()``; the reasons name them.
+        """
+        shown = [c for c in self.agents.columns if c not in _BEHIND_RATES]
+        return _DailyTable(table=self.agents.tidy()[shown], lang=self.lang)
 
     def chat_list(self) -> Block:
         """Attach the chats to read (CSV and XLSX beside the brief); the line linking them."""
@@ -300,4 +305,5 @@ class _DailyTable(TableResult):
         return shown
 
 
+_BEHIND_RATES = ("converted_inquiries", "counted_sessions", "sessions")
 _RATES = {"conversion_baseline", "fast_baseline", "inclusion_probability"}

@@ -349,13 +349,25 @@ def _nav_html(month: str, name: str, lang: str, available: dict, months: list[st
         return target if m == month else f"../{m}/{target}"
 
     parts = [link(f"../{index_path(Path('.'), lang).name}", f"← {t('nav.index', lang)}")]
-    same = [m for m in months if (m, name, lang) in available]
-    i = same.index(month)
-    if i > 0:
-        parts.append(link(href(same[i - 1], name, lang), f"‹ {same[i - 1]}", "csnb-prev"))
-    parts.append(f"<b>{html.escape(short_title(name, lang))} · {html.escape(month)}</b>")
-    if i < len(same) - 1:
-        parts.append(link(href(same[i + 1], name, lang), f"{same[i + 1]} ›", "csnb-next"))
+    if _DAILY.match(name):
+        # a brief links to the briefs of the days before and after, in any month
+        briefs = sorted((n, m) for m, n, code in available if code == lang and _DAILY.match(n))
+        i = briefs.index((name, month))
+        if i > 0:
+            n, m = briefs[i - 1]
+            parts.append(link(href(m, n, lang), f"‹ {n[len('daily-'):]}", "csnb-prev"))
+        parts.append(f"<b>{html.escape(short_title(name, lang))}</b>")
+        if i < len(briefs) - 1:
+            n, m = briefs[i + 1]
+            parts.append(link(href(m, n, lang), f"{n[len('daily-'):]} ›", "csnb-next"))
+    else:
+        same = [m for m in months if (m, name, lang) in available]
+        i = same.index(month)
+        if i > 0:
+            parts.append(link(href(same[i - 1], name, lang), f"‹ {same[i - 1]}", "csnb-prev"))
+        parts.append(f"<b>{html.escape(short_title(name, lang))} · {html.escape(month)}</b>")
+        if i < len(same) - 1:
+            parts.append(link(href(same[i + 1], name, lang), f"{same[i + 1]} ›", "csnb-next"))
     others = [link(href(month, n, lang), short_title(n, lang)) for n in NOTEBOOKS
               if n != name and (month, n, lang) in available]
     if others:
