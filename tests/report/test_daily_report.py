@@ -76,3 +76,24 @@ def test_a_day_outside_the_data_is_refused_before_running(rendered, tmp_path):
         render_daily("2030-01-01", data, tmp_path, progress=False)
     with pytest.raises(ParameterError, match="YYYY-MM-DD"):
         render_daily("2025-13-01", data, tmp_path, progress=False)
+
+
+def test_cli_names_a_malformed_date(tmp_path, capsys):
+    code = main(["daily", "--date", "2025-02-30", "--data", str(tmp_path), "--out",
+                 str(tmp_path / "out"), "--no-progress"])
+    assert code == 1
+    assert "date must be a real day YYYY-MM-DD; got '2025-02-30'" in capsys.readouterr().err
+
+
+def test_a_brief_links_the_briefs_before_and_after_across_months():
+    from csnb.report.index import _nav_html
+
+    available = {("2025-10", "daily-2025-10-31", "en"): "2025-10/daily-2025-10-31.html",
+                 ("2025-11", "daily-2025-11-01", "en"): "2025-11/daily-2025-11-01.html",
+                 ("2025-11", "daily-2025-11-02", "en"): "2025-11/daily-2025-11-02.html",
+                 ("2025-11", "daily-2025-11-01", "zh"): "2025-11/daily-2025-11-01.zh.html",
+                 ("2025-11", "complaints", "en"): "2025-11/complaints.html"}
+    nav = _nav_html("2025-11", "daily-2025-11-01", "en", available, ["2025-10", "2025-11"])
+    assert 'class="csnb-prev" href="../2025-10/daily-2025-10-31.html"' in nav
+    assert 'class="csnb-next" href="daily-2025-11-02.html"' in nav
+    assert 'href="daily-2025-11-01.zh.html"' in nav and 'href="complaints.html"' in nav
