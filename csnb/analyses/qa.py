@@ -271,13 +271,7 @@ def daily_agents(ds: Dataset, day: str | date, *, lang: str = "en") -> DailyAgen
 
     day = check_day(day)
     check_lang(lang)
-    kpis = ds.memo("qa_agent_day_kpis",
-                   lambda: kpi_table(ds, by=("agent_id",), freq="day"))
-    kpis = kpis.copy()
-    kpis["fast_sessions"] = (kpis["fast_response_rate"] * kpis["counted_sessions"]).round()
-    teams = _agent_teams(ds)
-    kpis = kpis.merge(teams, on="agent_id", how="left")
-    kpis["team"] = kpis["team"].fillna("(unknown)")
+    kpis = ds.memo("qa_agent_day_kpis", lambda: _agent_day_kpis(ds))
     today = kpis[kpis["period"] == day].copy()
     start = day - timedelta(days=BASELINE_DAYS)
     window = kpis[(kpis["period"] >= start) & (kpis["period"] < day)]
@@ -364,6 +358,15 @@ def daily_agents(ds: Dataset, day: str | date, *, lang: str = "en") -> DailyAgen
     table["flagged"] = table["flagged"].astype(bool)
     return DailyAgentsResult(day=day, table=table, tests=tests_df, provisional=provisional,
                              lang=lang)
+
+
+def _agent_day_kpis(ds: Dataset) -> pd.DataFrame:
+    """Agent-day KPIs with fast sessions, name and team (once per dataset: never changed)."""
+    kpis = kpi_table(ds, by=("agent_id",), freq="day")
+    kpis["fast_sessions"] = (kpis["fast_response_rate"] * kpis["counted_sessions"]).round()
+    kpis = kpis.merge(_agent_teams(ds), on="agent_id", how="left")
+    kpis["team"] = kpis["team"].fillna("(unknown)")
+    return kpis
 
 
 def _agent_teams(ds: Dataset) -> pd.DataFrame:
@@ -472,9 +475,12 @@ def _day_sessions(ds: Dataset, day: date) -> pd.DataFrame:
 
 
 def _day_inquiries(ds: Dataset, day: date) -> pd.DataFrame:
+    # Every inquiry once per dataset (the monthly QA section samples every reviewed day).
     sql = metric_sql("inquiries", settings=ds.settings, tables=ds.tables)
-    return ds.query(f"SELECT customer_id, agent_id, converted FROM ({sql}) AS i "
-                    f"WHERE i.day = CAST({lit(day.isoformat())} AS DATE)")
+    every = ds.memo(("qa_inquiries", sql), lambda: ds.query(
+        f"SELECT customer_id, agent_id, CAST(day AS DATE) AS day, converted FROM ({sql}) AS i"
+    ).assign(day=lambda f: pd.to_datetime(f["day"]).dt.date))
+    return every.loc[every["day"] == day, ["customer_id", "agent_id", "converted"]]
 
 
 def sample_chats(ds: Dataset, day: str | date, *, quota: int | None = None,
