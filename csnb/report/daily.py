@@ -227,7 +227,10 @@ class DailyBrief(MonthReport):
 
     def chat_list(self) -> Block:
         """Attach the chats to read (CSV and XLSX beside the brief); the line linking them."""
-        return self.attach("chats", self.chats.tidy(), formats=("csv", "xlsx"), prefix="daily")
+        # reviewers read the stratum in words; daily.json keeps the codes
+        table = self.chats.tidy()
+        table["stratum"] = [t(f"daily.stratum.{s}", self.lang) for s in table["stratum"]]
+        return self.attach("chats", table, formats=("csv", "xlsx"), prefix="daily")
 
     def chat_table(self) -> TableResult:
         """The chats to read, labelled (start time as HH:MM, strata in words)."""
