@@ -1,4 +1,4 @@
-"""Command line: ``csnb report``, ``csnb validate``, ``csnb simulate``.
+"""Command line: ``csnb report``, ``csnb daily``, ``csnb validate``, ``csnb simulate``.
 
 Exit codes: 0 success; 1 a report failed, the data are not valid, or csnb raised one of its
 errors (printed as one message, no traceback); 2 wrong usage (argparse).
@@ -107,6 +107,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.set_defaults(command="report", func=_cmd_report)
 
+    daily = sub.add_parser(
+        "daily",
+        help="render the supervisor's daily brief of a day (flags and the chats to read)",
+        description="Render the daily brief of one day into OUT/YYYY-MM/daily-YYYY-MM-DD.html "
+        "with the chats to read beside it (CSV and XLSX), and refresh OUT/index.html.",
+    )
+    daily.add_argument("--date", required=True, help="day of the brief, YYYY-MM-DD")
+    daily.add_argument("--data", required=True, type=Path, help="data folder")
+    daily.add_argument("--out", required=True, type=Path, help="reports folder")
+    daily.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
+    daily.add_argument("--notebooks", type=Path, default=None, metavar="DIR",
+                       help="folder of the notebook templates (default: those shipped with csnb)")
+    daily.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
+    daily.add_argument("--allow-outside-data", action="store_true",
+                       help="render a day outside the data's span (the brief has no figures)")
+    daily.set_defaults(command="daily", func=_cmd_daily)
+
     validate = sub.add_parser(
         "validate",
         help="check a data folder against the data contract",
@@ -170,6 +187,27 @@ def _cmd_report(args: argparse.Namespace) -> int:
             print(f"  executed notebook kept for audit: {run.ipynb}", file=sys.stderr)
     n = len(summary.failed)
     _error("report", f"{n} of {len(summary.runs)} notebook{'s' * (len(summary.runs) != 1)} failed")
+    return 1
+
+
+def _cmd_daily(args: argparse.Namespace) -> int:
+    from .report import render_daily
+
+    summary = render_daily(args.date, args.data, args.out, lang=args.lang,
+                           notebooks_dir=args.notebooks, progress=not args.no_progress,
+                           allow_outside_data=args.allow_outside_data)
+    run = summary.runs[0]
+    if run.ok and run.html is not None:
+        flag = "  (provisional)" if run.provisional else ""
+        print(f"ok      {run.name}  {run.seconds:6.1f} s  {run.html}{flag}")
+        for chats in sorted(run.html.parent.glob(f"{run.html.stem}.chats.*")):
+            print(f"chats to read: {chats}")
+        print(f"index: {summary.index_html}")
+        return 0
+    print(f"FAILED  {run.name}  {run.seconds:6.1f} s  {run.error}")
+    if run.ipynb is not None:
+        print(f"  executed notebook kept for audit: {run.ipynb}", file=sys.stderr)
+    _error("daily", run.error or "the brief failed")
     return 1
 
 

@@ -133,6 +133,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "policies": {"en": "policies", "zh": "考核制度"},
     "rankings": {"en": "rankings", "zh": "排名"},
     "agent_daily": {"en": "agent_daily", "zh": "客服日报"},
+    "qa_reviews": {"en": "qa_reviews", "zh": "质检记录"},
     "error": {"en": "Error", "zh": "错误"},
     # "warning" is also a policy action (警告), which reads well for a finding too
 }
@@ -145,6 +146,7 @@ TEXT: dict[str, dict[str, str]] = {
     "title.complaints": {"en": "Complaints", "zh": "投诉"},
     "title.incentives": {"en": "Bottom-ranked-out policy", "zh": "末位淘汰考核"},
     "title.operations": {"en": "Operations: staffing and surge plan", "zh": "运营:人效与爆量预案"},
+    "title.daily": {"en": "Supervisor's daily brief", "zh": "主管日报"},
     # short names (index page, report banner)
     "nav.overview": {"en": "Overview", "zh": "总览"},
     "nav.turnover": {"en": "Turnover", "zh": "客服流失"},
@@ -152,6 +154,7 @@ TEXT: dict[str, dict[str, str]] = {
     "nav.complaints": {"en": "Complaints", "zh": "投诉"},
     "nav.incentives": {"en": "Bottom-ranked-out", "zh": "末位淘汰考核"},
     "nav.operations": {"en": "Operations", "zh": "运营人效"},
+    "nav.daily": {"en": "Daily brief", "zh": "日报"},
     "nav.rendered": {"en": "rendered", "zh": "生成于"},
     "lang.en": {"en": "English", "zh": "English"},
     "lang.zh": {"en": "中文", "zh": "中文"},
@@ -519,9 +522,9 @@ def glossary_markdown() -> str:
 
 def _merge_report_texts() -> None:
     """Add each analysis report's texts (csnb/_texts/) to TEXT; a key defined twice is a bug."""
-    from ._texts import complaints, conversion, incentives, operations, quality, turnover
+    from ._texts import complaints, conversion, daily, incentives, operations, quality, turnover
 
-    for module in (turnover, conversion, complaints, incentives, operations, quality):
+    for module in (turnover, conversion, complaints, incentives, operations, daily, quality):
         twice = sorted(set(module.TEXT) & set(TEXT))
         if twice:
             raise RuntimeError(f"{module.__name__} redefines text keys {twice}")

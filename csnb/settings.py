@@ -13,6 +13,7 @@ Example ``csnb.toml``::
     dismissal_at = 3               # the 3rd at-fault complaint of a month means dismissal
 
     target_tolerance = 0.05        # amber within 5% of a target, red beyond
+    qa_quota = 30                  # chats the daily brief asks the supervisor to read
 
     load_fit_months = 12           # staffing: months of hourly load the load-response
                                    # curve is fitted on (ending with the report month)
@@ -106,6 +107,8 @@ class Settings:
     load_fit_months: int = 12
     overstaffed_load_share: float = 0.75
     forecast_days: int = 60
+    #: Chats the daily brief samples for reading (about an hour at two minutes a chat).
+    qa_quota: int = 30
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Settings:
@@ -146,7 +149,7 @@ class Settings:
         for name in ("fast_response_s", "response_cap_s"):
             if not getattr(self, name) > 0:
                 raise SettingsError(f"{name} must be positive; got {getattr(self, name)!r}")
-        for name in ("attribution_window_days", "lag_days", "min_inquiries"):
+        for name in ("attribution_window_days", "lag_days", "min_inquiries", "qa_quota"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 0:
                 raise SettingsError(f"{name} must be a non-negative integer; got {value!r}")

@@ -32,6 +32,15 @@ from .conversion import (
 from .counts import compare_rates, fit_count_model
 from .did import fit_cs_did, fit_policy_effects, fit_twfe
 from .headline import AREAS, TREND_METRICS, TREND_MONTHS, HeadlineResult, headline, trend_table
+from .qa import (
+    ChatSampleResult,
+    DailyAgentsResult,
+    QAResult,
+    complaint_links,
+    daily_agents,
+    qa_pass_rates,
+    sample_chats,
+)
 from .turnover import (
     at_risk_agents,
     cohort_retention_table,
@@ -42,6 +51,13 @@ from .turnover import (
 
 __all__ = [
     "AREAS",
+    "ChatSampleResult",
+    "DailyAgentsResult",
+    "QAResult",
+    "complaint_links",
+    "daily_agents",
+    "qa_pass_rates",
+    "sample_chats",
     "at_risk_agents",
     "cohort_retention_table",
     "compare_rates",

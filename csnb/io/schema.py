@@ -167,6 +167,9 @@ TABLES: dict[str, Table] = {
                 C("at_fault", "bool"),
                 C("severity", "int", min=1, max=3),
                 C("resolved_ts", "timestamp"),
+                # The chat the complaint is about; without it a complaint links to the agent's
+                # last session with the order's customer before the complaint (csnb.analyses.qa).
+                C("session_id", "id", references="sessions.session_id"),
             ),
             key=("complaint_id",),
         ),
@@ -193,6 +196,20 @@ TABLES: dict[str, Table] = {
                 C("action", "category", allowed=ACTIONS, lenient=True),
             ),
             key=("month", "agent_id"),
+        ),
+        Table(
+            # Chat reviews (质检): the verdicts of reviewers on sessions, mostly the chats the
+            # daily brief sampled (csnb.analyses.qa weights them back to the population).
+            "qa_reviews",
+            (
+                C("session_id", "id", required=True, references="sessions.session_id"),
+                C("reviewer", "text"),
+                C("score", "float", min=0, max=100),
+                C("pass", "bool", required=True),
+                C("issue_tags", "text"),
+                C("reviewed_at", "timestamp"),
+            ),
+            key=("session_id",),
         ),
         Table(
             "agent_daily",
@@ -254,7 +271,14 @@ HEADER_ALIASES: dict[str, dict[str, str]] = {
         "来源": "source", "投诉来源": "source", "客服工号": "agent_id", "客服ID": "agent_id",
         "订单编号": "order_id", "订单号": "order_id", "是否责任": "at_fault",
         "客服责任": "at_fault", "严重程度": "severity", "处理完成时间": "resolved_ts",
-        "解决时间": "resolved_ts",
+        "解决时间": "resolved_ts", "会话ID": "session_id", "会话id": "session_id",
+        "会话编号": "session_id", "关联会话": "session_id",
+    },
+    "qa_reviews": {
+        "会话ID": "session_id", "会话id": "session_id", "会话编号": "session_id",
+        "质检员": "reviewer", "质检人": "reviewer", "质检得分": "score", "得分": "score",
+        "质检分数": "score", "是否合格": "pass", "合格": "pass", "质检结果": "pass",
+        "问题标签": "issue_tags", "问题类型": "issue_tags", "质检时间": "reviewed_at",
     },
     "policies": {
         "组别": "team", "小组": "team", "团队": "team", "制度": "policy", "政策": "policy",

@@ -3,6 +3,8 @@
 - :mod:`.month_report`: :class:`MonthReport`, the object every report notebook opens
 - :mod:`.turnover`, :mod:`.conversion`, :mod:`.complaints`, :mod:`.incentives`: each
   analysis report's sections over a MonthReport
+- :mod:`.daily`: :class:`DailyBrief`, the supervisor's daily brief; :mod:`.qa`: the chat
+  reviews section (:class:`QASection`)
 - :mod:`.sentences`: sentences generated from the numbers
 - :mod:`.display`: text blocks (headings, notes, the header)
 - :mod:`.params`: the parameters a notebook template declares
@@ -15,13 +17,15 @@
 
 from .complaints import ComplaintsReport
 from .conversion import ConversionReport
+from .daily import DailyBrief
 from .display import Block
 from .export import find_external_refs
 from .incentives import IncentivesReport
 from .index import write_index
 from .month_report import MonthReport
 from .params import check_parameters
-from .runner import default_notebooks_dir, render_month
+from .qa import QASection
+from .runner import default_notebooks_dir, render_daily, render_month
 from .runs import NOTEBOOKS, NotebookRun, RenderSummary
 from .turnover import TurnoverReport
 
@@ -30,14 +34,17 @@ __all__ = [
     "Block",
     "ComplaintsReport",
     "ConversionReport",
+    "DailyBrief",
     "IncentivesReport",
     "MonthReport",
     "NotebookRun",
+    "QASection",
     "RenderSummary",
     "TurnoverReport",
     "check_parameters",
     "default_notebooks_dir",
     "find_external_refs",
+    "render_daily",
     "render_month",
     "write_index",
 ]

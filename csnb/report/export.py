@@ -19,7 +19,12 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 
 def short_title(name, lang: str) -> str:
-    """Short report name for the index and the report banner (the name itself if unknown)."""
+    """Short report name for the index and the report banner (the name itself if unknown).
+
+    A daily brief (``daily-YYYY-MM-DD``) is named with its day.
+    """
+    if str(name).startswith("daily-"):
+        return f'{TEXT["nav.daily"][lang]} {str(name)[len("daily-"):]}'
     entry = TEXT.get(f"nav.{name}")
     return entry[lang] if entry else str(name)
 

@@ -91,8 +91,11 @@ def write_index(
     order = {name: i for i, name in enumerate(NOTEBOOKS)}
     months[month] = {
         "month": month,
-        "reports": sorted(entries.values(), key=lambda e: (order.get(e["name"], len(order)),
-                                                           LANGS.index(e.get("lang", "en")))),
+        # the monthly reports in their order, then the daily briefs, newest first
+        "reports": sorted(entries.values(), key=lambda e: (
+            order.get(e["name"], len(order)),
+            "" if e["name"] in order else _newest_first(e["name"]),
+            LANGS.index(e.get("lang", "en")))),
     }
     manifest["months"] = dict(sorted(months.items(), reverse=True))
     manifest["generated_at"] = now
@@ -103,6 +106,20 @@ def write_index(
                       render_index_html(manifest, page_lang, out_dir=out_dir))
     refresh_navigation(out_dir, manifest)
     return index_path(out_dir, lang)
+
+
+def _newest_first(name: str) -> str:
+    """Sort key putting ``daily-2025-11-12`` before ``daily-2025-11-11``."""
+    return "".join(chr(0x10FFFF - ord(c)) for c in name)
+
+
+def _report_names(reports: list[dict]) -> list[str]:
+    """The month's report names: the monthly reports in order, then its briefs, newest first."""
+    briefs = sorted({e["name"] for e in reports if _DAILY.match(str(e["name"]))}, reverse=True)
+    return [*NOTEBOOKS, *briefs]
+
+
+_DAILY = re.compile(r"^daily-\d{4}-\d{2}-\d{2}$")
 
 
 def _manifest_entry(out_dir: Path, run: NotebookRun, now: str,
@@ -150,7 +167,9 @@ def _manifest_from_disk(out_dir: Path) -> dict:
         if not (month_dir.is_dir() and MONTH_PATTERN.match(month_dir.name)):
             continue
         entries = []
-        for name in NOTEBOOKS:
+        briefs = sorted({p.name.split(".")[0] for p in month_dir.glob("daily-*.*")
+                         if _DAILY.match(p.name.split(".")[0])}, reverse=True)
+        for name in (*NOTEBOOKS, *briefs):
             for lang in LANGS:
                 files = report_files(month_dir, name, lang)
                 rel = {k: f"{month_dir.name}/{v.name}" for k, v in files.items()}
@@ -202,7 +221,7 @@ def render_index_html(manifest: dict, lang: str = "en", *, out_dir: Path | None 
     for month, info in sorted(manifest.get("months", {}).items(), reverse=True):
         reports = info.get("reports", [])
         rows = []
-        for name in NOTEBOOKS:
+        for name in _report_names(reports):
             by_lang = {e.get("lang", "en"): e for e in reports if e["name"] == name}
             if not by_lang:
                 continue
@@ -330,13 +349,25 @@ def _nav_html(month: str, name: str, lang: str, available: dict, months: list[st
         return target if m == month else f"../{m}/{target}"
 
     parts = [link(f"../{index_path(Path('.'), lang).name}", f"← {t('nav.index', lang)}")]
-    same = [m for m in months if (m, name, lang) in available]
-    i = same.index(month)
-    if i > 0:
-        parts.append(link(href(same[i - 1], name, lang), f"‹ {same[i - 1]}", "csnb-prev"))
-    parts.append(f"<b>{html.escape(short_title(name, lang))} · {html.escape(month)}</b>")
-    if i < len(same) - 1:
-        parts.append(link(href(same[i + 1], name, lang), f"{same[i + 1]} ›", "csnb-next"))
+    if _DAILY.match(name):
+        # a brief links to the briefs of the days before and after, in any month
+        briefs = sorted((n, m) for m, n, code in available if code == lang and _DAILY.match(n))
+        i = briefs.index((name, month))
+        if i > 0:
+            n, m = briefs[i - 1]
+            parts.append(link(href(m, n, lang), f"‹ {n[len('daily-'):]}", "csnb-prev"))
+        parts.append(f"<b>{html.escape(short_title(name, lang))}</b>")
+        if i < len(briefs) - 1:
+            n, m = briefs[i + 1]
+            parts.append(link(href(m, n, lang), f"{n[len('daily-'):]} ›", "csnb-next"))
+    else:
+        same = [m for m in months if (m, name, lang) in available]
+        i = same.index(month)
+        if i > 0:
+            parts.append(link(href(same[i - 1], name, lang), f"‹ {same[i - 1]}", "csnb-prev"))
+        parts.append(f"<b>{html.escape(short_title(name, lang))} · {html.escape(month)}</b>")
+        if i < len(same) - 1:
+            parts.append(link(href(same[i + 1], name, lang), f"{same[i + 1]} ›", "csnb-next"))
     others = [link(href(month, n, lang), short_title(n, lang)) for n in NOTEBOOKS
               if n != name and (month, n, lang) in available]
     if others:

@@ -85,6 +85,8 @@ class MonthReport:
     #: formats). See :meth:`attach`.
     attachments: dict[str, tuple[pd.DataFrame, str | None, tuple[str, ...]]] = field(
         default_factory=dict, repr=False)
+    #: Key figures a section adds to the report's JSON (:meth:`add_results`).
+    extra_results: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, name: str, month: str, data_dir: str | Path, lang: str = "en",
@@ -403,8 +405,17 @@ class MonthReport:
                 "last_year": shift_month(self.month, -12),
             },
         }
+        out.update(self.extra_results)
         out.update(extra)
         return out
+
+    def add_results(self, key: str, value: Any) -> None:
+        """Add ``value`` to the report's JSON under ``key`` (a section's own figures).
+
+        A section object (such as :class:`csnb.report.qa.QASection`) registers its figures
+        here, so a notebook shows it with one call and :meth:`save` still writes everything.
+        """
+        self.extra_results[key] = value
 
     def attach(self, key: str, table: pd.DataFrame | TableResult, *,
                formats: tuple[str, ...] = ("csv",), prefix: str | None = None) -> Block:

@@ -53,7 +53,8 @@ from .kernel import KERNEL_NAME, interpreter_kernel_manager_class
 from .params import PARAMETER_NAMES, check_parameters
 from .runs import NOTEBOOKS, NotebookRun, RenderSummary, attachment_pattern, report_files
 
-__all__ = ["RESULT_KEYS", "default_notebooks_dir", "render_month"]
+__all__ = ["DAILY_PARAMETER_NAMES", "RESULT_KEYS", "default_notebooks_dir", "render_daily",
+           "render_month"]
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +62,11 @@ logger = logging.getLogger(__name__)
 RESULT_KEYS = ("month", "provisional", "metric_book_version", "figures")
 
 _INJECTED_TAG = "injected-parameters"
+
+#: Parameters the runner passes to the daily brief (``date`` instead of ``month``).
+DAILY_PARAMETER_NAMES = ("date", "data_dir", "lang", "results_path")
+#: The daily brief's template (``notebooks/daily.ipynb``).
+DAILY_NOTEBOOK = "daily"
 
 
 
@@ -169,6 +175,7 @@ def render_month(
     scratch = Path(tempfile.mkdtemp(prefix=".csnb-tmp-", dir=month_dir))
     context = _RunContext(
         month=month,
+        parameters={"month": month},
         lang=lang,
         data_dir=data_dir,
         nb_dir=nb_dir,
@@ -200,6 +207,108 @@ def render_month(
     return RenderSummary(month=month, runs=ordered, out_dir=out_dir, index_html=index_html)
 
 
+def render_daily(
+    day: str,
+    data: str | os.PathLike,
+    out: str | os.PathLike,
+    *,
+    lang: str = "en",
+    notebooks_dir: str | os.PathLike | None = None,
+    progress: bool = True,
+    execution_timeout: float | None = None,
+    allow_outside_data: bool = False,
+) -> RenderSummary:
+    """Render the supervisor's daily brief of ``day`` into ``OUT/YYYY-MM/`` and refresh the index.
+
+    The same steps as :func:`render_month` for one notebook, ``daily.ipynb``, which declares
+    ``date`` where the monthly reports declare ``month``. The brief is written as
+    ``OUT/YYYY-MM/daily-YYYY-MM-DD[.zh].html`` (with its JSON, executed notebook and the chats
+    to read as ``.chats.csv``/``.chats.xlsx``), and the index lists it under its month.
+
+    Parameters
+    ----------
+    day : str
+        The day of the brief, ``YYYY-MM-DD`` (usually yesterday).
+    data, out, lang, notebooks_dir, progress, execution_timeout
+        As for :func:`render_month`.
+    allow_outside_data : bool, default False
+        Render a day after the data's last day or before its first (the brief then has no
+        figures). Without it such a day is refused before anything runs.
+
+    Returns
+    -------
+    RenderSummary
+        One run, named ``daily-YYYY-MM-DD``.
+
+    Raises
+    ------
+    ParameterError
+        A day that is not a real ``YYYY-MM-DD`` day, a language not in :data:`LANGS`, a
+        missing data folder or template, a template that does not declare the parameters, or
+        a day outside the data. Raised before anything executes.
+    """
+    from ..analyses.qa import check_day
+    from .daily import daily_name
+
+    # 1. resolve
+    the_day = check_day(day)
+    name = daily_name(the_day)
+    month = the_day.strftime("%Y-%m")
+    nb_dir = Path(notebooks_dir) if notebooks_dir is not None else default_notebooks_dir()
+    nb_dir = nb_dir.resolve()
+    data_dir = Path(data).expanduser().resolve()
+    out_dir = Path(out).expanduser().resolve()
+    template = nb_dir / f"{DAILY_NOTEBOOK}.ipynb"
+
+    # 2. check parameters
+    if lang not in LANGS:
+        raise ParameterError(
+            f"lang must be one of {', '.join(repr(x) for x in LANGS)}; got {lang!r}"
+        )
+    if not data_dir.is_dir():
+        what = "is not a folder" if data_dir.exists() else "does not exist"
+        raise ParameterError(f"data folder {str(data_dir)!r} {what}")
+    if not template.is_file():
+        raise ParameterError(f"notebook template {str(template)!r} not found")
+    check_parameters(template, DAILY_PARAMETER_NAMES)
+
+    # 3. load: once, before the notebook runs (fills the load cache)
+    from ..io import load_dataset
+    from ..metrics import data_span
+
+    ds = load_dataset(data_dir)
+    first, last = data_span(ds)
+    ds.con.close()
+    if (first is None or last is None or not first <= the_day <= last) and not allow_outside_data:
+        span = f"{first} to {last}" if first is not None else "no day: no dated record"
+        raise ParameterError(
+            f"date {the_day} is outside the data, which hold {span}; its brief would show no "
+            f"figures. Choose a day in that span, or ask for it explicitly "
+            f"(--allow-outside-data, or allow_outside_data=True)"
+        )
+
+    month_dir = out_dir / month
+    month_dir.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".csnb-tmp-", dir=month_dir))
+    context = _RunContext(month=month, parameters={"date": the_day.isoformat()}, lang=lang,
+                          data_dir=data_dir, nb_dir=nb_dir, month_dir=month_dir,
+                          scratch=scratch, execution_timeout=execution_timeout)
+
+    # 4-7. execute, check, export and write
+    try:
+        bar = _progress_bar(1, name, progress)
+        run = _render_one(name, template, context)
+        bar.set_postfix_str(f"{run.name} {run.status}")
+        bar.update(1)
+        bar.close()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    # 8. index: the brief is listed under its month
+    index_html = write_index(out_dir, month, (run,), lang=lang, data_dir=data_dir)
+    return RenderSummary(month=month, runs=(run,), out_dir=out_dir, index_html=index_html)
+
+
 def default_notebooks_dir() -> Path:
     """Return the report templates shipped inside the package (``csnb/report/notebooks``).
 
@@ -228,6 +337,7 @@ def _resolve_names(only: Sequence[str] | str | None) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class _RunContext:
     month: str
+    parameters: dict  # what the notebook is run for: {"month": ...} or {"date": ...}
     lang: str
     data_dir: Path
     nb_dir: Path
@@ -247,7 +357,7 @@ def _render_one(name: str, template: Path, ctx: _RunContext) -> NotebookRun:
         "ipynb": ctx.scratch / f"{name}.ipynb",
     }
     parameters = {
-        "month": ctx.month,
+        **ctx.parameters,
         "data_dir": str(ctx.data_dir),
         "lang": ctx.lang,
         "results_path": str(tmp["results"]),
@@ -255,6 +365,9 @@ def _render_one(name: str, template: Path, ctx: _RunContext) -> NotebookRun:
     try:
         nb = _execute(name, template, tmp["executed"], parameters, ctx)
         results = _check_results(name, tmp["results"], ctx.month)
+        if "date" in ctx.parameters and results.get("date") != ctx.parameters["date"]:
+            raise _failed(name, f"{name}.ipynb: its key figures JSON is for date "
+                                f"{results.get('date')!r}, not {ctx.parameters['date']!r}")
         html = export_html(nb, name, month=ctx.month, lang=ctx.lang, path=ctx.nb_dir)
         refs = find_external_refs(html)
         if refs:

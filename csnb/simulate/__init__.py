@@ -26,6 +26,11 @@ The world, month by month
   inquiries converted) and dismisses an agent bottom-ranked two months running. No
   ``rankings`` table is written: csnb derives rankings.
 
+- Service complaints carry the session they are about (``session_id``); chat reviews
+  (``qa_reviews.csv``) hold verdicts on the chats csnb's daily brief samples on the last 30
+  days of the last month but one, failing more often in the targeted strata; the pass rate
+  of all those days' sessions is in ``truth["qa"]``.
+
 Output files: ``agents.csv``, ``policies.csv``, ``complaints.csv`` (UTF-8), ``sessions/`` and
 ``orders/`` (one zstd Parquet file per month, deterministic bytes), ``csnb.toml``,
 ``truth.json`` and ``README.md``. The same seed and arguments give byte-identical files.
@@ -121,11 +126,18 @@ def simulate(
     sim.run()
     out = Path(out)
     counts = write_files(sim, out)
+    from .qa import write_reviews
+
+    # Reviews are of sampled chats: drawn from the sessions, so before an agent_daily-only
+    # folder drops them (such a shop has no chats to review).
+    qa = {} if agent_daily_only else write_reviews(sim, out)
     if agent_daily_only:
         counts["agent_daily"] = write_agent_daily_only(out)
     truth = truth_dict(sim, seed=seed, agents=agents, months=months, start=start, counts=counts)
     if p["load"].get("write_hourly_truth"):
         hourly_truth_table(sim).to_csv(out / "load_truth.csv", index=False)
+    if qa:
+        truth["qa"] = qa
     write_readme(out, truth)
     (out / "truth.json").write_text(
         json.dumps(truth, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8"

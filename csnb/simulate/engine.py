@@ -206,6 +206,7 @@ class Simulation:
         self.O: list[dict] = []
         self.C: list[dict] = []
         self.n_orders = 0
+        self.n_sessions = 0  # sessions of the months before, for global session indices
         self.recent_paid: tuple[np.ndarray, np.ndarray] = (np.empty(0, np.int64),
                                                            np.empty(0, np.int64))
         # Initial staff: split over teams, tenure spread (exponential, at least a week).
@@ -493,7 +494,10 @@ class Simulation:
         service = {"created": c_created, "category": cat,
                    "source": np.array(SOURCES)[rng.choice(4, n_cs, p=SERVICE_SOURCE_P)],
                    "agent": np.where(named, s_agent[cs], -1), "order": c_order,
-                   "at_fault": at_fault, "severity": c_sev}
+                   "at_fault": at_fault, "severity": c_sev,
+                   # the chat the complaint is about (global session index), when it names
+                   # the agent: written as the complaint's session_id
+                   "session": np.where(named, self.n_sessions + cs, -1)}
         # at-fault complaints by creation time, for the monthly fines review
         self.fault_log.append((c_created[at_fault], s_agent[cs][at_fault]))
         promo_o = O_promo[paid_idx]
@@ -509,6 +513,7 @@ class Simulation:
             "agent": np.full(n_no, -1), "order": O_id[no],
             "at_fault": np.zeros(n_no, bool),
             "severity": 1 + (rng.random(n_no) < 0.3) + (rng.random(n_no) < 0.05),
+            "session": np.full(n_no, -1),
         }
         for c in (service, non_service):
             n = len(c["created"])
@@ -518,6 +523,7 @@ class Simulation:
             c["resolved"] = np.where(unresolved, -1, res)
             self.C.append(c)
 
+        self.n_sessions += n_all
         self.S.append({"agent": s_agent, "cust": s_cust, "ts": s_ts, "pre": s_pre,
                        "fr": np.where(never, -1, fr), "avg": np.where(never, -1, avg),
                        "cmsg": c_msgs, "amsg": a_msgs, "topic": topic})

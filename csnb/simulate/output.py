@@ -83,6 +83,7 @@ def write_files(sim: Simulation, out: Path) -> dict:
 
     S = {k: np.concatenate([s[k] for s in sim.S]) for k in sim.S[0]}
     order = np.lexsort((S["agent"], S["cust"], S["ts"]))
+    session_order = order
     S = {k: v[order] for k, v in S.items()}
     s_month = S["ts"].astype("datetime64[s]").astype("datetime64[M]")
     seq = _seq_within(s_month)
@@ -103,6 +104,9 @@ def write_files(sim: Simulation, out: Path) -> dict:
     }
     counts["sessions"] = _write_monthly(out / "sessions", pa.table(cols), s_month,
                                         "sessions")
+    # the session id of each global session index (the engine's order before sorting)
+    session_id_of = np.empty(len(s_ids), dtype=object)
+    session_id_of[session_order] = s_ids
 
     C = {k: np.concatenate([c[k] for c in sim.C]) for k in sim.C[0]}
     keep = C["created"] < end_s
@@ -121,6 +125,7 @@ def write_files(sim: Simulation, out: Path) -> dict:
         "at_fault": np.where(C["at_fault"], "true", "false"),
         "severity": C["severity"].astype(int),
         "resolved_ts": _ts_str(resolved),
+        "session_id": [session_id_of[i] if i >= 0 else None for i in C["session"]],
     })
     _write_csv(complaints, out / "complaints.csv", "complaints")
     counts["complaints"] = len(complaints)

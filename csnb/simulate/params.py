@@ -142,6 +142,17 @@ DEFAULT_PARAMS: dict[str, Any] = {
         "fast_p": [0.55, 0.30, 0.10, 0.03, 0.02],   # answered within 180 s
         "slow_p": [0.25, 0.30, 0.20, 0.15, 0.10],   # slower, or never answered
     },
+    # Chat reviews (质检) of the chats csnb's daily brief samples (csnb.simulate.qa), drawn
+    # from a stream of their own after the world is written. Every session of the reviewed
+    # days gets a pass or fail; reviewers read the sampled ones. Logit of passing:
+    "qa": {
+        "review_days": 30,            # last days of the last month but one; 0 = no reviews
+        "base_logit": 2.2,            # about 90% pass for an ordinary chat
+        "complaint_logit": -2.0,      # a complaint links to the chat
+        "slow_logit": -1.2,           # first response > 180 s or never answered
+        "lost_logit": -0.8,           # presale, 8+ customer messages, not converted
+        "agent_logit_per_sd": -0.5,   # per sd of the agent's slow-answering effect
+    },
     # Targets written to the sample's csnb.toml, as a shop would set them.
     "targets": {"conversion_rate": 0.40, "fast_response_rate": 0.85,
                 "complaints_per_1k_orders": 8.0},

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from csnb.report import NOTEBOOKS, default_notebooks_dir
+from csnb.report.runner import DAILY_NOTEBOOK
 
 REPO_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
@@ -12,7 +13,7 @@ REPO_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 def test_shipped_templates_equal_the_repository_notebooks():
     shipped = default_notebooks_dir()
     names = sorted(p.name for p in shipped.glob("*.ipynb"))
-    assert names == sorted(f"{n}.ipynb" for n in NOTEBOOKS)
+    assert names == sorted(f"{n}.ipynb" for n in (*NOTEBOOKS, DAILY_NOTEBOOK))
     stale = [n for n in names if (shipped / n).read_bytes() != (REPO_NOTEBOOKS / n).read_bytes()]
     assert stale == [], f"run `make notebooks` to copy notebooks/ into the package: {stale}"
 

@@ -414,7 +414,8 @@ def test_small_simulation_loads_without_problems(tmp_path):
     assert [p for p in ds.problems if p.severity == "error"] == []
     q = ds.quality
     assert (q["read"] == q["accepted"]).all() and (q["rejected"] == 0).all()
-    assert set(ds.tables) == {"agents", "sessions", "orders", "complaints", "policies"}
+    assert set(ds.tables) == {"agents", "sessions", "orders", "complaints", "policies",
+                              "qa_reviews"}
 
 
 @pytest.mark.slow
