@@ -10,6 +10,7 @@ The heavy modules (pandas, papermill, nbconvert) are imported inside the command
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -105,6 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="render a month outside the data's span (every figure shows as not available)",
     )
+    report.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default=None,
+        help="where the metric book's raw-table step runs (default duckdb, or $CSNB_ENGINE); "
+        "spark needs pip install 'csnb[spark]' and Java 17",
+    )
     report.set_defaults(command="report", func=_cmd_report)
 
     daily = sub.add_parser(
@@ -157,8 +165,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from .io.engines import ENGINE_VARIABLE, check_engine
     from .report import render_month
 
+    if args.engine is not None:
+        # The notebooks' kernels inherit the environment: each runs the metric book there.
+        os.environ[ENGINE_VARIABLE] = args.engine
+    check_engine()
     summary = render_month(
         args.month,
         args.data,

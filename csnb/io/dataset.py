@@ -22,6 +22,7 @@ import pandas as pd
 from .._sql import ident
 from ..errors import Problem
 from ..settings import Settings
+from .engines import Engine
 from .schema import TABLES
 
 #: DuckDB type of each column kind.
@@ -78,6 +79,9 @@ class Dataset:
     files: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["path", "bytes", "sha256"])
     )
+    #: Where metric-book statements run: ``None`` for the Dataset's own DuckDB, else an
+    #: :class:`csnb.io.engines.Engine` (Spark) that reads the same contract tables.
+    engine: Engine | None = None
 
     def has(self, table: str) -> bool:
         """Return whether the contract table ``table`` is present."""
@@ -103,7 +107,8 @@ class Dataset:
         Every query of the metric book on the raw tables goes through here: this is the one
         place another engine (Spark) plugs in. A Dataset's tables never change once it is
         built, so the result is kept per SQL text (which inlines every setting) and reports
-        that ask for the same panel many times run it once. The caller gets a copy.
+        that ask for the same panel many times run it once. The caller gets a copy. With an
+        ``engine`` set (Spark), the statement is transpiled and runs there instead.
 
         Parameters
         ----------
@@ -114,7 +119,10 @@ class Dataset:
         -------
         pandas.DataFrame
         """
-        return self.memo(("query", sql), lambda: self.con.execute(sql).df()).copy()
+        if self.engine is None:
+            return self.memo(("query", sql), lambda: self.con.execute(sql).df()).copy()
+        engine = self.engine
+        return self.memo(("query", engine.name, sql), lambda: engine.run(sql)).copy()
 
     def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """Return ``compute()``, computed once per Dataset and ``key``.
@@ -142,11 +150,13 @@ class Dataset:
         def read() -> frozenset[date]:
             # Look the table up first: a bare name that is not a table would make DuckDB scan
             # a Python variable of that name (replacement scan).
-            found = self.query("SELECT COUNT(*) AS n FROM duckdb_tables() "
-                               "WHERE table_name = '_not_final_days'")["n"].iloc[0]
+            # The loader's own bookkeeping: always in DuckDB, whatever engine runs the metrics.
+            found = self.con.execute("SELECT COUNT(*) AS n FROM duckdb_tables() "
+                                     "WHERE table_name = '_not_final_days'").df()["n"].iloc[0]
             if not found:
                 return frozenset()
-            days = self.query('SELECT DISTINCT CAST("date" AS DATE) AS d FROM "_not_final_days"')
+            days = self.con.execute(
+                'SELECT DISTINCT CAST("date" AS DATE) AS d FROM "_not_final_days"').df()
             return frozenset(pd.Timestamp(d).date() for d in days["d"].dropna())
 
         return self.memo("not_final_days", read)

@@ -558,13 +558,23 @@ def transpile(sql: str, dialect: str) -> str:
     ``PERCENTILE_APPROX``, which would change the median and P90 first response. Spark's
     exact equivalent is ``PERCENTILE(x, p)`` (linear interpolation between the closest ranks,
     as ``PERCENTILE_CONT``), so that is what is written.
+
+    A second correction for Spark: a literal such as ``1000.0`` is a DECIMAL there, and
+    Spark keeps decimal arithmetic decimal, rounding quotients to its scale (11 digits),
+    where DuckDB divides in DOUBLE. Decimal literals are therefore written as DOUBLE.
     """
     if dialect == "duckdb":
         return sql
     tree = sqlglot.parse_one(sql, read="duckdb")
     if dialect in _PERCENTILE_FUNCTION_DIALECTS:
-        tree = tree.transform(_exact_percentile)
+        tree = tree.transform(_exact_percentile).transform(_double_literal)
     return tree.sql(dialect=dialect, pretty=True)
+
+
+def _double_literal(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Literal) and not node.is_string and "." in node.this:
+        return exp.Cast(this=node.copy(), to=exp.DataType.build("DOUBLE"))
+    return node
 
 
 def _exact_percentile(node: exp.Expression) -> exp.Expression:

@@ -34,6 +34,7 @@ from ..i18n import (
     value_label,
 )
 from ..io import Dataset, load_dataset, quality_table
+from ..io.engines import engine_from_env, spark_engine
 from ..metrics import (
     FIGURE_NEEDS,
     METRIC_BOOK_VERSION,
@@ -93,6 +94,9 @@ class MonthReport:
              **params: Any) -> MonthReport:
         """Check the parameters and load the dataset.
 
+        The metric book's statements run on DuckDB, or on Spark when the environment says
+        ``CSNB_ENGINE=spark`` (``csnb report --engine spark`` sets it for every notebook).
+
         Raises
         ------
         ParameterError
@@ -106,6 +110,8 @@ class MonthReport:
         check_month(month)
         check_lang(lang)
         ds = load_dataset(Path(data_dir))
+        if engine_from_env() == "spark":
+            spark_engine(ds)
         use_settings(ds.settings.fast_response_s)
         all_params = {"month": month, "data_dir": str(data_dir), "lang": lang, **params}
         return cls(name=name, month=month, lang=lang, ds=ds, params=all_params)
