@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..analyses.base import TableResult
+from ..analyses.base import TableResult, json_clean
 from ..analyses.operations import (
     ForecastResult,
     LoadResponseResult,
@@ -33,7 +33,6 @@ from ..analyses.operations import (
 from ..errors import CsnbError
 from ..i18n import METRICS, column_label, format_value, t
 from ..plots.operations import WEEKDAY_KEYS
-from .complaints import _clean
 from .display import Block, escape
 from .month_report import MonthReport
 
@@ -457,4 +456,4 @@ class OperationsReport:
         else:
             out.update(forecast=[], forecast_method=None)
         out["unavailable"] = dict(self.unavailable)
-        return _clean(out)
+        return json_clean(out)
