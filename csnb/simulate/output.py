@@ -146,7 +146,9 @@ def write_readme(out: Path, truth: dict) -> None:
         seed=truth["seed"], start=truth["start_month"], end=truth["end_month"],
         agents=c["agents"], initial=args["agents"], sessions=c["sessions"]["total"],
         orders=c["orders"]["total"], complaints=c["complaints"], teams=teams,
-        adoption=adoption or "none", months=args["months"], start_arg=args["start"],
+        adoption=adoption or "none",
+        never=", ".join(truth["policy"]["never_treated"]) or "none", months=args["months"],
+        start_arg=args["start"],
         effects="; ".join(f"{k} = {v['value']} ({v['unit']})"
                           for k, v in truth["policy"]["effects"].items()),
     )
@@ -213,6 +215,16 @@ def truth_dict(sim: Simulation, *, seed, agents, months, start, counts) -> dict:
                     "value": pol["voluntary_exit_mult"],
                     "unit": "multiplicative, monthly voluntary exit hazard",
                 },
+            },
+            "conversion_gain": {
+                "definition": ("per policy team-month: presale visits and expected_gain, "
+                               "the sum over those visits of P(convert | policy) - "
+                               "P(convert | same visit without the policy's logit shift "
+                               "and first-response speed-up); expected_gain / visits is the "
+                               "planted effect on the team-month's visit conversion rate, "
+                               "holding the team's agents fixed (effects through dismissals "
+                               "and extra exits are not in it)"),
+                "team_months": sim.policy_gain,
             },
         },
         "agent_effects": {
@@ -310,7 +322,8 @@ Files:
 - `orders/YYYY-MM.parquet`: {orders} orders by creation month (agent-tagged, attributable,
   silent and unpaid orders).
 - `complaints.csv`: {complaints} complaints.
-- `policies.csv`: bottom-ranked-out (末位淘汰) adoption: {adoption}.
+- `policies.csv`: bottom-ranked-out (末位淘汰) adoption: {adoption}; never adopted:
+  {never}.
 - `csnb.toml`: the settings used (the metric book's defaults).
 - `truth.json`: every planted quantity: baselines, the conversion model, the agent
   random-effect sds, the policy's effects with their units, the simulator's own rankings and
@@ -319,6 +332,9 @@ Files:
 Teams: {teams}. Promotions: 618 (June 1-18), 双11 (Nov 1-11), 双12 (Dec 12).
 
 Planted policy effects, from the adoption month on, in the adopting teams: {effects}.
+`truth.json` (policy.conversion_gain) also holds, per policy team-month, the expected
+conversions the policy added to its presale visits (the planted conversion effect on the
+probability scale, holding the team's agents fixed).
 
 There is no `rankings` table: csnb derives rankings from the metric book. The simulator ranks
 agents only internally (an approximation of that rule), to dismiss those bottom-ranked two

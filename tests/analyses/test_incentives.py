@@ -88,13 +88,18 @@ def test_ranking_lists_only_policy_teams_with_names(ds):
 def test_adoption_roles(ds):
     a = adoption_table(ds, MONTH).set_index("team")
     assert a.loc["售前一组", "role"] == "treated" and a.loc["售前一组", "active"]
-    assert a.loc["售后组", "role"] == "never"
+    assert a.loc["售后一组", "role"] == "never"
     assert a.loc["夜班组", "months_under_policy"] == 8  # 2025-04 to 2025-11
 
 
 def test_decomposition_adds_up(ds):
     t = decompose_team_change(ds, MONTH).tidy()
-    assert len(t) == 2
+    adopted = pd.read_csv(SAMPLES / "policies.csv", dtype=str)["start_month"]
+    assert len(t) == (adopted <= MONTH).sum()  # every team that adopted within the data
     assert np.allclose(t["within_agent"] + t["composition"], t["total"])
     assert np.allclose(t["after"] - t["before"], t["total"])
     assert (t["stayers"] > 0).all()
+    # against the policies file read on its own
+    pol = pd.read_csv(SAMPLES / "policies.csv", dtype=str)
+    assert set(a.index[a["role"] == "treated"]) == set(pol["team"])
+    assert set(a.index[a["role"] == "never"]) == set(a.index) - set(pol["team"])

@@ -31,8 +31,16 @@ def test_sections_on_the_samples(reports):
         assert isinstance(section, IncentivesTable)
         assert "<table" in section._repr_html_()
     ranking = inc.ranking().tidy()
-    assert set(ranking["team"]) == {"售前一组", "夜班组"}  # only policy teams
-    assert "袁楠" in inc.ranking()._repr_html_()
+    with (SAMPLES / "policies.csv").open(encoding="utf-8") as f:
+        policy = {r["team"] for r in csv.DictReader(f) if r["start_month"] <= MONTH}
+    assert set(ranking["team"]) == policy  # only policy teams
+    with (SAMPLES / "agents.csv").open(encoding="utf-8") as f:
+        names = {r["agent_id"]: r["name"] for r in csv.DictReader(f)}
+    html = inc.ranking()._repr_html_()
+    bottom = ranking[ranking["bottom"].astype(bool)]
+    assert len(bottom) >= len(policy)  # at least one per team
+    for agent_id in bottom["agent_id"]:
+        assert names[agent_id] in html  # named, as the roster names them
     assert inc.plot_event_studies() is not None
     assert inc.plot_cutoff() is not None
     assert "few" in inc.did_notes().text or "5" in inc.did_notes().text
@@ -98,7 +106,7 @@ def test_team_of_three_agents(tmp_path):
     path = data / "agents.csv"
     with path.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
-    moved = [r for r in rows if r["team"] == "售后组" and not r["exit_date"]][:3]
+    moved = [r for r in rows if r["team"] == "售后一组" and not r["exit_date"]][:3]
     for r in moved:
         r["team"] = "三人组"
     with path.open("w", encoding="utf-8", newline="") as f:
