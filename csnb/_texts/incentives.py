@@ -230,6 +230,16 @@ TEXT: dict[str, dict[str, str]] = {
               "考核的组别,同样名次的客服在无人被淘汰的情况下分别上升 {c_below} 和 {c_above} 分:"
               "这种反弹就是均值回归。",
     },
+    "incentives.sentence.rtm_why": {
+        "en": "Why: in teams without the policy an agent keeps only about {persistence} of "
+              "this month's distance from the team average into the next month (a month's "
+              "score is partly lasting skill, partly that month's luck, and the bottom of a "
+              "ranking gathers bad luck), so bottom-ranked agents at {score} points would "
+              "rise by about {expected} points with no policy at all.",
+        "zh": "原因:在未实行考核的组别,客服本月与组内平均的差距到下月只保留约 {persistence}"
+              "(月度得分一部分是稳定的能力,一部分是当月的运气,而排名末位聚集了运气差的人),"
+              "因此本月得分 {score} 分的末位客服即使没有任何考核,下月也会上升约 {expected} 分。",
+    },
     "incentives.sentence.cutoff": {
         "en": "The part of the bottom-ranked rebound that the policy adds beyond regression to "
               "the mean is {est} points (95% CI {low} to {high}){verdict}.",

@@ -270,6 +270,11 @@ class IncentivesReport:
                  above=self._points(cells.loc[("policy", "above"), "mean_change"]),
                  c_below=self._points(cells.loc[("control", "below"), "mean_change"]),
                  c_above=self._points(cells.loc[("control", "above"), "mean_change"]))]
+        if _finite(c.persistence) and _finite(c.expected_rebound):
+            out.append(t("incentives.sentence.rtm_why", lang,
+                         persistence=self._share(c.persistence),
+                         score=self._points(cells.loc[("policy", "below"), "mean_score"]),
+                         expected=self._points(c.expected_rebound)))
         beyond = c.ci_low > 0 or c.ci_high < 0
         out.append(t("incentives.sentence.cutoff", lang, est=self._points(c.estimate),
                      low=self._points(c.ci_low), high=self._points(c.ci_high),
