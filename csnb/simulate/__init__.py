@@ -9,8 +9,9 @@ The world, month by month
 -------------------------
 - Eight teams with Chinese names (售前一组 ... 直播组); agents with a role, a shift, an
   outsourced flag and a base salary. Exits follow monthly hazards (higher on the night
-  shift and in the first 90 days); every exit is replaced by a hire into the same team
-  after a lag of days to weeks.
+  shift and in the first 90 days, prorated by the days employed, so a hire can leave in
+  its first month); every exit is replaced by a hire into the same team after a lag of
+  days to weeks.
 - Each working agent-day draws presale (询单) and aftersale sessions; the volume peaks on 618
   (June 1-18), 双11 (Nov 1-11) and 双12 (Dec 12), aftersale a little after them.
 - A presale visit converts with a logistic model in first response time, tenure band, promotion

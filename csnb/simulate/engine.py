@@ -214,7 +214,13 @@ class Simulation:
             d1 = int(month_start(self.start, mi + 1).astype(int)) - 1
             self._hires(d1)
             self._exits(mi, d0, d1)
-            self._hires(d1)  # replacements hired within this month
+            # Replacements hired within this month face the exit hazard from their hire day
+            # (prorated by the days employed), as everyone else employed in the month; their
+            # own replacements too, until no hire falls within the month.
+            new = self._hires(d1)
+            while new:
+                self._hazard_exits(mi, d0, d1, np.asarray(new, dtype=np.int64))
+                new = self._hires(d1)
             self._month(mi, d0, d1)
 
     def _hires(self, d1: int) -> list[int]:

@@ -274,7 +274,9 @@ def truth_dict(sim: Simulation, *, seed, agents, months, start, counts) -> dict:
         "exit_model": {
             "form": ("monthly hazard = voluntary x shift mult x new-hire mult (tenure < "
                      "90 days at month start) x outsourced mult x policy mult + "
-                     "dismissed + contract_end + other; exit day uniform in the month; "
+                     "dismissed + contract_end + other, prorated by the days employed in "
+                     "the month (agents hired within the month, replacements included, are "
+                     "at risk from their hire day); exit day uniform over those days; "
                      "replaced by a hire into the same team after a uniform lag"),
             **p["exit"],
         },
@@ -330,6 +332,9 @@ Files:
   dismissals, and the rows written per file.
 
 Teams: {teams}. Promotions: 618 (June 1-18), 双11 (Nov 1-11), 双12 (Dec 12).
+
+Exits follow monthly hazards (truth.json, exit_model), prorated by the days employed: an
+agent hired within a month, a replacement too, can leave in that month.
 
 Planted policy effects, from the adoption month on, in the adopting teams: {effects}.
 `truth.json` (policy.conversion_gain) also holds, per policy team-month, the expected

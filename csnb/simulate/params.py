@@ -15,7 +15,7 @@ SAMPLE_MONTH = "2025-11"
 SAMPLE_AGENTS = 56
 
 #: Version of the simulator's model; written to truth.json.
-SIM_VERSION = 1
+SIM_VERSION = 2  # 2: eight teams; hires face the exit hazard in their hire month
 
 ROW_GROUP = 65_536
 ZSTD_LEVEL = 9
