@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from csnb.errors import ParameterError
 from csnb.i18n import t
 from csnb.report import MonthReport, render_month
 from csnb.report.display import Block
@@ -44,6 +45,36 @@ def test_sections_on_the_samples(reports):
     assert inc.plot_event_studies() is not None
     assert inc.plot_cutoff() is not None
     assert "few" in inc.did_notes().text or "5" in inc.did_notes().text
+
+
+def test_effect_by_adoption_group(reports):
+    """One row per outcome and adoption month, naming the teams that adopted then."""
+    inc = reports["en"]
+    with (SAMPLES / "policies.csv").open(encoding="utf-8") as f:
+        groups: dict[str, set[str]] = {}
+        for r in csv.DictReader(f):
+            groups.setdefault(r["start_month"], set()).add(r["team"])
+    table = inc.by_group_table().tidy()
+    assert len(table) == len(groups) * len(inc.effects.cs)
+    assert len(groups) >= 3  # the samples' adoption is staggered over three dates
+    for row in table.itertuples():
+        assert set(row.teams.split(", ")) == groups[row.group]
+        assert row.ci_low <= row.estimate <= row.ci_high
+    cs = inc.effects.cs["conversion_rate"].group_table()
+    conv = table[table["outcome"] == "conversion_rate"]
+    assert conv["estimate"].tolist() == pytest.approx(cs["estimate"].tolist())
+    shown = inc.by_group_table().display_table()
+    assert list(shown.columns)[:3] == ["Outcome", "Adopted in", "Teams"]
+
+
+def test_not_yet_treated_controls(reports):
+    report = reports["en"].report
+    notyet = IncentivesReport(report, control="notyet")
+    assert notyet.effects.cs["conversion_rate"].options["control"] == "notyet"
+    assert "have not adopted yet" in notyet.did_notes().text
+    assert "never adopt" in reports["en"].did_notes().text
+    with pytest.raises(ParameterError, match="control"):
+        IncentivesReport(report, control="later")
 
 
 def test_sentences_come_from_the_numbers(reports):
