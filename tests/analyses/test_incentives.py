@@ -177,7 +177,15 @@ def test_planted_policy_effect_is_covered_and_rebound_is_regression_to_the_mean(
       agents is positive in every world and clearly so pooled over them.
 
     Run: ``.venv/bin/python -m pytest -p no:cacheprovider tests/analyses/test_incentives.py
-    -m slow -s`` (prints the measured figures).
+    -m slow -s`` (prints the measured figures). Measured (2026-12, seeds 0-19, 815 s on a
+    2-core machine shared at load 18): planted ATT +2.71 pp (+2.63 to +2.82); CS CI covers
+    it in 18 of 20, CS bias -0.57 pp (sd of estimates 1.90 pp, mean CI width 7.12 pp, so
+    the bias is 1.3 standard errors of the mean: chance); TWFE bias -0.49 pp (sd 1.29 pp:
+    with a constant planted effect TWFE is not biased much); cutoff CI covers 0 in 18 of 20
+    (mean estimate -0.05 points) while the raw rebound of bottom-ranked agents is +1.59
+    points on average (min +0.77; its CI above 0 in 19 of 20), +1.65 in teams without the
+    policy. 18 of 20 is the issue's bar, met with no margin: a true coverage of 0.95 gives
+    18 or more with probability 0.92.
     """
     import time
 
