@@ -156,11 +156,16 @@ class IncentivesReport:
             return t("missing.value", self.lang)
         v = float(value)
         if outcome in RATE_OUTCOMES:
-            return f"{100 * v:{'+' if signed else ''}.1f}{t('incentives.unit.pp', self.lang)}"
+            pp = 100 * v if round(100 * v, 1) != 0 else 0.0  # no "-0.0"
+            return f"{pp:{'+' if signed else ''}.1f}{t('incentives.unit.pp', self.lang)}"
+        v = v if round(v, 2) != 0 else 0.0
         return f"{v:{'+' if signed else ''}.2f}"
 
     def _points(self, value: Any) -> str:
-        return f"{float(value):+.2f}" if _finite(value) else t("missing.value", self.lang)
+        if not _finite(value):
+            return t("missing.value", self.lang)
+        v = float(value)
+        return f"{v if round(v, 2) != 0 else 0.0:+.2f}"  # no "-0.00"
 
     def _share(self, value: Any) -> str:
         return f"{100 * float(value):.0f}%" if _finite(value) else t("missing.value", self.lang)
