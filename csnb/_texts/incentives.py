@@ -13,6 +13,8 @@ TEXT: dict[str, dict[str, str]] = {
                                "zh": "考核是否有效:交错双重差分"},
     "incentives.section.event_study": {"en": "Effect by months since adoption",
                                        "zh": "按实行后月数的效果(事件研究)"},
+    "incentives.section.by_group": {"en": "Effect by adoption group",
+                                    "zh": "按实行批次的效果"},
     "incentives.section.pretrend": {"en": "Before adoption: pre-trend test",
                                     "zh": "实行前趋势检验"},
     "incentives.section.cutoff": {"en": "The bottom-ranked rebound and regression to the mean",
@@ -35,6 +37,26 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "只列出本月考核生效组别的客服:其他组别的客服不参与末位淘汰。得分 = 表中各项组内标准分"
               "(z 分数)的加权和。转化率区间为客服经收缩估计(经验贝叶斯)的询单转化率及其 {level} "
               "区间:区间包含本组转化率时,在该询单量下无法区分该客服与本组平均水平。",
+    },
+    "incentives.note.did_notyet": {
+        "en": "Callaway & Sant'Anna group-time effects (each adoption group against teams that "
+              "have not adopted yet, never-adopting teams included; base period varying), "
+              "aggregated over the months after adoption, with analytic standard errors "
+              "clustered by team; the naive two-way fixed-effects regression beside it, which "
+              "can be biased when adoption is staggered. Intervals are 95%. Effects on rates "
+              "are in percentage points. The estimator is csnb's own, checked against the "
+              "published mpdta figures of R's did package.",
+        "zh": "Callaway & Sant'Anna 分组-时期效应(每个实行批次与尚未实行的组别比较,"
+              "含从未实行的组别;基期逐期变动),按实行后各月汇总,标准误为按组聚类的解析标准误;"
+              "旁边是朴素双向固定效应回归,在分批实行时可能有偏。区间均为 95%。比率类指标的效果以"
+              "百分点表示。估计量由 csnb 自行实现,并已用 R did 包公开的 mpdta 结果核对。",
+    },
+    "incentives.note.by_group": {
+        "en": "The effect for each adoption group (the teams that adopted the policy in the "
+              "same month), averaged over its months under the policy. A group of one team "
+              "rests on that team alone.",
+        "zh": "每个实行批次(同一月份开始实行的组别)在其实行各月的平均效果。只有一个组别的批次,"
+              "结论只依赖这一个组。",
     },
     "incentives.note.did": {
         "en": "Callaway & Sant'Anna group-time effects (each adoption group against teams that "
@@ -230,6 +252,16 @@ TEXT: dict[str, dict[str, str]] = {
               "考核的组别,同样名次的客服在无人被淘汰的情况下分别上升 {c_below} 和 {c_above} 分:"
               "这种反弹就是均值回归。",
     },
+    "incentives.sentence.rtm_why": {
+        "en": "Why: in teams without the policy an agent keeps only about {persistence} of "
+              "this month's distance from the team average into the next month (a month's "
+              "score is partly lasting skill, partly that month's luck, and the bottom of a "
+              "ranking gathers bad luck), so bottom-ranked agents at {score} points would "
+              "rise by about {expected} points with no policy at all.",
+        "zh": "原因:在未实行考核的组别,客服本月与组内平均的差距到下月只保留约 {persistence}"
+              "(月度得分一部分是稳定的能力,一部分是当月的运气,而排名末位聚集了运气差的人),"
+              "因此本月得分 {score} 分的末位客服即使没有任何考核,下月也会上升约 {expected} 分。",
+    },
     "incentives.sentence.cutoff": {
         "en": "The part of the bottom-ranked rebound that the policy adds beyond regression to "
               "the mean is {est} points (95% CI {low} to {high}){verdict}.",
@@ -292,6 +324,8 @@ TEXT: dict[str, dict[str, str]] = {
     "incentives.col.p_value": {"en": "p-value", "zh": "p 值"},
     "incentives.col.n_estimates": {"en": "Pre-adoption estimates", "zh": "实行前估计数"},
     "incentives.col.verdict": {"en": "Parallel trends", "zh": "平行趋势"},
+    "incentives.col.group": {"en": "Adopted in", "zh": "实行月份"},
+    "incentives.col.group_teams": {"en": "Teams", "zh": "组别"},
     "incentives.col.start_month": {"en": "Start month", "zh": "开始月份"},
     "incentives.col.end_month": {"en": "End month", "zh": "结束月份"},
     "incentives.col.active": {"en": "Active this month", "zh": "本月生效"},

@@ -43,6 +43,7 @@ __all__ = [
     "decompose_team_change",
     "fit_cutoff",
     "policy_ranking",
+    "score_persistence",
     "simulate_ranking_panel",
 ]
 
@@ -295,6 +296,15 @@ class CutoffResult(Result):
     rtm_share : float
         control_rebound / rebound when both are positive (capped at 1), else NaN: the part
         of the raw rebound that regression to the mean explains.
+    persistence : float
+        Slope of next month's score on this month's among every ranked agent of a team
+        without the policy that month (NaN with fewer than 3 such agent-months): how much
+        of an agent's distance from the team average carries over to the next month. With
+        persistence ``b``, regression to the mean alone moves an agent at score ``s`` by
+        ``(b - 1) x s`` the next month.
+    expected_rebound : float
+        ``(persistence - 1) x`` the mean score of bottom-ranked agents in policy teams: the
+        rebound regression to the mean alone predicts for them.
     table : pandas.DataFrame
         One row per arm and side (see :meth:`tidy`).
     pairs : pandas.DataFrame
@@ -318,6 +328,8 @@ class CutoffResult(Result):
     table: pd.DataFrame = field(repr=False)
     pairs: pd.DataFrame = field(repr=False)
     alpha: float = 0.05
+    persistence: float = math.nan
+    expected_rebound: float = math.nan
 
     def tidy(self) -> pd.DataFrame:
         """One row per arm (policy, control) and side (below, above the cutoff).
@@ -340,7 +352,7 @@ class CutoffResult(Result):
     def to_json(self) -> dict[str, Any]:
         """``cutoff`` of issue 10 plus the raw rebounds and the arms."""
         keys = ("estimate", "se", "ci_low", "ci_high", "policy_jump", "control_jump",
-                "rebound", "control_rebound", "rtm_share")
+                "rebound", "control_rebound", "rtm_share", "persistence", "expected_rebound")
         return {**{k: json_value(getattr(self, k)) for k in keys},
                 "policy_teams_jump": json_value(self.policy_jump),
                 "control_teams_jump": json_value(self.control_jump),
@@ -417,12 +429,48 @@ def fit_cutoff(ranking: pd.DataFrame, *, until: str | None = None,
     control_rebound = float(cell[("control", "below")])
     share = (min(control_rebound / rebound, 1.0) if rebound > 0 and control_rebound > 0
              else math.nan)
+    persistence = score_persistence(ranking, until=until)
+    below_score = float(table.set_index(["arm", "side"]).loc[("policy", "below"), "mean_score"])
     return CutoffResult(
         estimate=estimate, se=se, ci_low=estimate - z * se, ci_high=estimate + z * se,
         policy_jump=float(policy_jump), control_jump=float(control_jump), rebound=rebound,
         control_rebound=control_rebound, rtm_share=share, table=table, pairs=pairs,
-        alpha=alpha, model=model,
+        alpha=alpha, model=model, persistence=persistence,
+        expected_rebound=(persistence - 1) * below_score,
     )
+
+
+def score_persistence(ranking: pd.DataFrame, *, until: str | None = None) -> float:
+    """Slope of an agent's next-month score on this month's, in teams without the policy.
+
+    Parameters
+    ----------
+    ranking : pandas.DataFrame
+        As :func:`cutoff_pairs` (month, team, agent_id, score, rank, policy_active).
+    until : str, optional
+        Last month used as a next month.
+
+    Returns
+    -------
+    float
+        The OLS slope over every agent-month ranked in a team whose policy was not active
+        that month and ranked again the next month (NaN with fewer than 3). Scores are
+        centred within each team-month, so the slope is the share of an agent's distance
+        from the team average that lasts: 1 means a month's rank is all lasting skill, 0
+        that it is all chance.
+    """
+    r = ranking[ranking["rank"].notna() & ranking["score"].notna()]
+    if until is not None:
+        r = r[r["month"] <= check_month(until)]
+    nxt = r[["month", "agent_id", "score"]].copy()
+    nxt["month"] = nxt["month"].map(lambda m: shift_month(m, -1))
+    nxt = nxt.rename(columns={"score": "score_next"}).drop_duplicates(["month", "agent_id"])
+    ctrl = r[~r["policy_active"].astype(bool)].merge(nxt, on=["month", "agent_id"])
+    if len(ctrl) < 3 or float(ctrl["score"].var()) <= 0:
+        return math.nan
+    x = ctrl["score"].to_numpy(dtype=float)
+    y = ctrl["score_next"].to_numpy(dtype=float)
+    return float(np.polyfit(x, y, 1)[0])
 
 
 def _cluster_se_mean(values: pd.Series, clusters: pd.Series) -> float:

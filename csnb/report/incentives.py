@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..analyses.base import TableResult, json_value, records
 from ..analyses.did import POLICY_OUTCOMES, PolicyEffectsResult, fit_policy_effects
+from ..analyses.did.cs import Control
 from ..analyses.incentives import (
     CutoffResult,
     DecompositionResult,
@@ -37,6 +38,9 @@ from .month_report import MonthReport
 from .needs import needs_data
 
 __all__ = ["IncentivesReport", "IncentivesTable"]
+
+#: The DiD's allowed comparison teams (``control`` of :class:`IncentivesReport`).
+CONTROLS = ("never", "notyet")
 
 #: Outcomes whose effects are shown in percentage points (the others in their own unit).
 RATE_OUTCOMES = ("conversion_rate", "fast_response_rate", "turnover_rate_voluntary",
@@ -75,13 +79,25 @@ class IncentivesReport:
     ----------
     report : MonthReport
         The opened report (its dataset, month and language).
+    control : {"never", "notyet"}, default "never"
+        The DiD's comparison teams: teams that never adopt the policy, or also teams that
+        have not adopted it yet (:func:`~csnb.analyses.did.fit_cs_did`).
+
+    Raises
+    ------
+    ParameterError
+        ``control`` is not one of the allowed values.
     """
 
-    def __init__(self, report: MonthReport) -> None:
+    def __init__(self, report: MonthReport, *, control: str = "never") -> None:
+        if control not in CONTROLS:
+            raise ParameterError(f"control must be one of {', '.join(map(repr, CONTROLS))}; "
+                                 f"got {control!r}")
         self.report = report
         self.ds = report.ds
         self.month = report.month
         self.lang = report.lang
+        self.control: Control = "never" if control == "never" else "notyet"
 
     # -- computed ----------------------------------------------------------------------------
 
@@ -105,7 +121,8 @@ class IncentivesReport:
         if not self.has_policies:
             return None, t("incentives.did.no_treated", self.lang)
         try:
-            return fit_policy_effects(self.ds, POLICY_OUTCOMES, month=self.month), None
+            return fit_policy_effects(self.ds, POLICY_OUTCOMES, month=self.month,
+                                      control=self.control), None
         except ParameterError as exc:
             msg = str(exc)
             if "no team adopts" in msg:
@@ -141,11 +158,16 @@ class IncentivesReport:
             return t("missing.value", self.lang)
         v = float(value)
         if outcome in RATE_OUTCOMES:
-            return f"{100 * v:{'+' if signed else ''}.1f}{t('incentives.unit.pp', self.lang)}"
+            pp = 100 * v if round(100 * v, 1) != 0 else 0.0  # no "-0.0"
+            return f"{pp:{'+' if signed else ''}.1f}{t('incentives.unit.pp', self.lang)}"
+        v = v if round(v, 2) != 0 else 0.0
         return f"{v:{'+' if signed else ''}.2f}"
 
     def _points(self, value: Any) -> str:
-        return f"{float(value):+.2f}" if _finite(value) else t("missing.value", self.lang)
+        if not _finite(value):
+            return t("missing.value", self.lang)
+        v = float(value)
+        return f"{v if round(v, 2) != 0 else 0.0:+.2f}"  # no "-0.00"
 
     def _share(self, value: Any) -> str:
         return f"{100 * float(value):.0f}%" if _finite(value) else t("missing.value", self.lang)
@@ -272,6 +294,11 @@ class IncentivesReport:
                  above=self._points(cells.loc[("policy", "above"), "mean_change"]),
                  c_below=self._points(cells.loc[("control", "below"), "mean_change"]),
                  c_above=self._points(cells.loc[("control", "above"), "mean_change"]))]
+        if _finite(c.persistence) and _finite(c.expected_rebound):
+            out.append(t("incentives.sentence.rtm_why", lang,
+                         persistence=self._share(c.persistence),
+                         score=self._points(cells.loc[("policy", "below"), "mean_score"]),
+                         expected=self._points(c.expected_rebound)))
         beyond = c.ci_low > 0 or c.ci_high < 0
         out.append(t("incentives.sentence.cutoff", lang, est=self._points(c.estimate),
                      low=self._points(c.ci_low), high=self._points(c.ci_high),
@@ -380,8 +407,9 @@ class IncentivesReport:
     def did_notes(self) -> Block:
         """The method note and the estimator's warnings (few teams, ...), in words."""
         eff = self.effects
-        paras = [self._note("incentives.note.did").html]
-        texts = [self._note("incentives.note.did").text]
+        key = "incentives.note.did" if self.control == "never" else "incentives.note.did_notyet"
+        paras = [self._note(key).html]
+        texts = [self._note(key).text]
         if eff is None:
             msg = t("incentives.did.unavailable", self.lang, reason=self.why_not)
             paras.append(f"<p><strong>{escape(msg)}</strong></p>")
@@ -431,6 +459,31 @@ class IncentivesReport:
             line.update({"twfe": self._effect(outcome, tw.get("estimate")), "twfe_ci": ci(tw),
                          "teams": f"{cs.n_treated_clusters} / {cs.n_control_clusters}"})
             shown.append(line)
+        return IncentivesTable(table=pd.DataFrame(rows), lang=self.lang,
+                               shown=pd.DataFrame(shown))
+
+    def by_group_table(self) -> IncentivesTable | Block:
+        """Per outcome and adoption group (the teams adopting in one month): CS effect, CI."""
+        eff = self.effects
+        if eff is None:
+            return Block("", "")
+        adoption = eff.adoption[eff.adoption["role"] == "treated"]
+        teams = adoption.groupby("first_month")["team"].agg(lambda x: t(
+            "sentence.list_sep", self.lang).join(sorted(x)))
+        rows, shown = [], []
+        did = eff.to_json()["did"]
+        for outcome in eff.cs:
+            for row in did[outcome]["by_group"]:
+                group = row["group"]
+                rows.append({"outcome": outcome, "group": group,
+                             "teams": teams.get(group, ""),
+                             **{k: row[k] for k in ("estimate", "se", "ci_low", "ci_high")}})
+                ci = (f"{self._effect(outcome, row['ci_low'])} – "
+                      f"{self._effect(outcome, row['ci_high'])}"
+                      if _finite(row["ci_low"]) and _finite(row["ci_high"]) else "")
+                shown.append({"outcome": self._outcome(outcome), "group": group,
+                              "group_teams": teams.get(group, ""),
+                              "cs": self._effect(outcome, row["estimate"]), "cs_ci": ci})
         return IncentivesTable(table=pd.DataFrame(rows), lang=self.lang,
                                shown=pd.DataFrame(shown))
 

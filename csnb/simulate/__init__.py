@@ -7,9 +7,11 @@ written to ``truth.json``. Analyses are tested by recovering these quantities.
 
 The world, month by month
 -------------------------
-- Four teams with Chinese names; agents with a role, a shift, an outsourced flag and a base
-  salary. Exits follow monthly hazards (higher on the night shift and in the first 90 days);
-  every exit is replaced by a hire into the same team after a lag of days to weeks.
+- Eight teams with Chinese names (售前一组 ... 直播组); agents with a role, a shift, an
+  outsourced flag and a base salary. Exits follow monthly hazards (higher on the night
+  shift and in the first 90 days, prorated by the days employed, so a hire can leave in
+  its first month); every exit is replaced by a hire into the same team after a lag of
+  days to weeks.
 - Each working agent-day draws presale (询单) and aftersale sessions; the volume peaks on 618
   (June 1-18), 双11 (Nov 1-11) and 双12 (Dec 12), aftersale a little after them.
 - A presale visit converts with a logistic model in first response time, tenure band, promotion
@@ -21,7 +23,8 @@ The world, month by month
   the excess), so the 3-minute response rate falls to the target at a known load.
 - Service complaints arise per session (more after a slow answer, with an agent effect);
   logistics and product complaints per paid order.
-- Bottom-ranked-out (末位淘汰): two teams adopt it in different months. The simulator ranks
+- Bottom-ranked-out (末位淘汰): five teams adopt it on three dates, three never do, so a
+  staggered difference in differences has several teams per arm. The simulator ranks
   agents internally each month (an approximation of the metric book's rule: it knows which
   inquiries converted) and dismisses an agent bottom-ranked two months running. No
   ``rankings`` table is written: csnb derives rankings.
@@ -39,7 +42,8 @@ Examples
 --------
 >>> truth = simulate("/tmp/shop", seed=1, agents=12, months=3)  # doctest: +SKIP
 >>> truth["policy"]["adoption"]  # doctest: +SKIP
-{'售前一组': '2024-02', '夜班组': '2024-03'}
+{'售前一组': '2024-02', '售前三组': '2024-03', '直播组': '2024-03', '售前四组': '2024-03',
+ '夜班组': '2024-03'}
 """
 
 from __future__ import annotations
@@ -57,16 +61,16 @@ from .output import (
     write_files,
     write_readme,
 )
-from .params import DEFAULT_PARAMS, SAMPLE_MONTH, SAMPLE_SEED
+from .params import DEFAULT_PARAMS, SAMPLE_AGENTS, SAMPLE_MONTH, SAMPLE_SEED
 
-__all__ = ["DEFAULT_PARAMS", "SAMPLE_MONTH", "SAMPLE_SEED", "simulate"]
+__all__ = ["DEFAULT_PARAMS", "SAMPLE_AGENTS", "SAMPLE_MONTH", "SAMPLE_SEED", "simulate"]
 
 
 def simulate(
     out: str | Path,
     seed: int,
     *,
-    agents: int = 40,
+    agents: int = SAMPLE_AGENTS,
     months: int = 24,
     start: str = "2024-01",
     params: dict | None = None,
@@ -80,8 +84,9 @@ def simulate(
         Folder to write (created; files of the same names are overwritten).
     seed : int
         Seed of ``numpy.random.default_rng``; the same arguments give byte-identical files.
-    agents : int, default 40
-        Initial headcount, split over the four teams; hires replace exits.
+    agents : int, default :data:`SAMPLE_AGENTS` (56)
+        Initial headcount, split over the teams by their shares (at least one per team);
+        hires replace exits.
     months : int, default 24
         Number of full calendar months to simulate.
     start : str, default "2024-01"
@@ -108,10 +113,12 @@ def simulate(
     Raises
     ------
     ValueError
-        ``agents`` < 4, ``months`` < 1 or ``start`` not ``YYYY-MM``.
+        ``agents`` fewer than the teams, ``months`` < 1 or ``start`` not ``YYYY-MM``.
     """
-    if agents < 4:
-        raise ValueError(f"agents must be at least 4 (one per team); got {agents}")
+    p = merge_params(DEFAULT_PARAMS, params or {})
+    if agents < len(p["teams"]):
+        raise ValueError(f"agents must be at least {len(p['teams'])} (one per team); "
+                         f"got {agents}")
     if months < 1:
         raise ValueError(f"months must be at least 1; got {months}")
     try:
@@ -120,7 +127,6 @@ def simulate(
             raise ValueError
     except ValueError as exc:
         raise ValueError(f"start must be a month YYYY-MM; got {start!r}") from exc
-    p = merge_params(DEFAULT_PARAMS, params or {})
     rng = np.random.default_rng(seed)
     sim = Simulation(p, rng, agents=agents, months=months, start=start, seed=seed)
     sim.run()

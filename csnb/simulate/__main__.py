@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from . import simulate
-from .params import SAMPLE_SEED
+from .params import SAMPLE_AGENTS, SAMPLE_SEED
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -14,7 +14,7 @@ def main(argv: list[str] | None = None) -> None:
         "\n")[0])
     ap.add_argument("--out", required=True, help="folder to write")
     ap.add_argument("--seed", type=int, default=SAMPLE_SEED)
-    ap.add_argument("--agents", type=int, default=40)
+    ap.add_argument("--agents", type=int, default=SAMPLE_AGENTS)
     ap.add_argument("--months", type=int, default=24)
     ap.add_argument("--start", default="2024-01", help="first month, YYYY-MM")
     ap.add_argument("--agent-daily-only", action="store_true",

@@ -196,6 +196,9 @@ class Simulation:
         self.pending: dict[int, list[tuple[int, int, str]]] = {}  # month -> (agent, day, why)
         self.bottom_streak: dict[int, int] = {}
         self.rank_log: list[dict] = []
+        # Per policy team-month: presale visits and the expected conversions the policy added
+        # (the planted conversion effect on the probability scale, see _policy_gain).
+        self.policy_gain: list[dict] = []
         self.dismiss_log: list[dict] = []
         self.hire_queue: list[tuple[int, int]] = []  # (team, hire day)
         self.fault_log: list[tuple[np.ndarray, np.ndarray]] = []  # (created s, agent)
@@ -224,17 +227,26 @@ class Simulation:
             d1 = int(month_start(self.start, mi + 1).astype(int)) - 1
             self._hires(d1)
             self._exits(mi, d0, d1)
-            self._hires(d1)  # replacements hired within this month
+            # Replacements hired within this month face the exit hazard from their hire day
+            # (prorated by the days employed), as everyone else employed in the month; their
+            # own replacements too, until no hire falls within the month.
+            new = self._hires(d1)
+            while new:
+                self._hazard_exits(mi, d0, d1, np.asarray(new, dtype=np.int64))
+                new = self._hires(d1)
             self._month(mi, d0, d1)
 
-    def _hires(self, d1: int) -> None:
-        keep = []
+    def _hires(self, d1: int) -> list[int]:
+        """Hire the queued agents whose hire day is on or before ``d1``; return their index."""
+        keep, hired = [], []
         for team, day in self.hire_queue:
             if day <= d1:
+                hired.append(len(self.staff))
                 self.staff.add(team, day)
             else:
                 keep.append((team, day))
         self.hire_queue = keep
+        return hired
 
     def _policy_on(self, team_idx: np.ndarray, mi: int) -> np.ndarray:
         on = np.zeros(len(team_idx), dtype=bool)
@@ -243,7 +255,7 @@ class Simulation:
         return on
 
     def _exits(self, mi: int, d0: int, d1: int) -> None:
-        st, p, rng, ex = self.staff, self.p, self.rng, self.p["exit"]
+        st = self.staff
         # 1. dismissals decided at the last monthly review (ranking, at-fault complaints)
         for agent, day, why in self.pending.pop(mi, []):
             if st.cols["exit"][agent] is None:
@@ -253,9 +265,19 @@ class Simulation:
         # 2. hazards for everyone employed during the month and not leaving yet
         hire = st.array("hire", np.int64)
         exit_ = st.exit_days()
-        at_risk = np.flatnonzero((hire <= d1) & (exit_ == np.iinfo(np.int64).max))
+        self._hazard_exits(mi, d0, d1,
+                           np.flatnonzero((hire <= d1) & (exit_ == np.iinfo(np.int64).max)))
+
+    def _hazard_exits(self, mi: int, d0: int, d1: int, at_risk: np.ndarray) -> None:
+        """Draw this month's exits of the agents ``at_risk`` from the monthly hazards.
+
+        An agent hired within the month is at risk from the hire day: the monthly hazard is
+        prorated by the days employed.
+        """
+        st, p, rng, ex = self.staff, self.p, self.rng, self.p["exit"]
         if len(at_risk) == 0:
             return
+        hire = st.array("hire", np.int64)
         shift = st.array("shift")[at_risk]
         tenure0 = d0 - hire[at_risk]
         vol = np.full(len(at_risk), ex["voluntary_monthly"])
@@ -403,6 +425,7 @@ class Simulation:
                  + np.where(policy_s[vis], p["policy"]["conversion_logit_shift"], 0.0)
                  + u_conv[s_agent[vis]])
         conv = rng.random(len(vis)) < 1 / (1 + np.exp(-logit))
+        self._policy_gain(mi, vis, logit, log_fr, never, policy_s, team[s_agent])
         # the visit's last session (a second agent's session comes later)
         last_ts = s_ts[:n_s].copy()
         last_agent = s_agent[:n_s].copy()
@@ -532,6 +555,38 @@ class Simulation:
         self._review(mi, d0, d1, days, s_agent, s_pre, s_day, in_hours, fr, never,
                      cs, at_fault, named, o_visit, o_created, o_paid, O_tag, amount,
                      last_agent, hire, exit_, team)
+
+    def _policy_gain(self, mi: int, vis: np.ndarray, logit: np.ndarray, log_fr: np.ndarray,
+                     never: np.ndarray, policy_s: np.ndarray, s_team: np.ndarray) -> None:
+        """Record each policy team's expected extra conversions this month (no draws).
+
+        The counterfactual of a visit under the policy is the same visit without the policy's
+        direct effects: its logit without the shift, and its first response without the
+        speed-up (the same draw divided by the multiplier). The difference of the two
+        probabilities, summed over a team-month's visits and divided by them, is the planted
+        effect on that team-month's visit conversion rate, holding its agents fixed (the
+        policy's effect through who is dismissed or leaves is not in it).
+        """
+        on = policy_s[vis]
+        if not on.any():
+            return
+        p, cv = self.p, self.p["conversion"]
+        v = vis[on]
+        cap = cv["response_cap_s"]
+        fr1 = np.maximum(1, np.round(np.exp(log_fr[v])))
+        speedup = np.log(p["policy"]["first_response_mult"])
+        fr0 = np.maximum(1, np.round(np.exp(log_fr[v] - speedup)))
+        eff1 = np.where(never[v], cap, np.minimum(fr1, cap))
+        eff0 = np.where(never[v], cap, np.minimum(fr0, cap))
+        logit0 = (logit[on] - p["policy"]["conversion_logit_shift"]
+                  + cv["first_response_per_min"] * (eff0 - eff1) / 60)
+        gain = 1 / (1 + np.exp(-logit[on])) - 1 / (1 + np.exp(-logit0))
+        teams = s_team[v]
+        for t in np.unique(teams).tolist():
+            mine = teams == t
+            self.policy_gain.append({"team": self.team_names[t], "month": self.label(mi),
+                                     "visits": int(mine.sum()),
+                                     "expected_gain": round(float(gain[mine].sum()), 6)})
 
     def _review(self, mi, d0, d1, days, s_agent, s_pre, s_day, in_hours, fr, never, cs,
                 at_fault, named, o_visit, o_created, o_paid, O_tag, amount, last_agent,

@@ -200,7 +200,9 @@ def write_readme(out: Path, truth: dict) -> None:
         seed=truth["seed"], start=truth["start_month"], end=truth["end_month"],
         agents=c["agents"], initial=args["agents"], sessions=c["sessions"]["total"],
         orders=c["orders"]["total"], complaints=c["complaints"], teams=teams,
-        adoption=adoption or "none", months=args["months"], start_arg=args["start"],
+        adoption=adoption or "none",
+        never=", ".join(truth["policy"]["never_treated"]) or "none", months=args["months"],
+        start_arg=args["start"],
         effects="; ".join(f"{k} = {v['value']} ({v['unit']})"
                           for k, v in truth["policy"]["effects"].items()),
         knee=truth["load_response"]["knee_sessions_per_agent_hour"],
@@ -364,6 +366,16 @@ def truth_dict(sim: Simulation, *, seed, agents, months, start, counts) -> dict:
                     "unit": "multiplicative, monthly voluntary exit hazard",
                 },
             },
+            "conversion_gain": {
+                "definition": ("per policy team-month: presale visits and expected_gain, "
+                               "the sum over those visits of P(convert | policy) - "
+                               "P(convert | same visit without the policy's logit shift "
+                               "and first-response speed-up); expected_gain / visits is the "
+                               "planted effect on the team-month's visit conversion rate, "
+                               "holding the team's agents fixed (effects through dismissals "
+                               "and extra exits are not in it)"),
+                "team_months": sim.policy_gain,
+            },
         },
         "agent_effects": {
             "conversion_logit_sd": {"value": p["conversion"]["agent_sd"],
@@ -412,7 +424,9 @@ def truth_dict(sim: Simulation, *, seed, agents, months, start, counts) -> dict:
         "exit_model": {
             "form": ("monthly hazard = voluntary x shift mult x new-hire mult (tenure < "
                      "90 days at month start) x outsourced mult x policy mult + "
-                     "dismissed + contract_end + other; exit day uniform in the month; "
+                     "dismissed + contract_end + other, prorated by the days employed in "
+                     "the month (agents hired within the month, replacements included, are "
+                     "at risk from their hire day); exit day uniform over those days; "
                      "replaced by a hire into the same team after a uniform lag"),
             **p["exit"],
         },
@@ -461,7 +475,8 @@ Files:
 - `orders/YYYY-MM.parquet`: {orders} orders by creation month (agent-tagged, attributable,
   silent and unpaid orders).
 - `complaints.csv`: {complaints} complaints.
-- `policies.csv`: bottom-ranked-out (末位淘汰) adoption: {adoption}.
+- `policies.csv`: bottom-ranked-out (末位淘汰) adoption: {adoption}; never adopted:
+  {never}.
 - `csnb.toml`: the settings used (the metric book's defaults).
 - `truth.json`: every planted quantity: baselines, the conversion model, the agent
   random-effect sds, the policy's effects with their units, the simulator's own rankings and
@@ -469,7 +484,13 @@ Files:
 
 Teams: {teams}. Promotions: 618 (June 1-18), 双11 (Nov 1-11), 双12 (Dec 12).
 
+Exits follow monthly hazards (truth.json, exit_model), prorated by the days employed: an
+agent hired within a month, a replacement too, can leave in that month.
+
 Planted policy effects, from the adoption month on, in the adopting teams: {effects}.
+`truth.json` (policy.conversion_gain) also holds, per policy team-month, the expected
+conversions the policy added to its presale visits (the planted conversion effect on the
+probability scale, holding the team's agents fixed).
 
 Planted load-response knee (人效): above {knee} sessions per agent-hour (sessions that started
 in a clock hour / agents with a session in it) first responses slow down sharply; the

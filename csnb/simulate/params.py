@@ -11,9 +11,11 @@ from ..settings import Settings
 SAMPLE_SEED = 20251111
 #: The sample's report month: a 双11 month with the same month of last year in the data.
 SAMPLE_MONTH = "2025-11"
+#: The sample's initial headcount (split over the teams by their shares).
+SAMPLE_AGENTS = 56
 
 #: Version of the simulator's model; written to truth.json.
-SIM_VERSION = 1
+SIM_VERSION = 2  # 2: eight teams; hires face the exit hazard in their hire month
 
 ROW_GROUP = 65_536
 ZSTD_LEVEL = 9
@@ -22,26 +24,42 @@ SECONDS_PER_DAY = 86_400
 #: Every tunable quantity of the simulator, with its unit in the key name or comment.
 #: ``simulate(..., params={...})`` overrides entries (nested dicts are merged).
 DEFAULT_PARAMS: dict[str, Any] = {
+    # Eight teams, as a mid-sized shop's customer service is organised: presale (售前) teams,
+    # aftersale (售后) teams, a night team (夜班) and a live-stream team (直播, Douyin).
     "teams": [
         # share: of the initial headcount; *_per_day: mean sessions per working agent-day.
-        {"team": "售前一组", "role": "presale", "shifts": {"day": 1.0}, "share": 0.3,
-         "presale_per_day": 14.0, "aftersale_per_day": 1.0, "outsourced_p": 0.1,
+        {"team": "售前一组", "role": "presale", "shifts": {"day": 1.0}, "share": 8,
+         "presale_per_day": 12.0, "aftersale_per_day": 1.0, "outsourced_p": 0.1,
          "base_salary": 4200},
         {"team": "售前二组", "role": "presale",
-         "shifts": {"day": 0.4, "rotating": 0.3, "night": 0.3}, "share": 0.3,
-         "presale_per_day": 13.0, "aftersale_per_day": 1.5, "outsourced_p": 0.3,
+         "shifts": {"day": 0.4, "rotating": 0.3, "night": 0.3}, "share": 8,
+         "presale_per_day": 11.0, "aftersale_per_day": 1.5, "outsourced_p": 0.3,
          "base_salary": 4000},
-        {"team": "售后组", "role": "aftersale", "shifts": {"day": 0.8, "rotating": 0.2},
-         "share": 0.2, "presale_per_day": 2.0, "aftersale_per_day": 12.0, "outsourced_p": 0.1,
+        {"team": "售前三组", "role": "presale", "shifts": {"day": 0.8, "rotating": 0.2},
+         "share": 7, "presale_per_day": 12.0, "aftersale_per_day": 1.0, "outsourced_p": 0.2,
+         "base_salary": 4100},
+        {"team": "售前四组", "role": "presale", "shifts": {"day": 1.0}, "share": 7,
+         "presale_per_day": 11.0, "aftersale_per_day": 1.0, "outsourced_p": 0.5,
+         "base_salary": 3900},
+        {"team": "售后一组", "role": "aftersale", "shifts": {"day": 0.8, "rotating": 0.2},
+         "share": 6, "presale_per_day": 2.0, "aftersale_per_day": 11.0, "outsourced_p": 0.1,
          "base_salary": 3800},
-        {"team": "夜班组", "role": "mixed", "shifts": {"night": 1.0}, "share": 0.2,
-         "presale_per_day": 8.0, "aftersale_per_day": 4.0, "outsourced_p": 0.7,
+        {"team": "售后二组", "role": "aftersale", "shifts": {"day": 1.0}, "share": 6,
+         "presale_per_day": 2.0, "aftersale_per_day": 10.0, "outsourced_p": 0.3,
+         "base_salary": 3700},
+        {"team": "夜班组", "role": "mixed", "shifts": {"night": 1.0}, "share": 7,
+         "presale_per_day": 7.0, "aftersale_per_day": 4.0, "outsourced_p": 0.7,
          "base_salary": 4300},
+        {"team": "直播组", "role": "mixed", "shifts": {"day": 0.7, "rotating": 0.3},
+         "share": 7, "presale_per_day": 10.0, "aftersale_per_day": 3.0, "outsourced_p": 0.3,
+         "base_salary": 4000},
     ],
     # Bottom-ranked-out policy: adopting teams and the adoption month as a fraction of the
-    # simulated span (0.375 and 0.625 of 24 months = months 10 and 16: 2024-10 and 2025-04).
+    # simulated span; over 24 months 0.375, 0.5 and 0.625 are months 10, 13 and 16 (2024-10,
+    # 2025-01 and 2025-04): five teams on three dates, three teams never.
     "policy": {
-        "adopters": {"售前一组": 0.375, "夜班组": 0.625},
+        "adopters": {"售前一组": 0.375, "售前三组": 0.5, "直播组": 0.5, "售前四组": 0.625,
+                     "夜班组": 0.625},
         "bottom_share": 0.1,
         "action": "dismissal",
         "consecutive_bottom_to_dismiss": 2,

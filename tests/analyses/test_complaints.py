@@ -542,9 +542,11 @@ def test_seasonal_components_add_up(small_world):
 
 
 def test_seasonal_uses_mstl_with_two_years(tmp_path):
-    light = {"teams": [dict(t, presale_per_day=2.0, aftersale_per_day=1.0)
+    # one agent per team (eight teams), at half the sessions of the four-agent world it was
+    light = {"teams": [dict(t, presale_per_day=1.0, aftersale_per_day=0.5)
                        for t in DEFAULT_PARAMS["teams"]]}
-    ds = sim_dataset(tmp_path, seed=3, months=24, agents=4, params=light)
+    ds = sim_dataset(tmp_path, seed=3, months=24, agents=len(DEFAULT_PARAMS["teams"]),
+                     params=light)
     r = fit_seasonal(ds)
     t = r.tidy()
     assert r.method == "MSTL" and r.periods == (7, 365)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from csnb.errors import ParameterError
 from csnb.i18n import t
 from csnb.report import MonthReport, render_month
 from csnb.report.display import Block
@@ -31,11 +32,49 @@ def test_sections_on_the_samples(reports):
         assert isinstance(section, IncentivesTable)
         assert "<table" in section._repr_html_()
     ranking = inc.ranking().tidy()
-    assert set(ranking["team"]) == {"售前一组", "夜班组"}  # only policy teams
-    assert "袁楠" in inc.ranking()._repr_html_()
+    with (SAMPLES / "policies.csv").open(encoding="utf-8") as f:
+        policy = {r["team"] for r in csv.DictReader(f) if r["start_month"] <= MONTH}
+    assert set(ranking["team"]) == policy  # only policy teams
+    with (SAMPLES / "agents.csv").open(encoding="utf-8") as f:
+        names = {r["agent_id"]: r["name"] for r in csv.DictReader(f)}
+    html = inc.ranking()._repr_html_()
+    bottom = ranking[ranking["bottom"].astype(bool)]
+    assert len(bottom) >= len(policy)  # at least one per team
+    for agent_id in bottom["agent_id"]:
+        assert names[agent_id] in html  # named, as the roster names them
     assert inc.plot_event_studies() is not None
     assert inc.plot_cutoff() is not None
     assert "few" in inc.did_notes().text or "5" in inc.did_notes().text
+
+
+def test_effect_by_adoption_group(reports):
+    """One row per outcome and adoption month, naming the teams that adopted then."""
+    inc = reports["en"]
+    with (SAMPLES / "policies.csv").open(encoding="utf-8") as f:
+        groups: dict[str, set[str]] = {}
+        for r in csv.DictReader(f):
+            groups.setdefault(r["start_month"], set()).add(r["team"])
+    table = inc.by_group_table().tidy()
+    assert len(table) == len(groups) * len(inc.effects.cs)
+    assert len(groups) >= 3  # the samples' adoption is staggered over three dates
+    for row in table.itertuples():
+        assert set(row.teams.split(", ")) == groups[row.group]
+        assert row.ci_low <= row.estimate <= row.ci_high
+    cs = inc.effects.cs["conversion_rate"].group_table()
+    conv = table[table["outcome"] == "conversion_rate"]
+    assert conv["estimate"].tolist() == pytest.approx(cs["estimate"].tolist())
+    shown = inc.by_group_table().display_table()
+    assert list(shown.columns)[:3] == ["Outcome", "Adopted in", "Teams"]
+
+
+def test_not_yet_treated_controls(reports):
+    report = reports["en"].report
+    notyet = IncentivesReport(report, control="notyet")
+    assert notyet.effects.cs["conversion_rate"].options["control"] == "notyet"
+    assert "have not adopted yet" in notyet.did_notes().text
+    assert "never adopt" in reports["en"].did_notes().text
+    with pytest.raises(ParameterError, match="control"):
+        IncentivesReport(report, control="later")
 
 
 def test_sentences_come_from_the_numbers(reports):
@@ -98,7 +137,7 @@ def test_team_of_three_agents(tmp_path):
     path = data / "agents.csv"
     with path.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
-    moved = [r for r in rows if r["team"] == "售后组" and not r["exit_date"]][:3]
+    moved = [r for r in rows if r["team"] == "售后一组" and not r["exit_date"]][:3]
     for r in moved:
         r["team"] = "三人组"
     with path.open("w", encoding="utf-8", newline="") as f:

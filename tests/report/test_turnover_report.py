@@ -28,6 +28,16 @@ SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 MONTH = "2025-11"
 
 
+def _roster_exits() -> pd.Series:
+    """Exits per month (YYYY-MM) counted from the samples' agents.csv, read on its own."""
+    agents = pd.read_csv(SAMPLES / "agents.csv", dtype=str)
+    return agents["exit_date"].dropna().str[:7].value_counts()
+
+
+#: The sample month's exits, counted without csnb.
+EXITS = int(_roster_exits().get(MONTH, 0))
+
+
 @pytest.fixture(scope="module")
 def en():
     return TurnoverReport(MonthReport.open("turnover", MONTH, SAMPLES, "en"))
@@ -47,7 +57,7 @@ def roster_only(tmp_path_factory):
     agents = pd.read_csv(SAMPLES / "agents.csv", dtype=str)
     extra = pd.DataFrame({
         "agent_id": ["KF9001", "KF9002", "KF9003"], "name": ["甲", "乙", "丙"],
-        "team": ["直播组"] * 3, "role": ["presale"] * 3, "shift": ["day"] * 3,
+        "team": ["三人组"] * 3, "role": ["presale"] * 3, "shift": ["day"] * 3,
         "hire_date": ["2025-06-02", "2025-06-02", "2025-06-16"],
         "exit_date": ["2025-08-10", "", ""], "exit_reason": ["voluntary", "", ""],
         "outsourced": ["false"] * 3, "base_salary": ["4000"] * 3,
@@ -64,7 +74,7 @@ def test_leavers_are_the_months_exits_with_names(en):
     assert isinstance(leavers, TurnoverTable)
     table = leavers.tidy()
     figures = month_figures(en.ds, MONTH)
-    assert len(table) == figures["exits"] == 4
+    assert len(table) == figures["exits"] == EXITS > 0
     kinds = en.leavers_table["exit_type"]
     assert (kinds == "voluntary").sum() == figures["exits_voluntary"]
     assert (kinds == "involuntary").sum() == figures["exits_involuntary"]
@@ -100,7 +110,7 @@ def test_flow_identity_and_team_table_total(en):
             + flow["exits_other"]).all()
     teams = en.teams().tidy()
     assert teams.iloc[-1]["team"] == TOTAL
-    assert teams.iloc[:-1]["exits"].sum() == teams.iloc[-1]["exits"] == 4
+    assert teams.iloc[:-1]["exits"].sum() == teams.iloc[-1]["exits"] == EXITS
 
 
 # -- retention, models, at risk --------------------------------------------------------------
@@ -150,11 +160,14 @@ def test_sentences_are_computed_from_the_numbers(en, zh):
     leavers = en.leavers_table
     median = f"{leavers['tenure_days'].median():,.0f}"
     chance = en.chance
-    assert chance["exits"] == 4 and chance["baseline_months"] == 12
-    assert chance["low"] <= chance["exits"] <= chance["high"] and not chance["beyond"]
-    for report, words in ((en, ("4 leavers", f"median of {median} days", "within chance",
+    assert chance["exits"] == EXITS and chance["baseline_months"] == 12
+    within = chance["low"] <= chance["exits"] <= chance["high"]
+    assert within == (not chance["beyond"])
+    en_chance, zh_chance = (("within chance", "在随机波动范围内") if within
+                            else ("beyond chance", "超出随机波动"))
+    for report, words in ((en, (f"{EXITS} leavers", f"median of {median} days", en_chance,
                                 f"{chance['expected']:.1f} exits", "2024-11")),
-                          (zh, ("离职的4人", f"中位在职{median}天", "在随机波动范围内",
+                          (zh, (f"离职的{EXITS}人", f"中位在职{median}天", zh_chance,
                                 f"预计离职约{chance['expected']:.1f}人", "2024-11"))):
         text = " ".join(report.sentences)
         for word in words:
@@ -190,8 +203,20 @@ def test_results_are_json_with_the_issue_keys(en, zh):
 # -- edge cases --------------------------------------------------------------------------------
 
 
-def test_a_month_without_exits():
-    report = TurnoverReport(MonthReport.open("turnover", "2024-04", SAMPLES, "en"))
+@pytest.fixture(scope="module")
+def quiet_april(tmp_path_factory):
+    """The samples' agents alone, with the exits of 2024-04 taken back (still employed)."""
+    folder = tmp_path_factory.mktemp("quiet")
+    shutil.copy(SAMPLES / "csnb.toml", folder / "csnb.toml")
+    agents = pd.read_csv(SAMPLES / "agents.csv", dtype=str)
+    april = agents["exit_date"].fillna("").str.startswith("2024-04")
+    agents.loc[april, ["exit_date", "exit_reason"]] = None
+    agents.to_csv(folder / "agents.csv", index=False)
+    return folder
+
+
+def test_a_month_without_exits(quiet_april):
+    report = TurnoverReport(MonthReport.open("turnover", "2024-04", quiet_april, "en"))
     assert month_figures(report.ds, "2024-04")["exits"] == 0
     leavers = report.leavers()
     assert isinstance(leavers, Block) and leavers.text == "Nobody left this month."
@@ -204,15 +229,15 @@ def test_a_team_of_three_is_labelled_too_small(roster_only):
     for lang, label in (("en", "too few to say"), ("zh", "人数太少")):
         report = TurnoverReport(MonthReport.open("turnover", MONTH, roster_only, lang))
         table = report.retention_table()
-        row = table.tidy().query("group == '直播组'")
+        row = table.tidy().query("group == '三人组'")
         assert len(row) == 1 and bool(row["too_small"].iloc[0])
         assert row["agents"].iloc[0] == 3
         shown = table.display_table()
-        small = shown[shown.iloc[:, 1] == "直播组"].iloc[0]
+        small = shown[shown.iloc[:, 1] == "三人组"].iloc[0]
         assert (small == label).sum() == 4  # median and the three retentions
         # The curve of the team is flagged too, so the plot draws it dotted.
         curves = report.retention["team"].tidy()
-        assert curves[curves["group"] == "直播组"]["too_small"].all()
+        assert curves[curves["group"] == "三人组"]["too_small"].all()
 
 
 def test_a_month_outside_the_data_says_so(roster_only):
@@ -273,7 +298,7 @@ def test_the_notebook_renders(tmp_path, lang):
     assert summary.ok
     suffix = "" if lang == "en" else ".zh"
     out = json.loads((tmp_path / MONTH / f"turnover{suffix}.json").read_text("utf-8"))
-    assert len(out["leavers"]) == 4 and out["at_risk"]
+    assert len(out["leavers"]) == EXITS and out["at_risk"]
     html = (tmp_path / MONTH / f"turnover{suffix}.html").read_text("utf-8")
     assert html.count("<img") >= 6 or html.count("image/png") >= 6
 
