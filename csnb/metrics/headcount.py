@@ -51,7 +51,8 @@ def headcount_table(agents: pd.DataFrame, months: Sequence[str], by: str | None 
         Columns ``month``, [``team``], ``opening`` (hired before the first day and not exited
         before it), ``hires``, ``exits`` (hire_date / exit_date within the month; an exit on
         the month's last day is an exit of that month), ``exits_voluntary``,
-        ``exits_involuntary`` (dismissed + bottom_ranked_out), ``exits_other``, ``closing``
+        ``exits_involuntary`` (dismissed + bottom_ranked_out), ``exits_other`` (the three
+        splits NaN in a month with an exit that has no exit_reason), ``closing``
         (hired on or before the last day, exit_date empty or after it), ``avg_headcount``
         ((opening + closing) / 2), ``turnover_rate`` (exits / avg_headcount) and its
         ``_voluntary``, ``_involuntary``, ``_other`` splits, ``turnover_rate_trailing_12m``
@@ -111,12 +112,19 @@ def _headcount_group(agents: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     exit_in = (~no_exit) & (e >= starts) & (e <= ends)
     vol = (reason == "voluntary")[:, None]
     invol = np.isin(reason, INVOLUNTARY_REASONS)[:, None]
+    unknown = pd.isna(reason)[:, None]
     exits = exit_in.sum(axis=0)
-    ev = (exit_in & vol).sum(axis=0)
-    ei = (exit_in & invol).sum(axis=0)
+    ev = (exit_in & vol).sum(axis=0).astype(float)
+    ei = (exit_in & invol).sum(axis=0).astype(float)
+    eo = exits - ev - ei
+    # An exit without a reason (a roster without the exit_reason column) has no type: the
+    # month's split is unknown (NaN), not "0 voluntary, all other".
+    untyped = (exit_in & unknown).any(axis=0)
+    for split in (ev, ei, eo):
+        split[untyped] = np.nan
     df = pd.DataFrame({
         "month": span, "opening": opening, "hires": hires, "exits": exits,
-        "exits_voluntary": ev, "exits_involuntary": ei, "exits_other": exits - ev - ei,
+        "exits_voluntary": ev, "exits_involuntary": ei, "exits_other": eo,
         "closing": closing,
     })
     df["avg_headcount"] = (df["opening"] + df["closing"]) / 2

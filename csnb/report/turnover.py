@@ -53,6 +53,14 @@ AT_RISK_N = 10
 EARLY_DAYS = 90
 #: Statistics of the retention table (the engine's names for RETENTION_DAYS).
 RETENTION_STATS = ("median_tenure_days", "retention_30d", "retention_90d", "retention_180d")
+#: Texts said instead when the hazard model is of any exit (exits carry no reason).
+WITHOUT_REASONS = {
+    "turnover.section.hazard": "turnover.section.hazard_any",
+    "turnover.explain.hazard": "turnover.explain.hazard_any",
+    "turnover.section.at_risk": "turnover.section.at_risk_any",
+    "turnover.explain.at_risk": "turnover.explain.at_risk_any",
+    "turnover.sentence.at_risk": "turnover.sentence.at_risk_any",
+}
 #: Columns of the headcount flow table (metric-book names).
 FLOW_COLUMNS = ("month", "opening_headcount", "hires", "exits_voluntary", "exits_involuntary",
                 "exits_other", "exits", "closing_headcount", "turnover_rate",
@@ -118,8 +126,9 @@ class TurnoverTable(TableResult):
     formats : dict
         How a column that is not a metric-book figure is shown, by column: "days", "rate",
         "ratio", "p", "term" (a model term), "terms" (a list of terms), "label" (a category
-        value), "bool", or a ``(estimate, ci_low, ci_high, kind)`` tuple for an estimate
-        with its interval (kind "days", "rate" or "ratio"; the limit columns are then not
+        value), "reason" (an exit reason; "not recorded" when missing), "bool", or a
+        ``(estimate, ci_low, ci_high, kind)`` tuple for an estimate with its interval (kind
+        "days", "rate" or "ratio"; the limit columns are then not
         shown on their own).
     small : str, optional
         Column flagging rows too small to say anything: their estimates are replaced by a
@@ -138,6 +147,8 @@ class TurnoverTable(TableResult):
         small = (self.table[self.small].astype(bool).to_numpy() if self.small
                  else np.zeros(len(self.table), dtype=bool))
         too_small = _text("too_small", lang)
+        # A figure the data cannot give reads "n/a", as in every other table of the reports.
+        na = t("missing.value", lang)
         shown: dict[str, list[str]] = {}
         for col in self.table.columns:
             if col in hidden:
@@ -147,16 +158,16 @@ class TurnoverTable(TableResult):
             if isinstance(fmt, tuple):
                 _, lo_col, hi_col, kind = fmt
                 f = {"days": _days, "rate": _pct, "ratio": _ratio}[kind]
-                text = ["" if v is None or pd.isna(v) else f(v) + _ci(lo, hi, f)
+                text = [na if v is None or pd.isna(v) else f(v) + _ci(lo, hi, f)
                         for v, lo, hi in zip(values, self.table[lo_col], self.table[hi_col],
                                              strict=True)]
                 text = [too_small if s else v for v, s in zip(text, small, strict=True)]
             elif fmt == "days":
-                text = ["" if pd.isna(v) else _days(v) for v in values]
+                text = [na if pd.isna(v) else _days(v) for v in values]
             elif fmt == "rate":
-                text = ["" if pd.isna(v) else _pct(v) for v in values]
+                text = [na if pd.isna(v) else _pct(v) for v in values]
             elif fmt == "ratio":
-                text = ["" if pd.isna(v) else _ratio(v) for v in values]
+                text = [na if pd.isna(v) else _ratio(v) for v in values]
             elif fmt == "p":
                 text = [_p(v) for v in values]
             elif fmt == "term":
@@ -164,6 +175,9 @@ class TurnoverTable(TableResult):
             elif fmt == "terms":
                 text = [t("sentence.list_sep", lang).join(term_label(x, lang) for x in v)
                         if isinstance(v, list | tuple) else "" for v in values]
+            elif fmt == "reason":
+                text = [_text("reason_not_recorded", lang) if v is None or pd.isna(v)
+                        else value_label(v, lang) for v in values]
             elif fmt == "bool":
                 text = [t("yes" if bool(v) else "no", lang) for v in values]
             elif fmt == "label" or col in CATEGORY_COLUMNS:
@@ -210,8 +224,21 @@ class TurnoverReport:
     # -- facts -------------------------------------------------------------------------------
 
     def text(self, key: str, **values: Any) -> str:
-        """A text of this report (``turnover.<key>``) in the report language."""
-        return _text(key, self.lang, **values)
+        """A text of this report (``turnover.<key>``) in the report language.
+
+        When the hazard model is of any exit (no exit reasons), the texts that speak of
+        quits are replaced by their ``_any`` variants (:data:`WITHOUT_REASONS`).
+        """
+        return t(self._key(f"turnover.{key}"), self.lang, **values)
+
+    def _key(self, key: str) -> str:
+        return WITHOUT_REASONS.get(key, key) if self.any_exit_model else key
+
+    @cached_property
+    def any_exit_model(self) -> bool:
+        """Whether the hazard model (and the at-risk ranking) is of any exit, not of quits."""
+        fits = self.hazard.fits
+        return bool(len(fits)) and list(fits["cause"]) == ["any"]
 
     def note(self, key: str, **values: Any) -> Block:
         """A paragraph (``turnover.<key>``), values escaped."""
@@ -221,7 +248,7 @@ class TurnoverReport:
 
     def section(self, key: str) -> Block:
         """A section heading (``turnover.section.<key>``)."""
-        text = t(f"turnover.section.{key}", self.lang)
+        text = t(self._key(f"turnover.section.{key}"), self.lang)
         return Block(f"<h2>{escape(text)}</h2>", text)
 
     @cached_property
@@ -476,7 +503,7 @@ class TurnoverReport:
         """Hires and exits by type per month, and the monthly and 12-month rates."""
         from ..plots.turnover import plot_headcount_flow
 
-        labels = {c: _column(c, self.lang) for c in FLOW_COLUMNS}
+        labels = {c: _column(c, self.lang) for c in (*FLOW_COLUMNS, "exits_untyped")}
         return _figure(plot_headcount_flow(self.flow_table, labels=labels))
 
     def teams(self) -> TableResult:
@@ -499,7 +526,8 @@ class TurnoverReport:
         if self.leavers_table.empty:
             return self.note("no_leavers")
         table = self.leavers_table.drop(columns=["exit_type", "role"])
-        return TurnoverTable(table=table, lang=self.lang, formats={"tenure_days": "days"})
+        return TurnoverTable(table=table, lang=self.lang,
+                             formats={"tenure_days": "days", "exit_reason": "reason"})
 
     def exit_reasons(self) -> TurnoverTable | Block:
         """Exits of the last 12 months by reason, with shares (a note without reasons)."""
@@ -711,9 +739,10 @@ class TurnoverReport:
         table = self.at_risk.tidy()
         if table.empty:
             return self.note("at_risk_none")
-        return TurnoverTable(table=table, lang=self.lang,
-                             formats={"tenure_days": "days", "probability": "rate",
-                                      "drivers": "terms"})
+        # Without exit reasons the probability is of any exit, and its column says so.
+        prob = "probability_any" if self.any_exit_model else "probability"
+        return TurnoverTable(table=table.rename(columns={"probability": prob}), lang=self.lang,
+                             formats={"tenure_days": "days", prob: "rate", "drivers": "terms"})
 
     # -- output ------------------------------------------------------------------------------
 

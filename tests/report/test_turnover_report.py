@@ -18,6 +18,7 @@ import pytest
 
 import csnb
 from csnb.analyses.base import TOTAL
+from csnb.i18n import t
 from csnb.metrics import headcount_table, month_figures
 from csnb.months import months_ending
 from csnb.report.display import Block
@@ -225,26 +226,73 @@ def test_a_month_outside_the_data_says_so(roster_only):
     assert out["leavers"] == [] and out["in_data"] is False
 
 
-@pytest.mark.xfail(strict=True, reason="the loader rejects exits without a reason when the "
-                   "exit_reason column is absent (csnb/io/checks.py, exit_reason_mismatch)")
-def test_no_exit_reason_column_loads(roster_only, tmp_path):
+@pytest.fixture(scope="module")
+def no_reasons(roster_only, tmp_path_factory):
+    """The roster of ``roster_only`` without its exit_reason column."""
+    folder = tmp_path_factory.mktemp("no_reasons")
     agents = pd.read_csv(roster_only / "agents.csv", dtype=str).drop(columns="exit_reason")
-    agents.to_csv(tmp_path / "agents.csv", index=False)
-    shutil.copy(roster_only / "csnb.toml", tmp_path / "csnb.toml")
-    report = TurnoverReport(MonthReport.open("turnover", MONTH, tmp_path, "en"))
-    assert not report.has_reasons
+    agents.to_csv(folder / "agents.csv", index=False)
+    shutil.copy(roster_only / "csnb.toml", folder / "csnb.toml")
+    return folder
 
 
-def test_without_exit_reasons_the_report_says_so(roster_only):
-    report = TurnoverReport(MonthReport.open("turnover", MONTH, roster_only, "en"))
-    # The roster as the report sees it when the column is absent.
-    report.agents = report.ds.frame("agents").drop(columns="exit_reason")
-    assert not report.has_reasons
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_roster_without_exit_reasons_gives_the_report_without_the_split(no_reasons, lang):
+    """No exit_reason column: it loads, every figure is there, the split is n/a and said so."""
+    import matplotlib.pyplot as plt
+
+    month_report = MonthReport.open("turnover", MONTH, no_reasons, lang)
+    assert not [p for p in month_report.ds.problems if p.severity == "error"]
+    report = TurnoverReport(month_report)
+    assert not report.has_reasons and report.any_exit_model
+    words = {"en": {"not recorded": "not recorded", "leaving": "Most at risk of leaving next",
+                    "no split": "Exit reasons are not recorded",
+                    "hazard": "What predicts exits month by month (all exits together)",
+                    "at_risk": "At risk of leaving next month",
+                    "probability": "Chance of leaving next month"},
+             "zh": {"not recorded": "未记录", "leaving": "下月最可能离职的客服",
+                    "no split": "未记录离职原因",
+                    "hazard": "逐月离职风险(全部离职合并)", "at_risk": "下月离职风险名单",
+                    "probability": "下月离职概率"}}[lang]
+    # the flow: exits counted, their split unknown (n/a), never zeros
+    flow = report.flow().tidy()
+    with_exits = flow["exits"] > 0
+    assert with_exits.sum() > 10
+    for col in ("exits_voluntary", "exits_involuntary", "exits_other",
+                "turnover_rate_voluntary", "turnover_rate_involuntary"):
+        assert flow.loc[with_exits, col].isna().all(), col
+    shown = report.flow().display_table()
+    na = "n/a" if lang == "en" else "无"
+    assert (shown.iloc[:, 3][with_exits.to_numpy()] == na).all()
+    assert (flow["closing_headcount"].dropna()
+            == (flow["opening_headcount"] + flow["hires"] - flow["exits"]).dropna()).all()
+    # the leavers, named, their reason "not recorded"
+    leavers = report.leavers()
+    assert isinstance(leavers, TurnoverTable) and len(leavers.tidy()) == 4
+    assert leavers.tidy()["name"].notna().all()
+    assert set(leavers.display_table().iloc[:, -1]) == {words["not recorded"]}
     assert isinstance(report.exit_reasons(), Block)
-    assert any("not recorded" in s for s in report.sentences)
+    # one model of any exit; sections and sentences speak of leaving, not of quitting
+    assert list(report.hazard.fits["cause"]) == ["any"] and report.hazard.fits["fitted"].all()
+    assert report.section("hazard").text == words["hazard"]
+    assert report.section("at_risk").text == words["at_risk"]
+    assert report.note("explain.at_risk").text != t("turnover.explain.at_risk", lang)
+    risk = report.at_risk_table()
+    assert words["probability"] in list(risk.display_table().columns)
+    text = " ".join(report.sentences)
+    for key in ("not recorded", "no split", "leaving"):
+        assert words[key] in text, (key, text)
+    assert risk.tidy()["name"].iloc[0] in report.sentences[-1]
     out = report.results()
-    json.dumps(out, allow_nan=False)
-    assert out["exit_reasons"] == []
+    json.dumps(out, allow_nan=False, ensure_ascii=False)
+    assert out["exit_reasons"] == [] and list(out["hazard"]) == ["any"]
+    assert {r["exit_reason"] for r in out["leavers"]} == {None}
+    last = out["flow"][-1]
+    assert last["exits"] == 4 and last["exits_voluntary"] is None
+    fig = report.plot_flow()
+    labels = [c.get_label() for c in fig.axes[0].containers]
+    assert t("turnover.col.exits_untyped", lang) in labels
+    plt.close(fig)
 
 
 # -- figures ---------------------------------------------------------------------------------
