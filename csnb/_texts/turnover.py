@@ -101,11 +101,13 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "turnover.explain.at_risk": {
         "en": "Agents employed at the month's end ranked by the model's probability of a "
-              "voluntary exit next month, with what raises it. It ranks, it does not "
-              "predict who will go: use it to choose whom to talk to and coach first (一对一"
-              "沟通), never as a reason to act against an agent.",
-        "zh": "月末在职的客服,按模型估计的下月主动离职概率排序,并列出主要原因。这是排序,不是"
-              "预言谁一定会走:用来决定先找谁做一对一沟通、重点辅导,不能作为处理客服的依据。",
+              "voluntary exit next month, with what raises it (attributes whose effect is "
+              "beyond chance, largest first). It ranks, it does not predict who will go: use "
+              "it to choose whom to talk to and coach first (一对一沟通), never as a reason to "
+              "act against an agent.",
+        "zh": "月末在职的客服,按模型估计的下月主动离职概率排序,并列出主要原因(影响超出随机"
+              "波动的因素,按大小排列)。这是排序,不是预言谁一定会走:用来决定先找谁做一对一"
+              "沟通、重点辅导,不能作为处理客服的依据。",
     },
     "turnover.explain.hazard_any": {
         "en": "Month by month, what raised an agent's odds of leaving: tenure band, whether "
@@ -123,12 +125,13 @@ TEXT: dict[str, dict[str, str]] = {
     "turnover.explain.at_risk_any": {
         "en": "Agents employed at the month's end ranked by the model's probability of "
               "leaving next month for any reason (exit reasons are not recorded, so quits "
-              "cannot be told from dismissals), with what raises it. It ranks, it does not "
-              "predict who will go: use it to choose whom to talk to and coach first (一对一"
-              "沟通), never as a reason to act against an agent.",
+              "cannot be told from dismissals), with what raises it (attributes whose effect "
+              "is beyond chance, largest first). It ranks, it does not predict who will go: "
+              "use it to choose whom to talk to and coach first (一对一沟通), never as a "
+              "reason to act against an agent.",
         "zh": "月末在职的客服,按模型估计的下月离职概率排序(未记录离职原因,主动与被动离职无法"
-              "区分),并列出主要原因。这是排序,不是预言谁一定会走:用来决定先找谁做一对一沟通、"
-              "重点辅导,不能作为处理客服的依据。",
+              "区分),并列出主要原因(影响超出随机波动的因素,按大小排列)。这是排序,不是预言"
+              "谁一定会走:用来决定先找谁做一对一沟通、重点辅导,不能作为处理客服的依据。",
     },
     # notes
     "turnover.no_leavers": {"en": "Nobody left this month.", "zh": "本月无人离职。"},
@@ -146,6 +149,7 @@ TEXT: dict[str, dict[str, str]] = {
     "turnover.at_risk_none": {"en": "The hazard model could not be fitted: no ranking.",
                               "zh": "风险模型无法拟合,暂无排序。"},
     "turnover.too_small": {"en": "too few to say", "zh": "人数太少"},
+    "turnover.no_drivers": {"en": "none beyond chance", "zh": "无超出随机波动的因素"},
     "turnover.all": {"en": "All agents", "zh": "全部客服"},
     "turnover.by.all": {"en": "All agents", "zh": "全部客服"},
     "turnover.by.shift": {"en": "By shift", "zh": "按班次"},

@@ -125,7 +125,8 @@ class TurnoverTable(TableResult):
     ----------
     formats : dict
         How a column that is not a metric-book figure is shown, by column: "days", "rate",
-        "ratio", "p", "term" (a model term), "terms" (a list of terms), "label" (a category
+        "ratio", "p", "term" (a model term), "terms" (a list of terms; an empty one reads "none
+        beyond chance"), "label" (a category
         value), "reason" (an exit reason; "not recorded" when missing), "bool", or a
         ``(estimate, ci_low, ci_high, kind)`` tuple for an estimate with its interval (kind
         "days", "rate" or "ratio"; the limit columns are then not
@@ -174,7 +175,8 @@ class TurnoverTable(TableResult):
                 text = [term_label(v, lang) for v in values]
             elif fmt == "terms":
                 text = [t("sentence.list_sep", lang).join(term_label(x, lang) for x in v)
-                        if isinstance(v, list | tuple) else "" for v in values]
+                        if isinstance(v, list | tuple) and len(v) else _text("no_drivers", lang)
+                        for v in values]
             elif fmt == "reason":
                 text = [_text("reason_not_recorded", lang) if v is None or pd.isna(v)
                         else value_label(v, lang) for v in values]

@@ -394,6 +394,14 @@ def test_at_risk_agents_are_employed_and_ranked(sim, hazard):
     # the top agent's probability is the model's prediction for its covariates
     top = table.iloc[0]
     assert top["drivers"], "the riskiest agent has at least one driver"
+    # drivers are only terms beyond chance that raise the hazard; looser terms are not named
+    coefs = hazard.tidy().query("cause == 'voluntary'").set_index("term")
+    named = {d for r in table.itertuples() for d in r.drivers}
+    assert named and all(coefs.at[d, "p_value"] < 0.05 and coefs.at[d, "coef"] > 0
+                         for d in named)
+    loose = at_risk_agents(hazard, n=15, alpha=1.0).tidy()
+    assert {d for ds_ in loose["drivers"] for d in ds_} > named
+    assert loose["probability"].tolist() == table["probability"].tolist()
     doc = result.to_json()
     assert doc["at_risk"][0]["agent_id"] == top["agent_id"]
     json.dumps(doc, allow_nan=False, ensure_ascii=False)
