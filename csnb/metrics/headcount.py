@@ -29,7 +29,7 @@ def _as_day(series: pd.Series) -> np.ndarray:
 
 
 def headcount_table(agents: pd.DataFrame, months: Sequence[str], by: str | None = None, *,
-                    since: str | None = None) -> pd.DataFrame:
+                    since: str | None = None, until: str | None = None) -> pd.DataFrame:
     """Return headcount flow and turnover rates per month (and team).
 
     Parameters
@@ -44,6 +44,9 @@ def headcount_table(agents: pd.DataFrame, months: Sequence[str], by: str | None 
         First month the data can answer (the first month of the dataset's records). A
         roster rarely lists the agents who left before its data begin, so figures of earlier
         months are unknown: NaN, as is the trailing rate of a window starting before it.
+    until : str, optional
+        Last month the data can answer: the roster says nothing yet of later months' hires
+        and exits, so their figures are NaN (not a month without exits).
 
     Returns
     -------
@@ -70,6 +73,8 @@ def headcount_table(agents: pd.DataFrame, months: Sequence[str], by: str | None 
     months = [check_month(m, "months") for m in months]
     if since is not None:
         check_month(since, "since")
+    if until is not None:
+        check_month(until, "until")
     cols = ["month", *(["team"] if by else []), *HEADCOUNT_COLUMNS]
     if not months:
         return pd.DataFrame(columns=cols)
@@ -89,6 +94,8 @@ def headcount_table(agents: pd.DataFrame, months: Sequence[str], by: str | None 
         out.loc[before, list(HEADCOUNT_COLUMNS)] = np.nan
         window_start = out["month"].map(lambda m: shift_month(m, -11))
         out.loc[window_start < since, "turnover_rate_trailing_12m"] = np.nan
+    if until is not None:
+        out.loc[out["month"] > until, list(HEADCOUNT_COLUMNS)] = np.nan
     return out.sort_values(["month", *(["team"] if by else [])], kind="stable")[cols] \
         .reset_index(drop=True)
 

@@ -284,9 +284,9 @@ class TurnoverReport:
     @cached_property
     def flow_table(self) -> pd.DataFrame:
         """Shop headcount flow of the month and the 24 before (:func:`headcount_table`)."""
-        since = self.months[0] if self.months else None
+        since, until = (self.months[0], self.months[-1]) if self.months else (None, None)
         flow = headcount_table(self.agents, months_ending(self.month, FLOW_MONTHS),
-                               since=since)
+                               since=since, until=until)
         return flow.rename(columns={"opening": "opening_headcount",
                                     "closing": "closing_headcount"})
 

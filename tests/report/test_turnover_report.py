@@ -104,6 +104,26 @@ def test_flow_identity_and_team_table_total(en):
     assert teams.iloc[:-1]["exits"].sum() == teams.iloc[-1]["exits"] == 4
 
 
+def test_invariants_over_every_team_and_month_of_the_samples(en):
+    """closing = opening + hires - exits per team and month; leavers = the month's exits."""
+    agents = en.agents
+    by_team = headcount_table(agents, en.months, by="team", since=en.months[0])
+    known = by_team.dropna(subset=["exits"])
+    assert len(known) == len(en.months) * agents["team"].nunique()
+    assert (known["closing"] == known["opening"] + known["hires"] - known["exits"]).all()
+    # teams add up to the shop
+    shop = headcount_table(agents, en.months, since=en.months[0]).set_index("month")
+    summed = known.groupby("month")[["opening", "hires", "exits", "closing"]].sum()
+    assert (summed == shop.loc[summed.index, ["opening", "hires", "exits", "closing"]]).all().all()
+    exit_month = pd.to_datetime(agents["exit_date"]).dt.strftime("%Y-%m")
+    for month in en.months:
+        report = TurnoverReport(MonthReport.open("turnover", month, SAMPLES, "en"))
+        listed = report.leavers_table["agent_id"]
+        assert listed.is_unique
+        assert set(listed) == set(agents.loc[exit_month == month, "agent_id"]), month
+        assert len(listed) == shop.at[month, "exits"]
+
+
 # -- retention, models, at risk --------------------------------------------------------------
 
 
@@ -293,6 +313,93 @@ def test_a_roster_without_exit_reasons_gives_the_report_without_the_split(no_rea
     labels = [c.get_label() for c in fig.axes[0].containers]
     assert t("turnover.col.exits_untyped", lang) in labels
     plt.close(fig)
+
+
+@pytest.fixture(scope="module")
+def june(tmp_path_factory):
+    """tests/hand_built.py's month (2025-06, team t1 of eight), plus t2: a team of one agent."""
+    from hand_built import AGENTS, write_csv, write_june
+
+    folder = write_june(tmp_path_factory.mktemp("hand"))
+    rows = pd.read_csv(folder / "agents.csv", dtype=str, keep_default_na=False)
+    rows.loc[len(rows)] = ["B1", "Bea", "t2", "2025-03-01", "", ""]
+    write_csv(folder, "agents", AGENTS, [tuple(r) for r in rows[AGENTS].to_numpy()])
+    return folder
+
+
+def test_hand_built_month_worked_out_by_hand(june):
+    """June 2025 of the hand-built shop: every figure below is counted by hand from its rows.
+
+    t1: A1 (there all along), A2 voluntary on 06-30 (hired 02-01), A3 hired 06-05 and dismissed
+    06-20, A4 hired 06-01, A5 gone 05-31, A6 bottom-ranked-out on 06-01 (hired 03-01), A7 hired
+    in July, A8 contract_end 06-15 (hired 04-01); t2: B1 alone since 03-01.
+    """
+    report = TurnoverReport(MonthReport.open("turnover", "2025-06", june, "en"))
+    assert report.in_data and report.has_reasons
+    # the leavers: exactly June's four exits, tenure = last day - hire + 1
+    leavers = report.leavers_table.set_index("agent_id")
+    assert leavers["tenure_days"].to_dict() == {"A3": 16, "A8": 76, "A6": 93, "A2": 150}
+    assert list(leavers.index) == ["A3", "A8", "A6", "A2"]  # shortest tenure first
+    assert leavers["exit_type"].to_dict() == {"A3": "involuntary", "A8": "other",
+                                              "A6": "involuntary", "A2": "voluntary"}
+    # the flow: opening A1 A2 A6 A8 B1; hires A3 A4; closing A1 A4 B1
+    june_flow = report.flow_table.set_index("month").loc["2025-06"]
+    assert (june_flow[["opening_headcount", "hires", "exits", "exits_voluntary",
+                       "exits_involuntary", "exits_other", "closing_headcount"]].tolist()
+            == [5, 2, 4, 1, 2, 1, 3])
+    assert june_flow["turnover_rate"] == pytest.approx(4 / 4)
+    # by team, the identity holds in every month, including the team of one
+    teams = report.teams().tidy().set_index("team")
+    assert teams.loc["t2", ["opening_headcount", "hires", "exits", "closing_headcount"]
+                     ].tolist() == [1, 0, 0, 1]
+    assert teams.loc["t2", "turnover_rate"] == 0
+    by_team = headcount_table(report.agents, report.months, by="team")
+    assert (by_team["closing"] == by_team["opening"] + by_team["hires"]
+            - by_team["exits"]).all()
+    # nine agents, four exits: every group too small to say, no model fitted, no ranking
+    retention = report.retention_table().tidy()
+    assert retention["too_small"].all()
+    assert isinstance(report.cox_table(), Block) and isinstance(report.hazard_table(), Block)
+    assert isinstance(report.at_risk_table(), Block)
+    # KM by hand: four exits among nine at risk (A5 left before June: tenure 182, exited)
+    km = report.retention["all"].tidy()
+    assert (np.diff(km["survival"]) <= 0).all()
+    assert km.iloc[-1]["survival"] == pytest.approx(
+        np.prod([1 - d / n for n, d in zip(*_km_by_hand(report.tenure), strict=True)]))
+    text = " ".join(report.sentences)
+    assert "The 4 leavers (1 voluntary, 2 involuntary, 1 other)" in text
+    median = f"{np.median([16, 76, 93, 150]):,.0f}"
+    assert f"median of {median} days (from 16 to 150); 2 of them left within their first 90 " \
+        "days" in text
+    out = report.results()
+    json.dumps(out, allow_nan=False)
+    assert [r["agent_id"] for r in out["leavers"]] == ["A3", "A8", "A6", "A2"]
+    assert out["cox"] == [] and out["at_risk"] == []
+
+
+def _km_by_hand(tenure: pd.DataFrame) -> tuple[list[int], list[int]]:
+    """At-risk and exit counts at each exit time (the product-limit estimator's inputs)."""
+    at_risk, exits = [], []
+    for day in sorted(tenure.loc[tenure["exited"], "tenure_days"].unique()):
+        at_risk.append(int((tenure["tenure_days"] >= day).sum()))
+        exits.append(int(((tenure["tenure_days"] == day) & tenure["exited"]).sum()))
+    return at_risk, exits
+
+
+@pytest.mark.parametrize("month", ["2025-04", "2025-08"])
+def test_hand_built_months_before_and_after_the_data_say_so(june, month):
+    """The data span 2025-05 .. 2025-07: a month on either side shows no figures, not zeros."""
+    report = TurnoverReport(MonthReport.open("turnover", month, june, "zh"))
+    assert not report.in_data
+    assert report.sentences == [f"{month}不在数据范围内(2025-05至2025-07):本报告不显示该月离职数据"
+                                "(而不是显示为0)。"]
+    assert isinstance(report.leavers(), Block)
+    flow = report.flow_table.set_index("month")
+    if month in flow.index:
+        assert flow.loc[month, ["opening_headcount", "exits"]].isna().all()
+    out = report.results()
+    json.dumps(out, allow_nan=False)
+    assert out["in_data"] is False and out["leavers"] == []
 
 
 # -- figures ---------------------------------------------------------------------------------
