@@ -491,27 +491,34 @@ def test_hazard_intervals_cover_planted_effects_across_seeds(tmp_path):
     Run: .venv/bin/python -m pytest -p no:cacheprovider -m slow -s tests/analyses/test_turnover.py
 
     Each seed simulates 100 agents over 24 months and fits the cloglog discrete-time hazard
-    (exp(coef) is then the planted hazard ratio): night shift x2.0 and tenure under 90 days
-    x2.0 (both early bands against 365+). The issue's bar is 18 of 20 seeds (a true coverage
-    of 0.95 gives 18 or more with probability 0.92; 0.80 only with probability 0.21). Worlds
-    are simulated with few sessions (SPARSE) so that 20 of them take about 1.5 minutes.
-    Measured (2026-12, SPARSE, seeds 1000-1052, before the conversion-band covariate): the
-    night-shift CI covered 2.0 in 47 of 53 worlds (0.89; seeds 1000-1019 alone: 16 of 20),
-    tenure 0-29 in 50 of 53, tenure 30-89 in 48 of 53; with LIGHT sessions, seeds 1000-1019:
-    19, 18 and 20 of 20. The night interval is short of 95% (a known shortfall: the
-    simulator gives replacements hired within a month no exit risk in that month, which
-    biases the night estimate down to about 1.85). So the bar for night is 15 of 20 (a true
-    coverage of 0.89 passes it with probability 0.92; 0.70 only with probability 0.42) and
-    17 of 20 for the tenure bands, on the first 20 seeds; the issue's 18 of 20 is not met
-    for night until that bias is removed. The logit model's odds ratios and a cause-specific
-    Cox model (shift, outsourced; no policy or tenure terms) are reported beside them.
+    (exp(coef) is then the planted hazard ratio of the monthly voluntary hazard): night
+    shift x2.0 (``exit.night_mult``) and tenure under 90 days at the month's start x2.0
+    (``exit.new_hire_mult``; both early bands against 365+). The issue's bar is 18 of 20
+    seeds (a true coverage of 0.95 gives 18 or more with probability 0.92; 0.80 only with
+    probability 0.21). Worlds are simulated with few sessions (SPARSE) to keep them short.
+
+    The model side was checked against the simulator: the hire month is in the risk set from
+    the hire day (exposure offset), tenure bands use tenure at the month's start as the
+    simulator does, exp(coef) of the cloglog link is the planted hazard ratio (competing
+    exits end the exposure on their day), and agent-clustered SEs are within a few percent
+    of the model SEs (mean ratio 1.01 over 9 worlds), so the interval type is not the cause.
+    The cause was the simulator: up to sim_version 1 a replacement hired within a month had
+    no exit risk in that month, which biased the night estimate down (seeds 1000-1008: night
+    covered in 6 of 9, geometric-mean HR 1.78). With hires at risk from their hire day
+    (sim_version 2; measured 2026-12-02 with that exit process patched in, seeds
+    1000-1017): night 17 of 18 (geometric-mean HR 1.89), tenure 0-29 and 30-89 17 of 18
+    each; the logit odds ratio 17 of 18, a cause-specific Cox model (shift, outsourced) 18
+    of 18. So the issue's bar applies from sim_version 2; before it, the bars are the old
+    measured ones (night 15, tenure 17 of 20).
     """
     hits = {"night": 0, "tenure 0-29": 0, "tenure 30-89": 0, "night (logit OR)": 0,
             "night (Cox)": 0}
     estimates = []
+    versions = set()
     for seed in COVERAGE_SEEDS:
         folder = tmp_path / str(seed)
-        simulate(folder, seed=seed, agents=100, months=24, params=SPARSE)
+        truth = simulate(folder, seed=seed, agents=100, months=24, params=SPARSE)
+        versions.add(truth["sim_version"])
         ds = load_dataset(folder, cache=False)
         panel = agent_month_panel(ds)
         ref = {"tenure_band": "365+", "shift": "day"}
@@ -521,20 +528,23 @@ def test_hazard_intervals_cover_planted_effects_across_seeds(tmp_path):
             .query("cause == 'voluntary'").set_index("term")
         cox = fit_cox(agent_tenure_table(ds, "2025-12"), ("shift", "outsourced"),
                       cause="voluntary", reference={"shift": "day"}).tidy().set_index("term")
-        for name, table, term, truth in (
+        for name, table, term, planted in (
             ("night", vol, "shift=night", NIGHT_TRUTH),
             ("tenure 0-29", vol, "tenure_band=0-29", NEW_HIRE_TRUTH),
             ("tenure 30-89", vol, "tenure_band=30-89", NEW_HIRE_TRUTH),
             ("night (logit OR)", logit, "shift=night", NIGHT_TRUTH),
             ("night (Cox)", cox, "shift=night", NIGHT_TRUTH),
         ):
-            hits[name] += bool(table.at[term, "ci_low"] < truth < table.at[term, "ci_high"])
+            hits[name] += bool(table.at[term, "ci_low"] < planted < table.at[term, "ci_high"])
         estimates.append(vol.at["shift=night", "estimate"])
     n = len(COVERAGE_SEEDS)
     coverage = {k: v / n for k, v in hits.items()}
-    print(f"\ncoverage of 95% CIs over {n} seeds: "
+    print(f"\ncoverage of 95% CIs over {n} seeds (sim_version {sorted(versions)}): "
           + ", ".join(f"{k} {v:.3f}" for k, v in coverage.items())
           + f"; geometric mean night HR {np.exp(np.mean(np.log(estimates))):.3f}")
-    assert hits["night"] >= 15, coverage
-    for name in ("tenure 0-29", "tenure 30-89"):
-        assert hits[name] >= 17, (name, coverage)
+    # The issue's bar once hires face the exit hazard in their hire month (sim_version 2).
+    fixed = min(versions) >= 2
+    bars = {"night": 18 if fixed else 15, "tenure 0-29": 18 if fixed else 17,
+            "tenure 30-89": 18 if fixed else 17}
+    for name, bar in bars.items():
+        assert hits[name] >= bar, (name, coverage)
