@@ -17,6 +17,12 @@ TEXT: dict[str, dict[str, str]] = {
                                 "zh": "逐月离职风险:主动离职与被动离职分开看"},
     "turnover.section.at_risk": {"en": "At risk of quitting next month",
                                  "zh": "下月流失风险名单"},
+    # said instead when exits carry no reason (one model of any exit: no quits apart)
+    "turnover.section.hazard_any": {"en": "What predicts exits month by month (all exits "
+                                          "together)",
+                                    "zh": "逐月离职风险(全部离职合并)"},
+    "turnover.section.at_risk_any": {"en": "At risk of leaving next month",
+                                     "zh": "下月离职风险名单"},
     # what each section means for a manager
     "turnover.explain.flow": {
         "en": "Each month starts with the opening headcount, adds hires and loses exits "
@@ -95,11 +101,37 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "turnover.explain.at_risk": {
         "en": "Agents employed at the month's end ranked by the model's probability of a "
-              "voluntary exit next month, with what raises it. It ranks, it does not "
-              "predict who will go: use it to choose whom to talk to and coach first (一对一"
-              "沟通), never as a reason to act against an agent.",
-        "zh": "月末在职的客服,按模型估计的下月主动离职概率排序,并列出主要原因。这是排序,不是"
-              "预言谁一定会走:用来决定先找谁做一对一沟通、重点辅导,不能作为处理客服的依据。",
+              "voluntary exit next month, with what raises it (attributes whose effect is "
+              "beyond chance, largest first). It ranks, it does not predict who will go: use "
+              "it to choose whom to talk to and coach first (一对一沟通), never as a reason to "
+              "act against an agent.",
+        "zh": "月末在职的客服,按模型估计的下月主动离职概率排序,并列出主要原因(影响超出随机"
+              "波动的因素,按大小排列)。这是排序,不是预言谁一定会走:用来决定先找谁做一对一"
+              "沟通、重点辅导,不能作为处理客服的依据。",
+    },
+    "turnover.explain.hazard_any": {
+        "en": "Month by month, what raised an agent's odds of leaving: tenure band, whether "
+              "the agent was bottom-ranked or fined for at-fault complaints last month, where "
+              "the agent's conversion stood in the team last month, shift, outsourcing and "
+              "whether the team runs bottom-ranked-out. Exit reasons are not recorded, so "
+              "quits and dismissals are modelled together: a ranking that leads to "
+              "dismissals cannot be told apart from one that makes agents quit. Standard "
+              "errors are clustered by agent.",
+        "zh": "逐月看哪些因素提高了离职几率:司龄段、上月是否末位、上月客服责任投诉被罚次数、"
+              "上月询单转化率在组内的位置、班次、是否外包、所在组是否实行末位淘汰。由于没有记录"
+              "离职原因,主动离职和被动离职只能合并建模:无法区分“末位被辞退”和“末位让人主动"
+              "离职”。标准误按客服聚类。",
+    },
+    "turnover.explain.at_risk_any": {
+        "en": "Agents employed at the month's end ranked by the model's probability of "
+              "leaving next month for any reason (exit reasons are not recorded, so quits "
+              "cannot be told from dismissals), with what raises it (attributes whose effect "
+              "is beyond chance, largest first). It ranks, it does not predict who will go: "
+              "use it to choose whom to talk to and coach first (一对一沟通), never as a "
+              "reason to act against an agent.",
+        "zh": "月末在职的客服,按模型估计的下月离职概率排序(未记录离职原因,主动与被动离职无法"
+              "区分),并列出主要原因(影响超出随机波动的因素,按大小排列)。这是排序,不是预言"
+              "谁一定会走:用来决定先找谁做一对一沟通、重点辅导,不能作为处理客服的依据。",
     },
     # notes
     "turnover.no_leavers": {"en": "Nobody left this month.", "zh": "本月无人离职。"},
@@ -117,6 +149,7 @@ TEXT: dict[str, dict[str, str]] = {
     "turnover.at_risk_none": {"en": "The hazard model could not be fitted: no ranking.",
                               "zh": "风险模型无法拟合,暂无排序。"},
     "turnover.too_small": {"en": "too few to say", "zh": "人数太少"},
+    "turnover.no_drivers": {"en": "none beyond chance", "zh": "无超出随机波动的因素"},
     "turnover.all": {"en": "All agents", "zh": "全部客服"},
     "turnover.by.all": {"en": "All agents", "zh": "全部客服"},
     "turnover.by.shift": {"en": "By shift", "zh": "按班次"},
@@ -216,6 +249,10 @@ TEXT: dict[str, dict[str, str]] = {
     "turnover.col.cause": {"en": "Exit type", "zh": "离职类型"},
     "turnover.col.probability": {"en": "Chance of quitting next month",
                                  "zh": "下月主动离职概率"},
+    "turnover.col.probability_any": {"en": "Chance of leaving next month",
+                                     "zh": "下月离职概率"},
+    "turnover.col.exits_untyped": {"en": "Exits, type not recorded", "zh": "离职(未记录原因)"},
+    "turnover.reason_not_recorded": {"en": "not recorded", "zh": "未记录"},
     "turnover.col.drivers": {"en": "What raises it", "zh": "主要原因"},
     # generated sentences
     "turnover.sentence.outside": {
@@ -298,6 +335,10 @@ TEXT: dict[str, dict[str, str]] = {
     "turnover.sentence.at_risk": {
         "en": "Most at risk of quitting next month: {names}.",
         "zh": "下月最可能主动离职的客服:{names}。",
+    },
+    "turnover.sentence.at_risk_any": {
+        "en": "Most at risk of leaving next month: {names}.",
+        "zh": "下月最可能离职的客服:{names}。",
     },
     "turnover.sentence.at_risk_agent": {"en": "{name} ({team}, {probability})",
                                         "zh": "{name}({team},离职概率{probability})"},

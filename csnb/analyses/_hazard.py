@@ -317,9 +317,10 @@ class AtRiskResult(Result):
         """The agents, highest probability first.
 
         Columns agent_id, name, team, shift, tenure_days (at the next month's start),
-        probability (of a voluntary exit next month), drivers (terms raising the agent's
-        hazard above the reference agent's, largest first: a list of ``column=level`` or
-        ``column``), highest probability first.
+        probability (of a voluntary exit next month), drivers (terms whose effect is beyond
+        chance and that raise the agent's hazard above the reference agent's, largest
+        first: a list of ``column=level`` or ``column``; empty when none does), highest
+        probability first.
         """
         return self.table.copy()
 
@@ -337,8 +338,8 @@ class AtRiskResult(Result):
 
 
 def at_risk_agents(hazard: HazardResult, n: int = 10, *,
-                   cause: Literal["voluntary", "involuntary", "any"] = "voluntary"
-                   ) -> AtRiskResult:
+                   cause: Literal["voluntary", "involuntary", "any"] = "voluntary",
+                   alpha: float = 0.05) -> AtRiskResult:
     """Rank the agents employed at the report month's end by next month's exit probability.
 
     Next month's covariates: tenure band at its first day, this month's bottom flag and
@@ -353,6 +354,10 @@ def at_risk_agents(hazard: HazardResult, n: int = 10, *,
         Agents to return (all when fewer are employed).
     cause : {"voluntary", "involuntary", "any"}
         Exit type; the voluntary default falls back to "any" when exits had no reasons.
+    alpha : float, default 0.05
+        A term is named among an agent's drivers only when its p-value is below ``alpha``:
+        every fitted term enters the probability, but a supervisor should not be told that
+        an attribute whose effect chance alone explains is why an agent may leave.
 
     Returns
     -------
@@ -383,7 +388,8 @@ def at_risk_agents(hazard: HazardResult, n: int = 10, *,
         prob = 1 / (1 + np.exp(-eta))
     else:
         prob = 1 - np.exp(-np.exp(eta))
-    drivers = [list(row[row > 0].sort_values(ascending=False).index)
+    clear = (coefs["p_value"] < alpha).to_numpy()
+    drivers = [list(row[(row > 0).to_numpy() & clear].sort_values(ascending=False).index)
                for _, row in contrib.iterrows()]
     out = pd.DataFrame({"agent_id": now["agent_id"].to_numpy(), "name": now["name"].to_numpy(),
                         "team": now["team"].to_numpy(), "shift": now["shift"].to_numpy(),

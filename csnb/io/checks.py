@@ -202,7 +202,12 @@ class Staged:
             if c.name in self.raw_kept:
                 l4.append(f"r_{c.name}")
             l4.append(f"{_status_sql(c, self.now)} AS s_{c.name}")
-        l4 += [f"COALESCE({cond}, false) AS _rule_{check}" for _, check, cond, *_ in self.rules]
+        # A rule speaks about its column: a file without that (optional) column is not held
+        # to it. An agents file without exit_reason is a roster that does not record why
+        # agents left (reports then show no voluntary/involuntary split), not a file of
+        # exits that each lack a reason.
+        l4 += [f"COALESCE({cond}, false) AS _rule_{check}" if column in src
+               else f"false AS _rule_{check}" for column, check, cond, *_ in self.rules]
         flag = " OR ".join(
             [f"s_{c.name} IS NOT NULL" for c in table.columns]
             + [f"_rule_{check}" for _, check, *_ in self.rules]
@@ -369,7 +374,8 @@ _ROW_RULES: dict[str, list[tuple[str, str, str, str, Callable[[int], str]]]] = {
          "'exit_date ' || COALESCE(r_exit_date, '') || ', exit_reason ' "
          "|| COALESCE(r_exit_reason, '')",
          lambda n: f"has {plural(n, 'row')} where exit_reason and exit_date disagree "
-                   f"(an exit needs both a date and a reason)"),
+                   f"(an exit needs both a date and a reason; a roster that records no "
+                   f"reasons can leave the exit_reason column out)"),
     ],
 }
 

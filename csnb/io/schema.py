@@ -390,6 +390,16 @@ BOOL_FALSE = ("false", "False", "FALSE", "0", "no", "No", "NO", "n", "N", "否",
 SUFFIXES = (".csv", ".parquet", ".xlsx")
 
 
+#: Rules over several columns of a table, said in words under its table in the contract page
+#: (the checks themselves are ``_ROW_RULES`` in :mod:`csnb.io.checks`).
+TABLE_NOTES: dict[str, str] = {
+    "agents": "exit_date must not be before hire_date. In a file that has the exit_reason "
+              "column, a row has an exit_reason exactly when it has an exit_date. A roster "
+              "without the exit_reason column loads: reports then count exits without the "
+              "voluntary / involuntary split (n/a) and say so.",
+}
+
+
 def contract_markdown() -> str:
     """Return the data contract as Markdown (the source of ``docs/data-contract.md``)."""
     lines = [
@@ -436,6 +446,8 @@ def contract_markdown() -> str:
                 f"{', '.join(aliases.get(c.name, []))} |"
             )
         lines.append("")
+        if table.name in TABLE_NOTES:
+            lines += [TABLE_NOTES[table.name], ""]
     lines += ["## Platform exports of agent_daily", "",
               "Headers of the daily agent reports each platform's tools export (all are",
               "aliases of `agent_daily`). Summary rows (" + ", ".join(

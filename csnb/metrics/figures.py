@@ -193,7 +193,8 @@ def incentive_figures(ds: Dataset, months: Sequence[str]) -> pd.DataFrame:
     pandas.DataFrame
         Columns month, teams_with_policy (teams with an active policy), ranked_agents and
         bottom_agents (agents ranked, and ranked bottom, in teams whose policy is active that
-        month), exits_bottom_ranked_out (NaN where the needed table is absent).
+        month), exits_bottom_ranked_out (NaN where the needed table is absent, and in a
+        month with an exit whose reason is not recorded).
     """
     months = [check_month(m, "months") for m in months]
     out = pd.DataFrame({"month": months})
@@ -206,6 +207,9 @@ def incentive_figures(ds: Dataset, months: Sequence[str]) -> pd.DataFrame:
     exit_month = pd.to_datetime(agents["exit_date"]).dt.strftime("%Y-%m")
     bro = exit_month[agents["exit_reason"] == "bottom_ranked_out"].value_counts()
     out["exits_bottom_ranked_out"] = out["month"].map(bro).fillna(0)
+    # A month with an exit of no recorded reason: its bottom-ranked-out exits are unknown.
+    untyped = set(exit_month[exit_month.notna() & agents["exit_reason"].isna()])
+    out.loc[out["month"].isin(untyped), "exits_bottom_ranked_out"] = math.nan
     panel = team_panel(ds)
     by_month = panel.groupby("month")
     out["teams_with_policy"] = out["month"].map(by_month["policy_active"].sum()).fillna(0)

@@ -29,7 +29,7 @@ def _as_day(series: pd.Series) -> np.ndarray:
 
 
 def headcount_table(agents: pd.DataFrame, months: Sequence[str], by: str | None = None, *,
-                    since: str | None = None) -> pd.DataFrame:
+                    since: str | None = None, until: str | None = None) -> pd.DataFrame:
     """Return headcount flow and turnover rates per month (and team).
 
     Parameters
@@ -44,6 +44,9 @@ def headcount_table(agents: pd.DataFrame, months: Sequence[str], by: str | None 
         First month the data can answer (the first month of the dataset's records). A
         roster rarely lists the agents who left before its data begin, so figures of earlier
         months are unknown: NaN, as is the trailing rate of a window starting before it.
+    until : str, optional
+        Last month the data can answer: the roster says nothing yet of later months' hires
+        and exits, so their figures are NaN (not a month without exits).
 
     Returns
     -------
@@ -51,7 +54,8 @@ def headcount_table(agents: pd.DataFrame, months: Sequence[str], by: str | None 
         Columns ``month``, [``team``], ``opening`` (hired before the first day and not exited
         before it), ``hires``, ``exits`` (hire_date / exit_date within the month; an exit on
         the month's last day is an exit of that month), ``exits_voluntary``,
-        ``exits_involuntary`` (dismissed + bottom_ranked_out), ``exits_other``, ``closing``
+        ``exits_involuntary`` (dismissed + bottom_ranked_out), ``exits_other`` (the three
+        splits NaN in a month with an exit that has no exit_reason), ``closing``
         (hired on or before the last day, exit_date empty or after it), ``avg_headcount``
         ((opening + closing) / 2), ``turnover_rate`` (exits / avg_headcount) and its
         ``_voluntary``, ``_involuntary``, ``_other`` splits, ``turnover_rate_trailing_12m``
@@ -69,6 +73,8 @@ def headcount_table(agents: pd.DataFrame, months: Sequence[str], by: str | None 
     months = [check_month(m, "months") for m in months]
     if since is not None:
         check_month(since, "since")
+    if until is not None:
+        check_month(until, "until")
     cols = ["month", *(["team"] if by else []), *HEADCOUNT_COLUMNS]
     if not months:
         return pd.DataFrame(columns=cols)
@@ -88,6 +94,8 @@ def headcount_table(agents: pd.DataFrame, months: Sequence[str], by: str | None 
         out.loc[before, list(HEADCOUNT_COLUMNS)] = np.nan
         window_start = out["month"].map(lambda m: shift_month(m, -11))
         out.loc[window_start < since, "turnover_rate_trailing_12m"] = np.nan
+    if until is not None:
+        out.loc[out["month"] > until, list(HEADCOUNT_COLUMNS)] = np.nan
     return out.sort_values(["month", *(["team"] if by else [])], kind="stable")[cols] \
         .reset_index(drop=True)
 
@@ -111,12 +119,19 @@ def _headcount_group(agents: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     exit_in = (~no_exit) & (e >= starts) & (e <= ends)
     vol = (reason == "voluntary")[:, None]
     invol = np.isin(reason, INVOLUNTARY_REASONS)[:, None]
+    unknown = pd.isna(reason)[:, None]
     exits = exit_in.sum(axis=0)
-    ev = (exit_in & vol).sum(axis=0)
-    ei = (exit_in & invol).sum(axis=0)
+    ev = (exit_in & vol).sum(axis=0).astype(float)
+    ei = (exit_in & invol).sum(axis=0).astype(float)
+    eo = exits - ev - ei
+    # An exit without a reason (a roster without the exit_reason column) has no type: the
+    # month's split is unknown (NaN), not "0 voluntary, all other".
+    untyped = (exit_in & unknown).any(axis=0)
+    for split in (ev, ei, eo):
+        split[untyped] = np.nan
     df = pd.DataFrame({
         "month": span, "opening": opening, "hires": hires, "exits": exits,
-        "exits_voluntary": ev, "exits_involuntary": ei, "exits_other": exits - ev - ei,
+        "exits_voluntary": ev, "exits_involuntary": ei, "exits_other": eo,
         "closing": closing,
     })
     df["avg_headcount"] = (df["opening"] + df["closing"]) / 2

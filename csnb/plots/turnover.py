@@ -169,9 +169,11 @@ def plot_headcount_flow(table: pd.DataFrame, *, labels: dict[str, str] | None = 
     Parameters
     ----------
     table : DataFrame
-        :func:`csnb.metrics.headcount_table` at shop level: month, hires, exits_voluntary,
-        exits_involuntary, exits_other, turnover_rate, turnover_rate_trailing_12m. Months
-        the data cannot answer (NaN) are left blank.
+        :func:`csnb.metrics.headcount_table` at shop level: month, hires, exits,
+        exits_voluntary, exits_involuntary, exits_other, turnover_rate,
+        turnover_rate_trailing_12m. Months the data cannot answer (NaN) are left blank; a
+        month whose split is NaN (exits without a reason) draws its exits as one hatched bar
+        (label key ``exits_untyped``).
     labels : dict, optional
         Legend labels by column name (the report passes them in its language).
     title : str, optional
@@ -200,6 +202,14 @@ def plot_headcount_flow(table: pd.DataFrame, *, labels: dict[str, str] | None = 
             top.bar(x, -np.nan_to_num(values), bottom=-base, color=color,
                     label=labels.get(col, col))
             base = base + np.nan_to_num(values)
+        # A month whose exits have no recorded type (no exit_reason column) still shows its
+        # exits, as one bar of their own rather than as no exits at all.
+        exits = data["exits"].to_numpy(dtype=float)
+        split = data[["exits_voluntary", "exits_involuntary", "exits_other"]].to_numpy(float)
+        untyped = np.where(np.isnan(split).any(axis=1), np.nan_to_num(exits), 0.0)
+        if untyped.any():
+            top.bar(x, -untyped, bottom=-base, color="0.55", hatch="//", edgecolor="white",
+                    label=labels.get("exits_untyped", "exits, type not recorded"))
         top.axhline(0, color="black", linewidth=0.8)
         top.yaxis.set_major_locator(MaxNLocator(integer=True))
         top.yaxis.set_major_formatter(lambda v, _: f"{abs(v):.0f}")

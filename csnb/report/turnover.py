@@ -11,14 +11,13 @@ only displays them in order and ends with ``report.save(results_path, **turnover
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..analyses.base import CATEGORY_COLUMNS, TOTAL, TableResult, _plain, json_value
+from ..analyses.base import TOTAL, TableResult, json_value
 from ..analyses.compare import Change
 from ..analyses.turnover import (
     GROUP_COLUMNS,
@@ -34,13 +33,14 @@ from ..analyses.turnover import (
     fit_exit_hazard,
     fit_retention,
 )
-from ..i18n import TEXT, column_label, format_value, t, value_label
+from ..i18n import format_value, t
 from ..io.schema import EXIT_REASONS
 from ..metrics import agent_month_panel, data_months, headcount_table
 from ..months import month_bounds, months_ending, shift_month
+from ._turnover_tables import TurnoverTable, _column, _days, _p, _pct, term_label
 from .display import Block, escape
-from .month_report import MonthReport
 from .needs import needs_data
+from .month_report import MonthReport
 
 __all__ = ["FLOW_MONTHS", "TurnoverReport", "TurnoverTable", "term_label"]
 
@@ -54,137 +54,19 @@ AT_RISK_N = 10
 EARLY_DAYS = 90
 #: Statistics of the retention table (the engine's names for RETENTION_DAYS).
 RETENTION_STATS = ("median_tenure_days", "retention_30d", "retention_90d", "retention_180d")
+#: Texts said instead when the hazard model is of any exit (exits carry no reason).
+WITHOUT_REASONS = {
+    "turnover.section.hazard": "turnover.section.hazard_any",
+    "turnover.explain.hazard": "turnover.explain.hazard_any",
+    "turnover.section.at_risk": "turnover.section.at_risk_any",
+    "turnover.explain.at_risk": "turnover.explain.at_risk_any",
+    "turnover.sentence.at_risk": "turnover.sentence.at_risk_any",
+}
 #: Columns of the headcount flow table (metric-book names).
 FLOW_COLUMNS = ("month", "opening_headcount", "hires", "exits_voluntary", "exits_involuntary",
                 "exits_other", "exits", "closing_headcount", "turnover_rate",
                 "turnover_rate_voluntary", "turnover_rate_involuntary",
                 "turnover_rate_trailing_12m")
-
-
-def _text(key: str, lang: str, **values: Any) -> str:
-    return t(f"turnover.{key}", lang, **values)
-
-
-def term_label(term: str, lang: str) -> str:
-    """A model term (``column=level`` or ``column``) said in the report language.
-
-    >>> term_label("shift=night", "en")
-    'Shift: Night shift'
-    """
-    variable, _, level = str(term).partition("=")
-    key = f"turnover.term.{variable}"
-    name = t(key, lang) if key in TEXT else variable
-    if not level:
-        return name
-    if variable == "tenure_band":
-        return _text("term.tenure_level", lang, band=level)
-    if variable == "last_conversion_band":
-        return t(f"turnover.term.conversion_{level}", lang)
-    return f"{name}: {value_label(level, lang)}"
-
-
-def _ci(low: Any, high: Any, fmt) -> str:
-    """An interval's text; a limit the data do not reach (a median's) is shown as "?"."""
-    lo_missing = low is None or pd.isna(low)
-    hi_missing = high is None or pd.isna(high)
-    if lo_missing and hi_missing:
-        return ""
-    return f" ({'?' if lo_missing else fmt(low)}–{'?' if hi_missing else fmt(high)})"
-
-
-def _days(v: Any) -> str:
-    return f"{float(v):,.0f}"
-
-
-def _pct(v: Any) -> str:
-    return f"{100 * float(v):.1f}%"
-
-
-def _ratio(v: Any) -> str:
-    return f"{float(v):.2f}"
-
-
-def _p(v: Any) -> str:
-    if v is None or pd.isna(v):
-        return ""
-    return "<0.001" if float(v) < 0.001 else f"{float(v):.3f}"
-
-
-@dataclass(frozen=True)
-class TurnoverTable(TableResult):
-    """A table of the turnover report: raw values in ``tidy()``, formatted for reading.
-
-    Attributes
-    ----------
-    formats : dict
-        How a column that is not a metric-book figure is shown, by column: "days", "rate",
-        "ratio", "p", "term" (a model term), "terms" (a list of terms), "label" (a category
-        value), "bool", or a ``(estimate, ci_low, ci_high, kind)`` tuple for an estimate
-        with its interval (kind "days", "rate" or "ratio"; the limit columns are then not
-        shown on their own).
-    small : str, optional
-        Column flagging rows too small to say anything: their estimates are replaced by a
-        label.
-    """
-
-    formats: dict[str, Any] = field(default_factory=dict)
-    small: str | None = None
-
-    def display_table(self) -> pd.DataFrame:
-        """The table with labelled columns and values formatted in the report language."""
-        lang = self.lang
-        hidden = {c for f in self.formats.values() if isinstance(f, tuple) for c in f[1:3]}
-        if self.small:
-            hidden.add(self.small)
-        small = (self.table[self.small].astype(bool).to_numpy() if self.small
-                 else np.zeros(len(self.table), dtype=bool))
-        too_small = _text("too_small", lang)
-        shown: dict[str, list[str]] = {}
-        for col in self.table.columns:
-            if col in hidden:
-                continue
-            fmt = self.formats.get(col)
-            values = list(self.table[col])
-            if isinstance(fmt, tuple):
-                _, lo_col, hi_col, kind = fmt
-                f = {"days": _days, "rate": _pct, "ratio": _ratio}[kind]
-                text = ["" if v is None or pd.isna(v) else f(v) + _ci(lo, hi, f)
-                        for v, lo, hi in zip(values, self.table[lo_col], self.table[hi_col],
-                                             strict=True)]
-                text = [too_small if s else v for v, s in zip(text, small, strict=True)]
-            elif fmt == "days":
-                text = ["" if pd.isna(v) else _days(v) for v in values]
-            elif fmt == "rate":
-                text = ["" if pd.isna(v) else _pct(v) for v in values]
-            elif fmt == "ratio":
-                text = ["" if pd.isna(v) else _ratio(v) for v in values]
-            elif fmt == "p":
-                text = [_p(v) for v in values]
-            elif fmt == "term":
-                text = [term_label(v, lang) for v in values]
-            elif fmt == "terms":
-                text = [t("sentence.list_sep", lang).join(term_label(x, lang) for x in v)
-                        if isinstance(v, list | tuple) else "" for v in values]
-            elif fmt == "bool":
-                text = [t("yes" if bool(v) else "no", lang) for v in values]
-            elif fmt == "label" or col in CATEGORY_COLUMNS:
-                text = [value_label(v, lang) for v in values]
-            elif col in _metric_columns():
-                text = [format_value(col, v, lang) for v in values]
-            else:
-                text = [value_label(v, lang) if v == TOTAL else _plain(v) for v in values]
-            shown[_column(col, lang)] = text
-        return pd.DataFrame(shown, index=range(len(self.table)))
-
-
-def _metric_columns() -> set[str]:
-    from ..i18n import METRICS
-
-    return set(METRICS)
-
-
-def _column(col: str, lang: str) -> str:
-    return column_label(col, lang, prefix="turnover")
 
 
 @needs_data
@@ -212,8 +94,21 @@ class TurnoverReport:
     # -- facts -------------------------------------------------------------------------------
 
     def text(self, key: str, **values: Any) -> str:
-        """A text of this report (``turnover.<key>``) in the report language."""
-        return _text(key, self.lang, **values)
+        """A text of this report (``turnover.<key>``) in the report language.
+
+        When the hazard model is of any exit (no exit reasons), the texts that speak of
+        quits are replaced by their ``_any`` variants (:data:`WITHOUT_REASONS`).
+        """
+        return t(self._key(f"turnover.{key}"), self.lang, **values)
+
+    def _key(self, key: str) -> str:
+        return WITHOUT_REASONS.get(key, key) if self.any_exit_model else key
+
+    @cached_property
+    def any_exit_model(self) -> bool:
+        """Whether the hazard model (and the at-risk ranking) is of any exit, not of quits."""
+        fits = self.hazard.fits
+        return bool(len(fits)) and list(fits["cause"]) == ["any"]
 
     def note(self, key: str, **values: Any) -> Block:
         """A paragraph (``turnover.<key>``), values escaped."""
@@ -223,7 +118,7 @@ class TurnoverReport:
 
     def section(self, key: str) -> Block:
         """A section heading (``turnover.section.<key>``)."""
-        text = t(f"turnover.section.{key}", self.lang)
+        text = t(self._key(f"turnover.section.{key}"), self.lang)
         return Block(f"<h2>{escape(text)}</h2>", text)
 
     @cached_property
@@ -257,9 +152,9 @@ class TurnoverReport:
     @cached_property
     def flow_table(self) -> pd.DataFrame:
         """Shop headcount flow of the month and the 24 before (:func:`headcount_table`)."""
-        since = self.months[0] if self.months else None
+        since, until = (self.months[0], self.months[-1]) if self.months else (None, None)
         flow = headcount_table(self.agents, months_ending(self.month, FLOW_MONTHS),
-                               since=since)
+                               since=since, until=until)
         return flow.rename(columns={"opening": "opening_headcount",
                                     "closing": "closing_headcount"})
 
@@ -478,7 +373,7 @@ class TurnoverReport:
         """Hires and exits by type per month, and the monthly and 12-month rates."""
         from ..plots.turnover import plot_headcount_flow
 
-        labels = {c: _column(c, self.lang) for c in FLOW_COLUMNS}
+        labels = {c: _column(c, self.lang) for c in (*FLOW_COLUMNS, "exits_untyped")}
         return _figure(plot_headcount_flow(self.flow_table, labels=labels))
 
     def teams(self) -> TableResult | Block:
@@ -501,7 +396,8 @@ class TurnoverReport:
         if self.leavers_table.empty:
             return self.note("no_leavers")
         table = self.leavers_table.drop(columns=["exit_type", "role"])
-        return TurnoverTable(table=table, lang=self.lang, formats={"tenure_days": "days"})
+        return TurnoverTable(table=table, lang=self.lang,
+                             formats={"tenure_days": "days", "exit_reason": "reason"})
 
     def exit_reasons(self) -> TurnoverTable | Block:
         """Exits of the last 12 months by reason, with shares (a note without reasons)."""
@@ -713,9 +609,10 @@ class TurnoverReport:
         table = self.at_risk.tidy()
         if table.empty:
             return self.note("at_risk_none")
-        return TurnoverTable(table=table, lang=self.lang,
-                             formats={"tenure_days": "days", "probability": "rate",
-                                      "drivers": "terms"})
+        # Without exit reasons the probability is of any exit, and its column says so.
+        prob = "probability_any" if self.any_exit_model else "probability"
+        return TurnoverTable(table=table.rename(columns={"probability": prob}), lang=self.lang,
+                             formats={"tenure_days": "days", prob: "rate", "drivers": "terms"})
 
     # -- output ------------------------------------------------------------------------------
 

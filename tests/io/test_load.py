@@ -124,6 +124,26 @@ def test_missing_optional_columns_are_typed_nulls(tmp_path):
     assert ds.con.execute("SELECT count(outsourced) FROM agents").fetchone()[0] == 0
 
 
+def test_a_roster_without_exit_reasons_loads_and_a_column_with_gaps_does_not(tmp_path):
+    """No exit_reason column: exits load without a reason. The column present: required."""
+    head = "agent_id,team,hire_date,exit_date"
+    write(tmp_path / "a", "agents.csv", f"{head}\nA1,T1,2024-01-05,2024-06-01\n"
+          "A2,T1,2024-01-05,\n")
+    ds = load_dataset(tmp_path / "a")
+    assert ds.problems == ()
+    assert ds.frame("agents")["exit_reason"].isna().all()
+    assert ds.frame("agents")["exit_date"].notna().sum() == 1
+    # a folder of roster files: only the file that has the column is held to it
+    write(tmp_path / "b", "agents/old.csv", f"{head}\nA1,T1,2024-01-05,2024-06-01\n")
+    write(tmp_path / "b", "agents/new.csv", f"{head},exit_reason\n"
+          "A2,T1,2024-01-05,2024-07-01,\nA3,T1,2024-01-05,2024-08-01,voluntary\n")
+    with pytest.raises(DataContractError) as info:
+        load_dataset(tmp_path / "b")
+    bad = [p for p in info.value.problems if p.severity == "error"]
+    assert [(p.path, p.check, p.examples) for p in bad] == [
+        ("agents/new.csv", "exit_reason_mismatch", ((1, "exit_date 2024-07-01, exit_reason "),))]
+
+
 def test_timestamps_with_offset_are_converted_to_shop_time(tmp_path):
     write(tmp_path, "complaints.csv", "\n".join([
         "complaint_id,created_ts,category,source,resolved_ts",

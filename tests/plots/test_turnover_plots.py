@@ -15,6 +15,7 @@ from csnb.plots.turnover import (  # noqa: E402
     plot_coefficients,
     plot_cohort_heatmap,
     plot_hazard_ratios,
+    plot_headcount_flow,
     plot_retention,
 )
 
@@ -121,3 +122,30 @@ def test_cox_result_plots_hazard_ratios():
     assert "Hazard ratio" in ax.get_xlabel()
     ax2 = plot_hazard_ratios(result.tidy(), xlabel="风险比")
     assert ax2.get_xlabel() == "风险比"
+
+
+def test_plot_headcount_flow_draws_exits_without_a_type():
+    """Exits whose split is unknown (no exit_reason column) are drawn, as one hatched bar."""
+    from csnb.metrics import headcount_table
+
+    agents = pd.DataFrame({
+        "agent_id": ["A", "B", "C", "D"], "team": "t",
+        "hire_date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-01", "2024-02-10"]),
+        "exit_date": pd.to_datetime(["2024-02-05", "2024-03-09", None, None]),
+        "exit_reason": [None, None, None, None],
+    })
+    flow = headcount_table(agents, ["2024-01", "2024-02", "2024-03"])
+    assert flow["exits_voluntary"].isna().tolist() == [False, True, True]
+    fig = plot_headcount_flow(flow, labels={"exits_untyped": "no type"})
+    top = fig.axes[0]
+    bars = [c for c in top.containers]
+    untyped = [c for c in bars if c.get_label() == "no type"]
+    assert len(untyped) == 1
+    heights = [-p.get_height() for p in untyped[0]]
+    assert heights == [0.0, 1.0, 1.0]
+    # with reasons recorded there is no such bar
+    typed = headcount_table(agents.assign(exit_reason=["voluntary", "dismissed", None, None]),
+                            ["2024-01", "2024-02", "2024-03"])
+    fig = plot_headcount_flow(typed, labels={"exits_untyped": "no type"})
+    assert not [c for c in fig.axes[0].containers if c.get_label() == "no type"]
+    assert [-p.get_height() for p in fig.axes[0].containers[1]] == [0.0, 1.0, 0.0]

@@ -18,6 +18,7 @@ import pytest
 
 import csnb
 from csnb.analyses.base import TOTAL
+from csnb.i18n import t
 from csnb.metrics import headcount_table, month_figures
 from csnb.months import months_ending
 from csnb.report.display import Block
@@ -74,7 +75,7 @@ def test_leavers_are_the_months_exits_with_names(en):
     assert isinstance(leavers, TurnoverTable)
     table = leavers.tidy()
     figures = month_figures(en.ds, MONTH)
-    assert len(table) == figures["exits"] == EXITS > 0
+    assert len(table) == figures["exits"] > 0
     kinds = en.leavers_table["exit_type"]
     assert (kinds == "voluntary").sum() == figures["exits_voluntary"]
     assert (kinds == "involuntary").sum() == figures["exits_involuntary"]
@@ -103,14 +104,36 @@ def test_exit_reasons_add_up_over_twelve_months(en):
 
 def test_flow_identity_and_team_table_total(en):
     flow = en.flow().tidy().dropna(subset=["exits"])
-    assert len(flow) == 23  # 2024-01 .. 2025-11; the two months before the data are empty
+    # the months before the data (2024-01 in the samples) are empty, not zero
+    assert len(flow) == len([m for m in months_ending(MONTH, 25) if m >= en.months[0]]) > 12
     assert (flow["closing_headcount"]
             == flow["opening_headcount"] + flow["hires"] - flow["exits"]).all()
     assert (flow["exits"] == flow["exits_voluntary"] + flow["exits_involuntary"]
             + flow["exits_other"]).all()
     teams = en.teams().tidy()
     assert teams.iloc[-1]["team"] == TOTAL
-    assert teams.iloc[:-1]["exits"].sum() == teams.iloc[-1]["exits"] == EXITS
+    assert teams.iloc[:-1]["exits"].sum() == teams.iloc[-1]["exits"] \
+        == month_figures(en.ds, MONTH)["exits"]
+
+
+def test_invariants_over_every_team_and_month_of_the_samples(en):
+    """closing = opening + hires - exits per team and month; leavers = the month's exits."""
+    agents = en.agents
+    by_team = headcount_table(agents, en.months, by="team", since=en.months[0])
+    known = by_team.dropna(subset=["exits"])
+    assert len(known) == len(en.months) * agents["team"].nunique()
+    assert (known["closing"] == known["opening"] + known["hires"] - known["exits"]).all()
+    # teams add up to the shop
+    shop = headcount_table(agents, en.months, since=en.months[0]).set_index("month")
+    summed = known.groupby("month")[["opening", "hires", "exits", "closing"]].sum()
+    assert (summed == shop.loc[summed.index, ["opening", "hires", "exits", "closing"]]).all().all()
+    exit_month = pd.to_datetime(agents["exit_date"]).dt.strftime("%Y-%m")
+    for month in en.months:
+        report = TurnoverReport(MonthReport.open("turnover", month, SAMPLES, "en"))
+        listed = report.leavers_table["agent_id"]
+        assert listed.is_unique
+        assert set(listed) == set(agents.loc[exit_month == month, "agent_id"]), month
+        assert len(listed) == shop.at[month, "exits"]
 
 
 # -- retention, models, at risk --------------------------------------------------------------
@@ -160,14 +183,13 @@ def test_sentences_are_computed_from_the_numbers(en, zh):
     leavers = en.leavers_table
     median = f"{leavers['tenure_days'].median():,.0f}"
     chance = en.chance
-    assert chance["exits"] == EXITS and chance["baseline_months"] == 12
-    within = chance["low"] <= chance["exits"] <= chance["high"]
-    assert within == (not chance["beyond"])
-    en_chance, zh_chance = (("within chance", "在随机波动范围内") if within
-                            else ("beyond chance", "超出随机波动"))
-    for report, words in ((en, (f"{EXITS} leavers", f"median of {median} days", en_chance,
+    n = len(leavers)
+    assert chance["exits"] == n > 0 and chance["baseline_months"] == 12
+    said = {"en": "is within chance" if not chance["beyond"] else "is beyond chance",
+            "zh": "在随机波动范围内" if not chance["beyond"] else "超出随机波动"}
+    for report, words in ((en, (f"{n} leavers", f"median of {median} days", said["en"],
                                 f"{chance['expected']:.1f} exits", "2024-11")),
-                          (zh, (f"离职的{EXITS}人", f"中位在职{median}天", zh_chance,
+                          (zh, (f"离职的{n}人", f"中位在职{median}天", said["zh"],
                                 f"预计离职约{chance['expected']:.1f}人", "2024-11"))):
         text = " ".join(report.sentences)
         for word in words:
@@ -203,21 +225,10 @@ def test_results_are_json_with_the_issue_keys(en, zh):
 # -- edge cases --------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def quiet_april(tmp_path_factory):
-    """The samples' agents alone, with the exits of 2024-04 taken back (still employed)."""
-    folder = tmp_path_factory.mktemp("quiet")
-    shutil.copy(SAMPLES / "csnb.toml", folder / "csnb.toml")
-    agents = pd.read_csv(SAMPLES / "agents.csv", dtype=str)
-    april = agents["exit_date"].fillna("").str.startswith("2024-04")
-    agents.loc[april, ["exit_date", "exit_reason"]] = None
-    agents.to_csv(folder / "agents.csv", index=False)
-    return folder
-
-
-def test_a_month_without_exits(quiet_april):
-    report = TurnoverReport(MonthReport.open("turnover", "2024-04", quiet_april, "en"))
-    assert month_figures(report.ds, "2024-04")["exits"] == 0
+def test_a_month_without_exits(june):
+    """July 2025 of the hand-built shop: A7 is hired, nobody leaves."""
+    report = TurnoverReport(MonthReport.open("turnover", "2025-07", june, "en"))
+    assert month_figures(report.ds, "2025-07")["exits"] == 0 and report.in_data
     leavers = report.leavers()
     assert isinstance(leavers, Block) and leavers.text == "Nobody left this month."
     assert "Nobody left this month." in report.sentences
@@ -250,26 +261,161 @@ def test_a_month_outside_the_data_says_so(roster_only):
     assert out["leavers"] == [] and out["in_data"] is False
 
 
-@pytest.mark.xfail(strict=True, reason="the loader rejects exits without a reason when the "
-                   "exit_reason column is absent (csnb/io/checks.py, exit_reason_mismatch)")
-def test_no_exit_reason_column_loads(roster_only, tmp_path):
+@pytest.fixture(scope="module")
+def no_reasons(roster_only, tmp_path_factory):
+    """The roster of ``roster_only`` without its exit_reason column."""
+    folder = tmp_path_factory.mktemp("no_reasons")
     agents = pd.read_csv(roster_only / "agents.csv", dtype=str).drop(columns="exit_reason")
-    agents.to_csv(tmp_path / "agents.csv", index=False)
-    shutil.copy(roster_only / "csnb.toml", tmp_path / "csnb.toml")
-    report = TurnoverReport(MonthReport.open("turnover", MONTH, tmp_path, "en"))
-    assert not report.has_reasons
+    agents.to_csv(folder / "agents.csv", index=False)
+    shutil.copy(roster_only / "csnb.toml", folder / "csnb.toml")
+    return folder
 
 
-def test_without_exit_reasons_the_report_says_so(roster_only):
-    report = TurnoverReport(MonthReport.open("turnover", MONTH, roster_only, "en"))
-    # The roster as the report sees it when the column is absent.
-    report.agents = report.ds.frame("agents").drop(columns="exit_reason")
-    assert not report.has_reasons
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_roster_without_exit_reasons_gives_the_report_without_the_split(no_reasons, lang):
+    """No exit_reason column: it loads, every figure is there, the split is n/a and said so."""
+    import matplotlib.pyplot as plt
+
+    month_report = MonthReport.open("turnover", MONTH, no_reasons, lang)
+    assert not [p for p in month_report.ds.problems if p.severity == "error"]
+    report = TurnoverReport(month_report)
+    assert not report.has_reasons and report.any_exit_model
+    words = {"en": {"not recorded": "not recorded", "leaving": "Most at risk of leaving next",
+                    "no split": "Exit reasons are not recorded",
+                    "hazard": "What predicts exits month by month (all exits together)",
+                    "at_risk": "At risk of leaving next month",
+                    "probability": "Chance of leaving next month"},
+             "zh": {"not recorded": "未记录", "leaving": "下月最可能离职的客服",
+                    "no split": "未记录离职原因",
+                    "hazard": "逐月离职风险(全部离职合并)", "at_risk": "下月离职风险名单",
+                    "probability": "下月离职概率"}}[lang]
+    # the flow: exits counted, their split unknown (n/a), never zeros
+    flow = report.flow().tidy()
+    with_exits = flow["exits"] > 0
+    assert with_exits.sum() > 10
+    for col in ("exits_voluntary", "exits_involuntary", "exits_other",
+                "turnover_rate_voluntary", "turnover_rate_involuntary"):
+        assert flow.loc[with_exits, col].isna().all(), col
+    shown = report.flow().display_table()
+    na = "n/a" if lang == "en" else "无"
+    assert (shown.iloc[:, 3][with_exits.to_numpy()] == na).all()
+    assert (flow["closing_headcount"].dropna()
+            == (flow["opening_headcount"] + flow["hires"] - flow["exits"]).dropna()).all()
+    # the leavers, named, their reason "not recorded"
+    leavers = report.leavers()
+    exits = int(report.flow_table.iloc[-1]["exits"])
+    assert isinstance(leavers, TurnoverTable) and len(leavers.tidy()) == exits > 0
+    assert leavers.tidy()["name"].notna().all()
+    assert set(leavers.display_table().iloc[:, -1]) == {words["not recorded"]}
     assert isinstance(report.exit_reasons(), Block)
-    assert any("not recorded" in s for s in report.sentences)
+    # one model of any exit; sections and sentences speak of leaving, not of quitting
+    assert list(report.hazard.fits["cause"]) == ["any"] and report.hazard.fits["fitted"].all()
+    assert report.section("hazard").text == words["hazard"]
+    assert report.section("at_risk").text == words["at_risk"]
+    assert report.note("explain.at_risk").text != t("turnover.explain.at_risk", lang)
+    risk = report.at_risk_table()
+    assert words["probability"] in list(risk.display_table().columns)
+    text = " ".join(report.sentences)
+    for key in ("not recorded", "no split", "leaving"):
+        assert words[key] in text, (key, text)
+    assert risk.tidy()["name"].iloc[0] in report.sentences[-1]
+    out = report.results()
+    json.dumps(out, allow_nan=False, ensure_ascii=False)
+    assert out["exit_reasons"] == [] and list(out["hazard"]) == ["any"]
+    assert {r["exit_reason"] for r in out["leavers"]} == {None}
+    last = out["flow"][-1]
+    assert last["exits"] == exits and last["exits_voluntary"] is None
+    fig = report.plot_flow()
+    labels = [c.get_label() for c in fig.axes[0].containers]
+    assert t("turnover.col.exits_untyped", lang) in labels
+    plt.close(fig)
+
+
+@pytest.fixture(scope="module")
+def june(tmp_path_factory):
+    """tests/hand_built.py's month (2025-06, team t1 of eight), plus t2: a team of one agent."""
+    from hand_built import AGENTS, write_csv, write_june
+
+    folder = write_june(tmp_path_factory.mktemp("hand"))
+    rows = pd.read_csv(folder / "agents.csv", dtype=str, keep_default_na=False)
+    rows.loc[len(rows)] = ["B1", "Bea", "t2", "2025-03-01", "", ""]
+    write_csv(folder, "agents", AGENTS, [tuple(r) for r in rows[AGENTS].to_numpy()])
+    return folder
+
+
+def test_hand_built_month_worked_out_by_hand(june):
+    """June 2025 of the hand-built shop: every figure below is counted by hand from its rows.
+
+    t1: A1 (there all along), A2 voluntary on 06-30 (hired 02-01), A3 hired 06-05 and dismissed
+    06-20, A4 hired 06-01, A5 gone 05-31, A6 bottom-ranked-out on 06-01 (hired 03-01), A7 hired
+    in July, A8 contract_end 06-15 (hired 04-01); t2: B1 alone since 03-01.
+    """
+    report = TurnoverReport(MonthReport.open("turnover", "2025-06", june, "en"))
+    assert report.in_data and report.has_reasons
+    # the leavers: exactly June's four exits, tenure = last day - hire + 1
+    leavers = report.leavers_table.set_index("agent_id")
+    assert leavers["tenure_days"].to_dict() == {"A3": 16, "A8": 76, "A6": 93, "A2": 150}
+    assert list(leavers.index) == ["A3", "A8", "A6", "A2"]  # shortest tenure first
+    assert leavers["exit_type"].to_dict() == {"A3": "involuntary", "A8": "other",
+                                              "A6": "involuntary", "A2": "voluntary"}
+    # the flow: opening A1 A2 A6 A8 B1; hires A3 A4; closing A1 A4 B1
+    june_flow = report.flow_table.set_index("month").loc["2025-06"]
+    assert (june_flow[["opening_headcount", "hires", "exits", "exits_voluntary",
+                       "exits_involuntary", "exits_other", "closing_headcount"]].tolist()
+            == [5, 2, 4, 1, 2, 1, 3])
+    assert june_flow["turnover_rate"] == pytest.approx(4 / 4)
+    # by team, the identity holds in every month, including the team of one
+    teams = report.teams().tidy().set_index("team")
+    assert teams.loc["t2", ["opening_headcount", "hires", "exits", "closing_headcount"]
+                     ].tolist() == [1, 0, 0, 1]
+    assert teams.loc["t2", "turnover_rate"] == 0
+    by_team = headcount_table(report.agents, report.months, by="team")
+    assert (by_team["closing"] == by_team["opening"] + by_team["hires"]
+            - by_team["exits"]).all()
+    # nine agents, four exits: every group too small to say, no model fitted, no ranking
+    retention = report.retention_table().tidy()
+    assert retention["too_small"].all()
+    assert isinstance(report.cox_table(), Block) and isinstance(report.hazard_table(), Block)
+    assert isinstance(report.at_risk_table(), Block)
+    # KM by hand: four exits among nine at risk (A5 left before June: tenure 182, exited)
+    km = report.retention["all"].tidy()
+    assert (np.diff(km["survival"]) <= 0).all()
+    assert km.iloc[-1]["survival"] == pytest.approx(
+        np.prod([1 - d / n for n, d in zip(*_km_by_hand(report.tenure), strict=True)]))
+    text = " ".join(report.sentences)
+    assert "The 4 leavers (1 voluntary, 2 involuntary, 1 other)" in text
+    median = f"{np.median([16, 76, 93, 150]):,.0f}"
+    assert f"median of {median} days (from 16 to 150); 2 of them left within their first 90 " \
+        "days" in text
     out = report.results()
     json.dumps(out, allow_nan=False)
-    assert out["exit_reasons"] == []
+    assert [r["agent_id"] for r in out["leavers"]] == ["A3", "A8", "A6", "A2"]
+    assert out["cox"] == [] and out["at_risk"] == []
+
+
+def _km_by_hand(tenure: pd.DataFrame) -> tuple[list[int], list[int]]:
+    """At-risk and exit counts at each exit time (the product-limit estimator's inputs)."""
+    at_risk, exits = [], []
+    for day in sorted(tenure.loc[tenure["exited"], "tenure_days"].unique()):
+        at_risk.append(int((tenure["tenure_days"] >= day).sum()))
+        exits.append(int(((tenure["tenure_days"] == day) & tenure["exited"]).sum()))
+    return at_risk, exits
+
+
+@pytest.mark.parametrize("month", ["2025-04", "2025-08"])
+def test_hand_built_months_before_and_after_the_data_say_so(june, month):
+    """The data span 2025-05 .. 2025-07: a month on either side shows no figures, not zeros."""
+    report = TurnoverReport(MonthReport.open("turnover", month, june, "zh"))
+    assert not report.in_data
+    assert report.sentences == [f"{month}不在数据范围内(2025-05至2025-07):本报告不显示该月离职数据"
+                                "(而不是显示为0)。"]
+    assert isinstance(report.leavers(), Block)
+    flow = report.flow_table.set_index("month")
+    if month in flow.index:
+        assert flow.loc[month, ["opening_headcount", "exits"]].isna().all()
+    out = report.results()
+    json.dumps(out, allow_nan=False)
+    assert out["in_data"] is False and out["leavers"] == []
 
 
 # -- figures ---------------------------------------------------------------------------------
@@ -298,7 +444,7 @@ def test_the_notebook_renders(tmp_path, lang):
     assert summary.ok
     suffix = "" if lang == "en" else ".zh"
     out = json.loads((tmp_path / MONTH / f"turnover{suffix}.json").read_text("utf-8"))
-    assert len(out["leavers"]) == EXITS and out["at_risk"]
+    assert len(out["leavers"]) == out["figures"]["exits"] > 0 and out["at_risk"]
     html = (tmp_path / MONTH / f"turnover{suffix}.html").read_text("utf-8")
     assert html.count("<img") >= 6 or html.count("image/png") >= 6
 
