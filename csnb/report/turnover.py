@@ -39,8 +39,8 @@ from ..metrics import agent_month_panel, data_months, headcount_table
 from ..months import month_bounds, months_ending, shift_month
 from ._turnover_tables import TurnoverTable, _column, _days, _p, _pct, term_label
 from .display import Block, escape
-from .needs import needs_data
 from .month_report import MonthReport
+from .needs import needs_data
 
 __all__ = ["FLOW_MONTHS", "TurnoverReport", "TurnoverTable", "term_label"]
 
