@@ -39,6 +39,8 @@ ABSENT: dict[str, str] = {
     "rankings": "the monthly ranking is derived from the metric book (ranking_weights in "
                 "csnb.toml)",
     "agent_daily": "daily agent figures are computed from sessions and orders",
+    "qa_reviews": "no chat reviews: the QA pass rate is left out (the daily brief still "
+                  "samples the chats to read)",
 }
 
 

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..io.dataset import Dataset
 from ..io.schema import TABLES
-from .inquiries import _counted_expr
+from .inquiries import SATISFIED_RATINGS, _counted_expr
 from .kpis import kpi_table
 
 __all__ = ["AGENT_DAILY_COLUMNS", "agent_daily_table"]
@@ -29,9 +29,15 @@ __all__ = ["AGENT_DAILY_COLUMNS", "agent_daily_table"]
 #: Columns of :func:`agent_daily_table`: the data contract's agent_daily columns.
 AGENT_DAILY_COLUMNS: tuple[str, ...] = tuple(c.name for c in TABLES["agent_daily"].columns)
 
-_AVG_RESPONSE_SQL = """
+# Per agent-day from sessions: 平响 (counted sessions), 咨询人数 (distinct customers, any
+# kind of session) and 满意率 (satisfied of rated sessions; NULL on a day without ratings).
+_SESSION_DAY_SQL = """
 SELECT agent_id, CAST(start_ts AS DATE) AS "date",
-       AVG(CASE WHEN {counted} = 1 THEN avg_response_s END) AS avg_response_s
+       AVG(CASE WHEN {counted} = 1 THEN avg_response_s END) AS avg_response_s,
+       COUNT(DISTINCT customer_id) AS consultations,
+       AVG(CASE WHEN rating IS NULL THEN NULL
+                WHEN CAST(rating AS VARCHAR) IN ({satisfied}) THEN 1.0 ELSE 0.0 END)
+           AS satisfaction_rate
 FROM sessions
 GROUP BY 1, 2
 """
@@ -50,7 +56,8 @@ def agent_daily_table(ds: Dataset) -> pd.DataFrame:
     pandas.DataFrame
         :data:`AGENT_DAILY_COLUMNS`: date (``datetime.date``), agent_id, name (from the agents
         table, else the agent_id), inquiries, paid_buyers, sales, avg_first_response_s,
-        avg_response_s, fast_response_rate; one row per agent and day with a session or
+        avg_response_s, fast_response_rate, consultations (distinct customers with a
+        session), satisfaction_rate (satisfied of rated sessions); one row per agent and day with a session or
         credited sales, sorted by date and agent_id. Response figures are NaN on a day
         without counted sessions; sales are 0 on a day without credited orders (NaN
         without orders).
@@ -71,7 +78,9 @@ def agent_daily_table(ds: Dataset) -> pd.DataFrame:
                             "fast_response_rate"]]
     out = out.rename(columns={"period": "date", "converted_inquiries": "paid_buyers",
                               "credited_sales": "sales"})
-    avg = ds.query(_AVG_RESPONSE_SQL.format(counted=_counted_expr(ds.settings)))
+    avg = ds.query(_SESSION_DAY_SQL.format(
+        counted=_counted_expr(ds.settings),
+        satisfied=", ".join(f"'{r}'" for r in SATISFIED_RATINGS)))
     avg["date"] = pd.to_datetime(avg["date"]).dt.date
     out = out.merge(avg, on=["date", "agent_id"], how="left")
     if ds.has("agents"):
