@@ -461,7 +461,7 @@ def _inquiry_frame(ds: Dataset, months: list[str], promo: dict[date, str]) -> pd
 def _daily_panel(ds: Dataset, months: list[str]) -> pd.DataFrame:
     """The metric book's agent-days of ``months``, with the agents' hire_date and shift.
 
-    From agent_daily or from sessions: the panel :func:`fit_agent_day_model` takes.
+    Built on agent_daily, or on sessions: the panel :func:`fit_agent_day_model` takes.
     """
     k = kpi_table(ds, ("agent_id",), "day")
     first, last = month_bounds(months[0])[0], month_bounds(months[-1])[1]

@@ -36,11 +36,17 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from .._sql import lit
 from ..errors import ParameterError
 from ..i18n import check_lang, t, value_label
 from ..io.dataset import Dataset
-from ..metrics import data_span, kpi_table, metric_sql
+from ..metrics import (
+    complaint_links,
+    data_span,
+    kpi_table,
+    metric_sql,
+    reviewed_sessions,
+    sessions_of_day,
+)
 from .base import Result, TableResult, html_table, records
 
 __all__ = [
@@ -111,61 +117,6 @@ def mask_customer(customer_id: Any) -> str:
 # --------------------------------------------------------------------------------------------
 # Complaints linked to sessions
 # --------------------------------------------------------------------------------------------
-
-_LINK_SQL = """
-WITH c AS (
-    SELECT c.complaint_id, c.created_ts, c.category, c.agent_id, c.session_id,
-           o.customer_id
-    FROM complaints AS c
-    LEFT JOIN orders AS o ON o.order_id = c.order_id
-),
-fallback AS (
-    SELECT c.complaint_id, s.session_id,
-           ROW_NUMBER() OVER (PARTITION BY c.complaint_id
-                              ORDER BY s.start_ts DESC, s.session_id DESC) AS nth
-    FROM c
-    JOIN sessions AS s
-      ON s.agent_id = c.agent_id AND s.customer_id = c.customer_id
-     AND s.start_ts < c.created_ts
-    WHERE c.session_id IS NULL
-)
-SELECT c.complaint_id, c.created_ts, c.category, c.agent_id,
-       COALESCE(c.session_id, f.session_id) AS session_id,
-       CASE WHEN c.session_id IS NOT NULL THEN 'session_id'
-            WHEN f.session_id IS NOT NULL THEN 'customer' END AS linked_by
-FROM c
-LEFT JOIN fallback AS f ON f.complaint_id = c.complaint_id AND f.nth = 1
-ORDER BY c.complaint_id
-"""
-
-
-def complaint_links(ds: Dataset) -> pd.DataFrame:
-    """Return each complaint with the session it is about.
-
-    A complaint's own ``session_id`` wins; without it, the complaint links to the last session
-    of its agent with the complained order's customer that started before the complaint.
-
-    Parameters
-    ----------
-    ds : Dataset
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per complaint: complaint_id, created_ts, category, agent_id, session_id
-        (missing when nothing links), linked_by (``"session_id"``, ``"customer"`` or
-        missing). Empty without complaints or sessions.
-    """
-    cols = ["complaint_id", "created_ts", "category", "agent_id", "session_id", "linked_by"]
-    if not (ds.has("complaints") and ds.has("sessions")):
-        return pd.DataFrame(columns=cols)
-    sql = _LINK_SQL
-    if not ds.has("orders"):
-        sql = sql.replace("LEFT JOIN orders AS o ON o.order_id = c.order_id",
-                          "LEFT JOIN (SELECT NULL AS order_id, NULL AS customer_id) AS o "
-                          "ON FALSE").replace("o.customer_id", "CAST(o.customer_id AS VARCHAR)")
-    return ds.memo(("complaint_links", sql), lambda: ds.query(sql))[cols].copy()
-
 
 # --------------------------------------------------------------------------------------------
 # The day's agents and their flags
@@ -462,18 +413,6 @@ class ChatSampleResult(Result):
         return html_table(self.display_table())
 
 
-def _ts_literal(day: date) -> str:
-    return f"CAST({lit(day.isoformat() + ' 00:00:00')} AS TIMESTAMP)"
-
-
-def _day_sessions(ds: Dataset, day: date) -> pd.DataFrame:
-    lo, hi = _ts_literal(day), _ts_literal(day + timedelta(days=1))
-    return ds.query(
-        "SELECT session_id, agent_id, customer_id, start_ts, kind, first_response_s, "
-        f"customer_msgs FROM sessions WHERE start_ts >= {lo} AND start_ts < {hi} "
-        "ORDER BY session_id")
-
-
 def _day_inquiries(ds: Dataset, day: date) -> pd.DataFrame:
     # Every inquiry once per dataset (the monthly QA section samples every reviewed day).
     sql = metric_sql("inquiries", settings=ds.settings, tables=ds.tables)
@@ -533,7 +472,7 @@ def sample_chats(ds: Dataset, day: str | date, *, quota: int | None = None,
         raise ParameterError(f"quota must be a non-negative integer; got {quota!r}")
     flagged = flagged if flagged is not None else daily_agents(ds, day, lang=lang)
     seed = int(day.strftime("%Y%m%d"))
-    sessions = _day_sessions(ds, day) if ds.has("sessions") else pd.DataFrame(
+    sessions = sessions_of_day(ds, day) if ds.has("sessions") else pd.DataFrame(
         columns=["session_id", "agent_id", "customer_id", "start_ts", "kind",
                  "first_response_s", "customer_msgs"])
     links = complaint_links(ds).dropna(subset=["session_id"])
@@ -825,12 +764,7 @@ def qa_pass_rates(ds: Dataset, first: str | date, last: str | date, *,
                      reviews=pd.DataFrame(columns=review_cols), lang=lang)
     if not (ds.has("qa_reviews") and ds.has("sessions")):
         return empty
-    lo, hi = _ts_literal(first), _ts_literal(last + timedelta(days=1))
-    reviews = ds.query(
-        'SELECT r.session_id, r."pass" AS passed, r.issue_tags, s.agent_id, '
-        "CAST(s.start_ts AS DATE) AS day FROM qa_reviews AS r "
-        "JOIN sessions AS s ON s.session_id = r.session_id "
-        f"WHERE s.start_ts >= {lo} AND s.start_ts < {hi} ORDER BY r.session_id")
+    reviews = reviewed_sessions(ds, first, last)
     if reviews.empty:
         return empty
     reviews["day"] = pd.to_datetime(reviews["day"]).dt.date

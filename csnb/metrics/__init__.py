@@ -11,6 +11,7 @@ the dataset's one query function; the small tables (agents, policies) are handle
 - :mod:`.ranking`: agents, policies and the monthly ranking (末位淘汰)
 - :mod:`.panels`: agent-month and team-month panels
 - :mod:`.figures`: a month's headline figures at shop level
+- :mod:`.links`: complaints linked to their chats, a day's chats (daily brief, reviews)
 - :mod:`.agent_daily`: session-level data as the daily per-agent export (agent_daily)
 """
 
@@ -26,6 +27,7 @@ from .figures import (
 )
 from .headcount import HEADCOUNT_COLUMNS, headcount_table, tenure_table
 from .kpis import data_months, data_span, is_provisional, kpi_table
+from .links import complaint_links, reviewed_sessions, sessions_of_day
 from .load import HOURLY_LOAD_COLUMNS, hourly_load_table
 from .panels import agent_month_panel, team_month_panel, team_panel
 from .ranking import agent_names, ranking_table
@@ -44,6 +46,7 @@ __all__ = [
     "agent_daily_table",
     "agent_month_panel",
     "agent_names",
+    "complaint_links",
     "complaint_rate_table",
     "data_months",
     "data_span",
@@ -58,6 +61,8 @@ __all__ = [
     "month_figures",
     "monthly_figures",
     "ranking_table",
+    "reviewed_sessions",
+    "sessions_of_day",
     "team_month_panel",
     "team_panel",
     "tenure_table",

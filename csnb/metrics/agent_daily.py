@@ -57,10 +57,10 @@ def agent_daily_table(ds: Dataset) -> pd.DataFrame:
         :data:`AGENT_DAILY_COLUMNS`: date (``datetime.date``), agent_id, name (from the agents
         table, else the agent_id), inquiries, paid_buyers, sales, avg_first_response_s,
         avg_response_s, fast_response_rate, consultations (distinct customers with a
-        session), satisfaction_rate (satisfied of rated sessions); one row per agent and day with a session or
-        credited sales, sorted by date and agent_id. Response figures are NaN on a day
-        without counted sessions; sales are 0 on a day without credited orders (NaN
-        without orders).
+        session), satisfaction_rate (satisfied of rated sessions); one row per agent and day
+        with a session or credited sales, sorted by date and agent_id. Response figures are
+        NaN on a day without counted sessions; sales are 0 on a day without credited orders
+        (NaN without orders).
 
     Raises
     ------
