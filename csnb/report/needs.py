@@ -36,6 +36,8 @@ NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     # Without policies (but with a roster) the incentives report has its own statement: no
     # team runs the policy, and it still shows what the ranking would be.
     "incentives": (("agents",),),
+    # Load per agent-hour needs each session's hour: daily exports cannot give it.
+    "operations": (("sessions",),),
     # The weekday x hour grid places each session at its hour: daily exports have no hours.
     "conversion.section.grid": (("sessions",),),
 }
@@ -82,8 +84,10 @@ def needs_data(cls: type[T]) -> type[T]:
     adds nothing to the report's JSON. Methods added later are covered too: the rule is the
     class's, not each method's.
     """
-    for name, member in list(vars(cls).items()):
-        if name.startswith("_") or name in _UNGATED or not inspect.isfunction(member):
+    # Inherited methods too (a report split into parts by concern keeps its sections in base
+    # classes): each is gated on this class, the bases stay as they are.
+    for name, member in inspect.getmembers(cls, inspect.isfunction):
+        if name.startswith("_") or name in _UNGATED:
             continue
         setattr(cls, name, _gate(member))
     original_results = vars(cls).get("results")

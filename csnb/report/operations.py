@@ -35,6 +35,7 @@ from ..i18n import METRICS, column_label, format_value, t
 from ..plots.operations import WEEKDAY_KEYS
 from .display import Block, escape
 from .month_report import MonthReport
+from .needs import needs_data
 
 __all__ = ["OperationsReport", "OperationsTable"]
 
@@ -99,6 +100,7 @@ class OperationsTable(TableResult):
         return str(v)[:10] if col == "date" else str(v)
 
 
+@needs_data
 class OperationsReport:
     """The sections of the operations report for one month (issue 12, items 5 and 6).
 

@@ -84,7 +84,12 @@ class QASection:
         return out
 
     def blocks(self) -> list[Any]:
-        """Everything the section shows, in order: heading, sentences, the tables."""
+        """Everything the section shows, in order: heading, sentences, the tables.
+
+        Nothing when the report it is part of lacks its tables (the report says so once).
+        """
+        if self.report.lacking:
+            return []
         lang = self.lang
         heading = t("qa.section", lang)
         items = "".join(f"<li>{escape(s)}</li>" for s in self.sentences())

@@ -22,6 +22,7 @@ from csnb.report import (
 from csnb.report.display import Block
 from csnb.report.export import drop_empty_outputs
 from csnb.report.needs import NEEDS
+from csnb.report.operations import OperationsReport
 
 MONTH = "2025-11"
 NAMES = {"A01": "小王", "A02": "小李", "A03": "小张", "A04": "小赵"}
@@ -72,12 +73,14 @@ def test_lacking():
 def test_which_reports_lack_their_tables(reports):
     assert {name: r.lacking for name, r in reports.items()} == {
         "overview": [], "conversion": [], "turnover": [("agents",)],
-        "complaints": [("complaints",)], "incentives": [("agents",)]}
+        "complaints": [("complaints",)], "incentives": [("agents",)],
+        "operations": [("sessions",)]}
 
 
 @pytest.mark.parametrize("name,cls", [("turnover", TurnoverReport),
                                       ("complaints", ComplaintsReport),
-                                      ("incentives", IncentivesReport)])
+                                      ("incentives", IncentivesReport),
+                                      ("operations", OperationsReport)])
 def test_a_report_lacking_its_tables_states_it_once(reports, name, cls):
     report = reports[name]
     area = cls(report)

@@ -99,12 +99,16 @@ def test_tables_and_figures_display_in_the_report_language(both):
 
 
 def test_a_dataset_without_sessions_says_why(shop):
+    """Without sessions there is no hour to place load in: the report says so once (NEEDS)."""
+    from csnb.i18n import t
     from csnb.io.dataset import dataset_from_frames
 
     agents = shop.frame("agents")
     ds = dataset_from_frames({"agents": agents}, settings=shop.settings)
-    ops = OperationsReport(MonthReport(name="operations", month=MONTH, lang="en", ds=ds))
-    assert ops.sentences == ["Not available: the dataset has no sessions table."]
-    res = ops.results()
-    assert res["sustainable_load"] is None and res["staffing"] == [] and res["forecast"] == []
-    assert isinstance(ops.plot_load_curve(), Block)
+    report = MonthReport(name="operations", month=MONTH, lang="en", ds=ds)
+    assert report.lacking == [("sessions",)]
+    ops = OperationsReport(report)
+    expected = t("needs.report", "en", needs=t("needs.table.sessions", "en"), present="agents")
+    assert ops.summary().text == expected
+    assert ops.results() == {}
+    assert ops.plot_load_curve().html == "" and ops.blocks().html == ""
