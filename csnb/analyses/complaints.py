@@ -307,8 +307,9 @@ def fault_ledger_table(ds: Dataset, month: str) -> LedgerResult:
     t["agent_complaint_rate"] = t["complaints"] / s * 1000
     team = t.groupby("team")[["complaints", "sessions"]].sum(min_count=1)
     p = (team["complaints"] / team["sessions"].where(team["sessions"] > 0))
-    t["team_complaint_rate"] = t["team"].map(p * 1000)
-    lam = t["team"].map(p) * s
+    t["team_complaint_rate"] = t["team"].map(p * 1000).astype(float)
+    # float even when no agent is listed (an empty map keeps the teams' text dtype)
+    lam = t["team"].map(p).astype(float) * s
     t["expected"] = lam
     q = poisson_limits(lam.fillna(0).to_numpy(), THREE_SIGMA_TAIL)[1]
     t["ucl_rate"] = np.where(lam.notna(), q / s * 1000, np.nan)
