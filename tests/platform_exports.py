@@ -19,17 +19,20 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
-COLUMNS = ["date", "agent_id", "inquiries", "paid_buyers", "sales", "avg_first_response_s",
+COLUMNS = ["date", "agent_id", "name", "inquiries", "paid_buyers", "sales", "avg_first_response_s",
            "avg_response_s", "fast_response_rate", "consultations", "satisfaction_rate"]
 
 AGENTS = ["小明", "小红", "阿强", "Lily"]
+#: The nickname an export shows beside the account (客服昵称), by agent_id.
+NICKNAMES = {"小明": "明明", "小红": "红红", "阿强": "强哥", "Lily": "莉莉"}
 
 
 def known_frame(seed: int = 11, days: int = 4) -> pd.DataFrame:
     """A clean agent_daily frame in contract types (the truth every style is written from).
 
     Counts, whole seconds, money in fen and rates in basis points: every value survives the
-    export formats exactly (a percent with two decimals is a rate with four).
+    export formats exactly (a percent with two decimals is a rate with four). A style without
+    a nickname header beside the account loads ``name`` as missing (:func:`truth_of`).
     """
     rng = np.random.default_rng(seed)
     rows = []
@@ -39,6 +42,7 @@ def known_frame(seed: int = 11, days: int = 4) -> pd.DataFrame:
             rows.append({
                 "date": dt.date(2025, 9, 20) + dt.timedelta(days=d),
                 "agent_id": agent,
+                "name": NICKNAMES[agent],
                 "inquiries": inquiries,
                 "paid_buyers": int(rng.integers(0, inquiries + 1)),
                 "sales": int(rng.integers(0, 50_000_000)) / 100,
@@ -182,11 +186,11 @@ QIANNIU = Style(
 
 DOUYIN = Style(
     "douyin",
-    {"date": "日期", "agent_id": "客服账号", "consultations": "咨询人数", "inquiries": "询单人数",
-     "paid_buyers": "询单支付人数", "sales": "询单支付金额",
+    {"date": "日期", "agent_id": "客服账号", "name": "客服昵称", "consultations": "咨询人数",
+     "inquiries": "询单人数", "paid_buyers": "询单支付人数", "sales": "询单支付金额",
      "avg_first_response_s": "平均首响时长", "avg_response_s": "人工平均响应时长",
      "fast_response_rate": "3分钟人工回复率", "satisfaction_rate": "服务满意率"},
-    {"date": lambda d: d.to_pydatetime(), "agent_id": str, "consultations": int,
+    {"date": lambda d: d.to_pydatetime(), "agent_id": str, "name": str, "consultations": int,
      "inquiries": int, "paid_buyers": int, "sales": float, "avg_first_response_s": clock,
      "avg_response_s": clock, "fast_response_rate": float, "satisfaction_rate": percent},
     summary=((-1, "店铺汇总值", 0),),
@@ -220,11 +224,11 @@ KUAISHOU = Style(
 
 PINDUODUO = Style(
     "pinduoduo",
-    {"date": "日期", "agent_id": "客服账号", "consultations": "咨询人数", "inquiries": "询单人数",
-     "paid_buyers": "最终成团人数", "sales": "客服销售额",
+    {"date": "日期", "agent_id": "客服账号", "name": "客服昵称", "consultations": "咨询人数",
+     "inquiries": "询单人数", "paid_buyers": "最终成团人数", "sales": "客服销售额",
      "avg_first_response_s": "首次人工响应时长", "avg_response_s": "平均人工响应时长",
      "fast_response_rate": "3分钟人工回复率", "satisfaction_rate": "满意率"},
-    {"agent_id": str, "consultations": str, "inquiries": str, "paid_buyers": str,
+    {"agent_id": str, "name": str, "consultations": str, "inquiries": str, "paid_buyers": str,
      "sales": yuan_sign, "avg_first_response_s": cn_duration, "avg_response_s": cn_duration,
      "fast_response_rate": percent, "satisfaction_rate": percent},
     summary=((-1, "汇总", 0),),
@@ -232,6 +236,15 @@ PINDUODUO = Style(
 )
 
 STYLES = {s.name: s for s in (QIANNIU, DOUYIN, JD, KUAISHOU, PINDUODUO)}
+
+
+def truth_of(style: Style, frame: pd.DataFrame) -> pd.DataFrame:
+    """What loading ``style``'s export of ``frame`` gives: ``name`` is missing without a
+    nickname header beside the account (a nickname alone is the agent_id)."""
+    out = frame.copy()
+    if "name" not in style.headers:
+        out["name"] = None
+    return out
 
 
 # ------------------------------------------------------------------ writers

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import MAX_EXAMPLES, plural
 from .parsers import TRIM, number_text
-from .schema import HEADER_ALIASES, Table
+from .schema import HEADER_ALIASES, STAND_IN_HEADERS, Table
 
 #: Bytes read at a time when checking or transcoding an encoding.
 CHUNK = 1 << 20
@@ -38,20 +38,30 @@ def map_headers(
     """Map file headers to contract columns.
 
     Returns the mapping contract name -> file column and the ignored file columns. When two
-    file columns map to one contract column, the English name wins, else the first one.
+    file columns map to one contract column, the English name wins, else the first one. A
+    header of :data:`~csnb.io.schema.STAND_IN_HEADERS` names the column it stands in for when
+    no other header of the file maps there (a nickname is the agent_id of an export without
+    an account column), else its own alias (the name beside the account).
     """
     lookup: dict[str, str] = {}
     for alias, contract_name in {**HEADER_ALIASES.get(table.name, {}), **extra_aliases}.items():
         lookup[norm_header(alias)] = contract_name
     exact = {norm_header(c.name): c.name for c in table.columns}
     lookup.update(exact)
+    own = {norm_header(a) for a in extra_aliases} | set(exact)
+    stand_in = {norm_header(h): c for h, c in STAND_IN_HEADERS.get(table.name, {}).items()
+                if norm_header(h) not in own}
+    named = {lookup.get(norm_header(n)) for n in names if norm_header(n) not in stand_in}
     mapping: dict[str, str] = {}
     extras: list[str] = []
     for name in sorted(names, key=lambda n: norm_header(n) not in exact):
         target = lookup.get(norm_header(name))
+        instead = stand_in.get(norm_header(name))
+        if instead is not None and instead not in named and instead not in mapping:
+            target = instead  # the first stand-in in file order (the sort is stable)
         if target is None or target not in {c.name for c in table.columns}:
             extras.append(name)
-        elif target in mapping:
+        elif target in mapping or name in mapping.values():  # or a repeated stand-in
             extras.append(f"{name} (also maps to {target})")
         else:
             mapping[target] = name

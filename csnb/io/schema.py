@@ -299,7 +299,7 @@ HEADER_ALIASES: dict[str, dict[str, str]] = {
 PLATFORM_HEADERS: dict[str, dict[str, str]] = {
     # Taobao/Tmall: Qianniu (千牛) and 赤兔 performance reports.
     "qianniu": {
-        "日期": "date", "客服昵称": "agent_id", "旺旺昵称": "agent_id", "客服旺旺": "agent_id",
+        "日期": "date", "客服昵称": "name", "旺旺昵称": "name", "客服旺旺": "agent_id",
         "旺旺": "agent_id", "咨询人数": "consultations", "聊天人数(原咨询人数)": "consultations",
         "聊天人数": "consultations", "接待人数": "consultations", "询单人数": "inquiries",
         "询单->最终付款人数": "paid_buyers", "询单最终付款人数": "paid_buyers",
@@ -314,7 +314,7 @@ PLATFORM_HEADERS: dict[str, dict[str, str]] = {
     },
     # Douyin 飞鸽 (抖店) customer-service data.
     "douyin": {
-        "日期": "date", "客服账号": "agent_id", "客服昵称": "agent_id", "咨询人数": "consultations",
+        "日期": "date", "客服账号": "agent_id", "客服昵称": "name", "咨询人数": "consultations",
         "询单人数": "inquiries", "支付人数": "paid_buyers", "询单支付人数": "paid_buyers",
         "询单支付金额": "sales", "客服销售额": "sales", "平均响应时长": "avg_response_s",
         "人工平均响应时长": "avg_response_s", "平均首响时长": "avg_first_response_s",
@@ -340,7 +340,7 @@ PLATFORM_HEADERS: dict[str, dict[str, str]] = {
     },
     # Pinduoduo 拼多多 客服数据 (the older 5-minute rule: set fast_response_s = 300).
     "pinduoduo": {
-        "日期": "date", "客服账号": "agent_id", "客服昵称": "agent_id", "咨询人数": "consultations",
+        "日期": "date", "客服账号": "agent_id", "客服昵称": "name", "咨询人数": "consultations",
         "询单人数": "inquiries", "最终成团人数": "paid_buyers", "成团人数": "paid_buyers",
         "客服销售额": "sales", "平均人工响应时长": "avg_response_s",
         "首次人工响应时长": "avg_first_response_s", "3分钟人工回复率": "fast_response_rate",
@@ -353,6 +353,16 @@ _OTHER_DAILY_HEADERS = {"客服工号": "agent_id", "客服ID": "agent_id",
                         "响应率": "fast_response_rate"}
 for _style in (*PLATFORM_HEADERS.values(), _OTHER_DAILY_HEADERS):
     HEADER_ALIASES["agent_daily"].update(_style)
+
+#: Headers that stand in for another column when no other header of the file names it, per
+#: table: header -> the column it then names (instead of its alias in :data:`HEADER_ALIASES`).
+#: An export's nickname (客服昵称, 旺旺昵称) is the agent's ``name`` beside an account column
+#: (客服账号, 客服pin, 客服旺旺...), and the ``agent_id`` where it is the only agent column
+#: (Qianniu's wangwang nickname is the account). Your own ``[aliases.TABLE]`` in csnb.toml
+#: override this.
+STAND_IN_HEADERS: dict[str, dict[str, str]] = {
+    "agent_daily": {"客服昵称": "agent_id", "旺旺昵称": "agent_id"},
+}
 
 #: Value aliases for category columns (Chinese export values to contract values), per column.
 VALUE_ALIASES: dict[str, dict[str, str]] = {
@@ -397,6 +407,11 @@ TABLE_NOTES: dict[str, str] = {
               "column, a row has an exit_reason exactly when it has an exit_date. A roster "
               "without the exit_reason column loads: reports then count exits without the "
               "voluntary / involuntary split (n/a) and say so.",
+    "agent_daily": "A nickname header (" + ", ".join(STAND_IN_HEADERS["agent_daily"]) + ") is "
+                   "the name beside an account column (客服账号, 客服pin, 客服旺旺...) and the "
+                   "agent_id in a file with no other agent_id header (Qianniu's wangwang "
+                   "nickname is the account). Without an agents table, reports name agents by "
+                   "the name column, else by agent_id.",
 }
 
 

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from platform_exports import STYLES, known_frame, same_data_four_ways, write_style
+from platform_exports import (
+    QIANNIU,
+    STYLES,
+    known_frame,
+    same_data_four_ways,
+    truth_of,
+    write_style,
+)
 
 from csnb.io import load_dataset, validate_dataset
-from csnb.io.schema import HEADER_ALIASES, PLATFORM_HEADERS
+from csnb.io.readers import map_headers
+from csnb.io.schema import HEADER_ALIASES, PLATFORM_HEADERS, TABLES
 
 
 def loaded(folder) -> pd.DataFrame:
@@ -20,8 +28,9 @@ def loaded(folder) -> pd.DataFrame:
         ds.con.close()
 
 
-def truth() -> pd.DataFrame:
-    return known_frame().sort_values(["date", "agent_id"]).reset_index(drop=True)
+def truth(style) -> pd.DataFrame:
+    return (truth_of(style, known_frame()).sort_values(["date", "agent_id"])
+            .reset_index(drop=True))
 
 
 def assert_same(got: pd.DataFrame, want: pd.DataFrame) -> None:
@@ -33,7 +42,7 @@ def assert_same(got: pd.DataFrame, want: pd.DataFrame) -> None:
 
 @pytest.mark.parametrize("style", sorted(STYLES))
 def test_every_platform_style_round_trips_exactly(tmp_path, style):
-    want = truth()
+    want = truth(STYLES[style])
     paths = write_style(STYLES[style], known_frame(), tmp_path)
     got, ds = loaded(tmp_path)
     assert_same(got, want)
@@ -72,7 +81,7 @@ def test_the_same_data_in_four_encodings_loads_identically(tmp_path):
     assert frames["xlsx encoding"] == "XLSX"
     for name in ("utf-8-sig", "utf-16", "xlsx"):
         pd.testing.assert_frame_equal(frames[name], frames["gb18030"])
-    assert_same(frames["gb18030"], truth())
+    assert_same(frames["gb18030"], truth(QIANNIU))
 
 
 def test_one_header_means_one_column_across_styles():
@@ -81,10 +90,29 @@ def test_one_header_means_one_column_across_styles():
         for header, column in headers.items():
             assert seen.setdefault(header, column) == column, (style, header)
             assert HEADER_ALIASES["agent_daily"][header] == column
-    # Every style names every column the round trip needs.
+    # Every style's headers map to the columns the round trip needs (a nickname alone is
+    # the agent_id).
     for style in STYLES.values():
-        for column, header in style.headers.items():
-            assert PLATFORM_HEADERS[style.name][header] == column
+        mapping, extras = map_headers(list(style.headers.values()), TABLES["agent_daily"], {})
+        assert mapping == {c: h for c, h in style.headers.items()} and not extras, style.name
+        assert all(h in PLATFORM_HEADERS[style.name] for h in style.headers.values())
+
+
+@pytest.mark.parametrize("nickname", ["客服昵称", "旺旺昵称"])
+def test_a_nickname_is_the_name_beside_an_account_and_the_id_alone(nickname):
+    daily = TABLES["agent_daily"]
+    for account in ("客服账号", "客服pin", "客服旺旺", "agent_id"):
+        mapping, _ = map_headers(["日期", nickname, account], daily, {})
+        assert (mapping["agent_id"], mapping["name"]) == (account, nickname)
+    mapping, extras = map_headers(["日期", nickname, "询单人数"], daily, {})
+    assert mapping["agent_id"] == nickname and "name" not in mapping and not extras
+    # Two nicknames and no account: the first is the id, the other the name.
+    other = "旺旺昵称" if nickname == "客服昵称" else "客服昵称"
+    mapping, _ = map_headers([nickname, other], daily, {})
+    assert (mapping["agent_id"], mapping["name"]) == (nickname, other)
+    # csnb.toml's own alias wins over the rule.
+    mapping, _ = map_headers([nickname, "客服账号"], daily, {nickname: "agent_id"})
+    assert mapping["agent_id"] == nickname and "name" not in mapping
 
 
 def test_unmatched_headers_are_named_with_the_closest_known(tmp_path):

@@ -32,6 +32,7 @@ from csnb.io.readers import day_from_name, detect_encoding, map_headers, norm_he
 from csnb.io.schema import (
     HEADER_ALIASES,
     MISSING_MARKERS,
+    STAND_IN_HEADERS,
     SUMMARY_MARKERS,
     TABLES,
 )
@@ -157,6 +158,7 @@ def test_header_mapping_is_total_and_one_to_one(names):
         assert column in {c.name for c in DAILY.columns}
         assert norm_header(header) in {norm_header(a) for a, c in
                                        [*HEADER_ALIASES["agent_daily"].items(),
+                                        *STAND_IN_HEADERS["agent_daily"].items(),
                                         *((c.name, c.name) for c in DAILY.columns)]
                                        if c == column}
 
@@ -291,6 +293,7 @@ def test_valid_rows_in_any_format_load_to_their_values(data, n):
         inquiries = data.draw(st.integers(0, 10**6))
         values = {
             "date": dt.date(2025, 6, 1) + dt.timedelta(days=i), "agent_id": f"A{i}",
+            "name": f"N{i}",
             "inquiries": inquiries, "paid_buyers": data.draw(st.integers(0, inquiries)),
             "sales": data.draw(st.integers(0, 10**9)), "avg_first_response_s":
             data.draw(st.integers(0, 10**5)), "avg_response_s": data.draw(st.integers(0, 10**5)),
