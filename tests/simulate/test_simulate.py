@@ -270,15 +270,28 @@ def test_customers_sometimes_talk_to_two_agents(sample):
 
 
 def test_promotions_peak(sample):
-    # promotions multiply presale volume (aftersale peaks after them, not on the day)
+    """Promotions multiply presale volume (aftersale peaks after them, not on the day).
+
+    The simulator draws sessions per working agent-day, so the measure is presale sessions per
+    agent at work that day (agents with a session): raw daily counts also move with how many
+    agents happened to work (on 2025-12-12 of the sample 35 did, against 40-49 on the days
+    around it). The baseline is the ordinary days 20-40 days before the peak: for 12.12 that
+    window (Nov 2-22) holds the 双11 run-up and day, which are themselves peaks.
+    """
     s = sample["sessions"]
-    s = s[s["kind"] == "presale"]
-    daily = s.groupby(s["start_ts"].dt.date).size()
-    daily.index = pd.to_datetime(daily.index)
+    day = s["start_ts"].dt.normalize()
+    working = s.groupby(day)["agent_id"].nunique()
+    presale = s[s["kind"] == "presale"].groupby(day[s["kind"] == "presale"]).size()
+    rate = (presale / working).dropna()
+    in_promotion = ((rate.index.month == 6) & (rate.index.day <= 18)) | (
+        (rate.index.month == 11) & (rate.index.day <= 11)) | (
+        (rate.index.month == 12) & (rate.index.day == 12))
+    ordinary = rate[~in_promotion]
     for peak in ("2024-11-11", "2025-06-18", "2025-11-11", "2025-12-12"):
-        around = daily[pd.Timestamp(peak) - pd.Timedelta(days=40):
-                       pd.Timestamp(peak) - pd.Timedelta(days=20)]
-        assert daily[peak] > 1.8 * around.median(), peak
+        around = ordinary[pd.Timestamp(peak) - pd.Timedelta(days=40):
+                          pd.Timestamp(peak) - pd.Timedelta(days=20)]
+        assert len(around) >= 10, peak
+        assert rate[pd.Timestamp(peak)] > 1.8 * around.median(), peak
 
 
 # -- planted effects ---------------------------------------------------------------------------
@@ -417,12 +430,45 @@ def _policy_did(sample, truth) -> dict[str, float]:
     return {"complaints": complaints, "fast": fast}
 
 
+def _policy_complaint_rate_ratio(sample, truth) -> float:
+    """The policy's complaint rate ratio from a Poisson model of team-month complaint counts
+    (per session) with team and calendar-month effects: each adopting team is compared with
+    the teams not under the policy in the same months."""
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
+
+    a = sample["agents"].set_index("agent_id")
+    adoption = truth["policy"]["adoption"]
+    s, c = sample["sessions"], sample["complaints"]
+    c = c[c["agent_id"] != ""]
+    n = s.groupby([s["agent_id"].map(a["team"]).rename("team"),
+                   s["start_ts"].dt.strftime("%Y-%m").rename("month")]).size().rename("n")
+    k = c.groupby([c["agent_id"].map(a["team"]).rename("team"),
+                   c["created_ts"].str[:7].rename("month")]).size().rename("k")
+    df = pd.concat([n, k], axis=1).fillna(0).reset_index()
+    df = df[df["n"] > 0]
+    df["policy"] = (df["month"] >= df["team"].map(adoption).fillna("9999")).astype(int)
+    fit = smf.glm("k ~ C(team) + C(month) + policy", data=df,
+                  family=sm.families.Poisson(), offset=np.log(df["n"])).fit()
+    return float(np.exp(fit.params["policy"]))
+
+
 def test_policy_moves_complaints_and_response_in_planted_direction(sample, truth):
+    """The planted complaint multiplier (1.3, less what faster answers save) shows in the sample.
+
+    Measured on the eight-team sample (seed 20251111): the pooled pre/post ratio of
+    ``_policy_did`` gives 1.027, because it splits the three never-adopting teams at the first
+    adoption (2024-10) while two of the three cohorts adopt in 2025-01 and 2025-04, and in
+    this world the controls' slow-answer share rises over time (6.2% -> 8.3%, the load knee
+    with the volume trend), and their nine pre months hold only 156 complaints: their
+    post/pre ratio (1.13) is neither matched to the treated teams' months nor precise.
+    Comparing in the same calendar months (team and month effects, not-yet-adopting teams
+    included) gives 1.13 (se of the log 0.10): the bar stays 1.05.
+    """
     effects = truth["policy"]["effects"]
     assert effects["complaint_mult"]["value"] > 1 and effects["first_response_mult"]["value"] < 1
-    did = _policy_did(sample, truth)
-    assert did["complaints"] > 1.05
-    assert did["fast"] > 0
+    assert _policy_complaint_rate_ratio(sample, truth) > 1.05
+    assert _policy_did(sample, truth)["fast"] > 0
 
 
 def test_bottom_ranked_out_only_in_policy_teams_after_adoption(sample, truth):
