@@ -82,7 +82,7 @@ class ComplaintParts:
         return Block(f"<p>{t(f'complaints.note.{key}', self.lang, **safe)}</p>", text)
 
     def _paragraph(self, text: str) -> Block:
-        return Block(f"<p>{escape(text)}</p>", text)
+        return Block.paragraph(text)
 
     def _why(self, part: str) -> Block:
         return self._paragraph(self.text("unavailable", reason=self.unavailable.get(part, "")))

@@ -203,7 +203,7 @@ class ConversionReport:
         return Block(f"<h3>{escape(text)}</h3>", text)
 
     def _note(self, text: str) -> Block:
-        return Block(f"<p>{escape(text)}</p>", text)
+        return Block.paragraph(text)
 
     @staticmethod
     def _figure(drawn):

@@ -34,6 +34,11 @@ class Block:
     html: str
     text: str = ""
 
+    @classmethod
+    def paragraph(cls, text: str) -> Block:
+        """A paragraph of plain text (escaped)."""
+        return cls(f"<p>{escape(text)}</p>", text)
+
     def _repr_html_(self) -> str:
         return self.html
 

@@ -136,7 +136,7 @@ class OperationsReport:
         return Block(f"<h2>{escape(text)}</h2>", text)
 
     def _paragraph(self, text: str) -> Block:
-        return Block(f"<p>{escape(text)}</p>", text)
+        return Block.paragraph(text)
 
     def _why(self, part: str) -> Block:
         return self._paragraph(self.text("unavailable", reason=self.unavailable.get(part, "")))
