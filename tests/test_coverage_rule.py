@@ -20,5 +20,5 @@ def test_floor_is_the_lowest_count_a_one_sided_binomial_test_accepts(seeds, nomi
 
 def test_a_count_below_the_floor_fails_with_the_figures():
     assert_coverage(16, 20, "x")
-    with pytest.raises(AssertionError, match="15 of 20, below the floor 16"):
+    with pytest.raises(AssertionError, match="15 of 20 worlds, below the floor 16"):
         assert_coverage(15, 20, "x")
