@@ -80,6 +80,7 @@ from .months import check_month, month_span, months_ending, shift_month
 from .plots import plot_bars, plot_by_group, plot_trend, plot_trends, set_theme
 from .report import (
     NOTEBOOKS,
+    AttentionSection,
     ComplaintsReport,
     ConversionReport,
     DailyBrief,
@@ -100,6 +101,7 @@ __all__ = [
     "AREAS",
     "METRIC_BOOK_VERSION",
     "NOTEBOOKS",
+    "AttentionSection",
     "ComplaintsReport",
     "ConversionReport",
     "DailyBrief",

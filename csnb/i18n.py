@@ -522,9 +522,19 @@ def glossary_markdown() -> str:
 
 def _merge_report_texts() -> None:
     """Add each analysis report's texts (csnb/_texts/) to TEXT; a key defined twice is a bug."""
-    from ._texts import complaints, conversion, daily, incentives, operations, quality, turnover
+    from ._texts import (
+        attention,
+        complaints,
+        conversion,
+        daily,
+        incentives,
+        operations,
+        quality,
+        turnover,
+    )
 
-    for module in (turnover, conversion, complaints, incentives, operations, daily, quality):
+    for module in (turnover, conversion, complaints, incentives, operations, daily, quality,
+                   attention):
         twice = sorted(set(module.TEXT) & set(TEXT))
         if twice:
             raise RuntimeError(f"{module.__name__} redefines text keys {twice}")

@@ -13,6 +13,7 @@ A result is a frozen dataclass that holds what an analysis computed:
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
@@ -76,6 +77,40 @@ def json_clean(obj: Any) -> Any:
     return obj
 
 
+#: A displayed figure: an optional arrow or dot, sign, currency, digits, and a unit.
+_FIGURE = re.compile(r"^[▲▼■●\s]*[+\-−]?[¥$€]?\s*[\d,]+(\.\d+)?\s*(%|pp|s|h|d|x|×)?$")
+
+
+def _text_columns(df: pd.DataFrame) -> list[int]:
+    """Positions of the columns that hold words rather than figures (the first is left anyway).
+
+    A column of numbers or booleans holds figures; a column of strings holds words unless at
+    least half of its non-empty values look like a displayed figure (``"12.8%"``, ``"¥1,435"``,
+    ``"▲ +1.9%"``, ``"106.5 s"``).
+    """
+    out = []
+    for i in range(1, len(df.columns)):
+        values = df.iloc[:, i]
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        shown = [str(v).strip() for v in values if isinstance(v, str) and v.strip()]
+        if shown and sum(bool(_FIGURE.match(v)) for v in shown) < len(shown) / 2:
+            out.append(i)
+    return out
+
+
+def _mark_cells(row: str, positions: list[int]) -> str:
+    """Add the ``csnb-text`` class to the cells at ``positions`` of one ``<tr ...`` chunk."""
+    for tag in ("<td", "<th"):
+        parts = row.split(tag)
+        if len(parts) > 1:
+            for p in positions:
+                if p + 1 < len(parts):
+                    parts[p + 1] = ' class="csnb-text"' + parts[p + 1]
+            return tag.join(parts)
+    return row
+
+
 def html_table(df: pd.DataFrame, *, total: int | None = None) -> str:
     """Render a DataFrame as an HTML table in which every cell and header is escaped.
 
@@ -85,6 +120,10 @@ def html_table(df: pd.DataFrame, *, total: int | None = None) -> str:
     """
     html = df.to_html(index=False, escape=True, border=0, classes="csnb-table csnb-sortable",
                       na_rep="", float_format=lambda x: f"{x:,.4g}")
+    text = _text_columns(df)
+    if text:
+        # Words read from the left, figures line up on the right (the page's default).
+        html = "<tr".join(_mark_cells(row, text) for row in html.split("<tr"))
     if total is not None:
         head, sep, body = html.partition("<tbody>")
         rows = body.split("<tr>")  # rows[0] precedes the first data row

@@ -3,6 +3,7 @@
 - :mod:`.month_report`: :class:`MonthReport`, the object every report notebook opens
 - :mod:`.turnover`, :mod:`.conversion`, :mod:`.complaints`, :mod:`.incentives`: each
   analysis report's sections over a MonthReport
+- :mod:`.attention`: the overview's agents to talk about (:class:`AttentionSection`)
 - :mod:`.daily`: :class:`DailyBrief`, the supervisor's daily brief; :mod:`.qa`: the chat
   reviews section (:class:`QASection`)
 - :mod:`.sentences`: sentences generated from the numbers
@@ -15,6 +16,7 @@
 - ``templates/``: nbconvert and index templates; ``notebooks/``: the report templates
 """
 
+from .attention import AttentionSection
 from .complaints import ComplaintsReport
 from .conversion import ConversionReport
 from .daily import DailyBrief
@@ -31,6 +33,7 @@ from .turnover import TurnoverReport
 
 __all__ = [
     "NOTEBOOKS",
+    "AttentionSection",
     "Block",
     "ComplaintsReport",
     "ConversionReport",
