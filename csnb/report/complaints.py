@@ -88,12 +88,18 @@ class ComplaintsReport(ComplaintSentences):
 
         Columns ``by``, complaints, share, complaints_per_1k_orders (per_1k_orders), then last
         month's and last year's counts and rates and the change per 1,000; the unattributed
-        line and the total (the month's headline) close the table.
+        line (left out when no complaint of the three months lacks the key) and the total
+        (the month's headline) close the table.
         """
         b = self.breakdown_result(by)
         if b is None:
             return self._why(f"by_{by}")
         tab = b.tidy()
+        # The unattributed line says something only when some complaint lacks the key in one
+        # of the three months; a line of zeros would read as a finding.
+        counts = tab[["complaints", "complaints_last_month", "complaints_last_year"]]
+        empty = (tab["kind"] == "unattributed") & counts.fillna(0).eq(0).all(axis=1)
+        tab = tab[~empty].reset_index(drop=True)
         key = tab["key"].where(tab["kind"] == "key",
                                tab["kind"].map({"unattributed": UNATTRIBUTED, "total": TOTAL}))
         table = pd.DataFrame({by: key})
