@@ -26,7 +26,7 @@ report: $(STAMP)
 
 ## Run every test, slow ones included, then every notebook on the samples with nbval.
 test: lint browser
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=25
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/
 
 ## Fast loop: skip tests marked slow.

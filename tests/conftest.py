@@ -18,3 +18,40 @@ def _private_cache(tmp_path_factory):
     """Loads cache into a folder of the test session, never the user's cache."""
     os.environ["CSNB_CACHE_DIR"] = str(tmp_path_factory.mktemp("csnb-cache"))
     yield
+
+
+@pytest.fixture(scope="session")
+def sample_reports(request, tmp_path_factory):
+    """The sample month's reports, every notebook in English and Chinese, rendered once.
+
+    Rendering twelve notebooks takes minutes, and several test modules read the same reports
+    (the end-to-end checks, the browser, each report's words). Under pytest-xdist the workers
+    share one rendering: the first to take the lock renders into the run's common temporary
+    folder, the others wait and read it. Tests must treat the folder as read-only.
+
+    Returns
+    -------
+    SampleReports
+        ``out`` (the reports folder), ``month``, and ``runs``: for each (name, lang), the
+        run's status, error, and the paths of its html and json.
+    """
+    import fcntl
+    import json
+    from pathlib import Path
+
+    from rendered import SAMPLE_MONTH, SAMPLES, SampleReports, render_samples
+
+    shared = hasattr(request.config, "workerinput")
+    root = tmp_path_factory.getbasetemp().parent if shared else tmp_path_factory.getbasetemp()
+    out = Path(root) / "sample-reports"
+    marker = out / "runs.json"
+    with open(Path(root) / "sample-reports.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not marker.is_file():
+                runs = render_samples(out)
+                marker.write_text(json.dumps(runs), encoding="utf-8")
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    runs = json.loads(marker.read_text(encoding="utf-8"))
+    return SampleReports(out=out, month=SAMPLE_MONTH, data=SAMPLES, runs=runs)

@@ -1,6 +1,6 @@
 """The rendered reports in a real browser: headless Chromium, driven by Playwright.
 
-Each report of the sample month (English, and the overview and index in Chinese) must load
+Each report of the sample month in English and Chinese, and both indexes, must load
 from the file alone (no request leaves the file: no CDN, no font server), run no script that
 fails, and show real Chinese text where the report is Chinese. Screenshots are written to
 ``$CSNB_SCREENSHOTS`` (default: the test's temporary folder) and their folder is printed;
@@ -19,10 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from csnb.report import NOTEBOOKS, render_month
+from csnb.report import NOTEBOOKS
 
 ROOT = Path(__file__).parents[2]
-SAMPLES = ROOT / "data" / "samples"
 MONTH = "2025-11"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -39,11 +38,10 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("reports")
-    assert render_month(MONTH, SAMPLES, out, progress=False).ok
-    assert render_month(MONTH, SAMPLES, out, lang="zh", only=["overview"], progress=False).ok
-    return out
+def rendered(sample_reports) -> Path:
+    """The sample month's reports in both languages (rendered once per test run)."""
+    assert sample_reports.ok, sample_reports.runs
+    return sample_reports.out
 
 
 @pytest.fixture(scope="module")
@@ -78,14 +76,15 @@ def open_page(browser, path: Path, shots: Path):
 
 
 @pytest.mark.slow
-def test_reports_load_offline_without_errors_and_show_chinese(rendered, browser, capsys):
-    shots = Path(os.environ.get("CSNB_SCREENSHOTS") or rendered / "screenshots")
+def test_reports_load_offline_without_errors_and_show_chinese(rendered, browser, capsys,
+                                                             tmp_path):
+    shots = Path(os.environ.get("CSNB_SCREENSHOTS") or tmp_path / "screenshots")
     if not shots.is_absolute():
         shots = ROOT / shots
     shots.mkdir(parents=True, exist_ok=True)
     pages = [rendered / MONTH / f"{name}.html" for name in NOTEBOOKS]
-    pages += [rendered / MONTH / "overview.zh.html", rendered / "index.html",
-              rendered / "index.zh.html"]
+    pages += [rendered / MONTH / f"{name}.zh.html" for name in NOTEBOOKS]
+    pages += [rendered / "index.html", rendered / "index.zh.html"]
     for path in pages:
         text, outside, errors = open_page(browser, path, shots)
         assert outside == [], (path.name, outside)

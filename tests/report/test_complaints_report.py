@@ -312,17 +312,12 @@ def test_a_table_labels_its_special_rows():
 
 
 @pytest.mark.slow
-def test_the_notebook_renders_in_both_languages(tmp_path):
-    import csnb
-
+def test_the_notebook_renders_in_both_languages(sample_reports):
     for lang in ("en", "zh"):
-        summary = csnb.render_month(MONTH, SAMPLES, tmp_path, lang=lang, only=["complaints"],
-                                    progress=False)
-        run = summary.runs[0]
-        assert run.status == "ok", run.error
-        js = json.loads(Path(run.json).read_text(encoding="utf-8"))
+        run = sample_reports.run("complaints", lang)
+        js = json.loads(Path(run["json"]).read_text(encoding="utf-8"))
         assert ISSUE_KEYS <= set(js) and js["lang"] == lang
-        html = Path(run.html).read_text(encoding="utf-8")
+        html = Path(run["html"]).read_text(encoding="utf-8")
         words = (["Daily u-chart", "At-fault ledger", "Is the trend real?"] if lang == "en"
                  else ["千单投诉率", "客服责任投诉", "罚款", "差评", "平台纠纷"])
         for w in words:
@@ -330,7 +325,7 @@ def test_the_notebook_renders_in_both_languages(tmp_path):
         assert html.count("<img") >= 8
         # the payroll ledger beside the HTML, linked from it, with the ledger's rows
         file = "complaints.ledger.csv" if lang == "en" else "complaints.zh.ledger.csv"
-        csv = Path(run.html).parent / file
+        csv = Path(run["html"]).parent / file
         assert csv.is_file() and f'href="{file}"' in html
         ledger = pd.read_csv(csv, dtype=str, encoding="utf-8-sig")
         expected = [row["agent_id"] for row in js["ledger"]]

@@ -20,18 +20,18 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    summary = render_month(SAMPLE_MONTH, SAMPLES, out, progress=False)
-    return summary, out
+def rendered(sample_reports):
+    """Every report of the sample month, English and Chinese (rendered once per test run)."""
+    return sample_reports, sample_reports.out
 
 
 def test_every_report_renders(rendered):
     summary, out = rendered
-    assert summary.ok, [r.error for r in summary.runs if r.status != "ok"]
+    assert summary.ok, [r["error"] for r in summary.runs.values() if r["status"] != "ok"]
     for name in NOTEBOOKS:
         for suffix in ("html", "json", "ipynb"):
-            assert (out / SAMPLE_MONTH / f"{name}.{suffix}").is_file(), f"{name}.{suffix}"
+            for stem in (name, f"{name}.zh"):
+                assert (out / SAMPLE_MONTH / f"{stem}.{suffix}").is_file(), f"{stem}.{suffix}"
     index = (out / "index.html").read_text(encoding="utf-8")
     assert SAMPLE_MONTH in index
     for name in NOTEBOOKS:
@@ -41,7 +41,7 @@ def test_every_report_renders(rendered):
 def test_reports_load_nothing_from_the_network(rendered):
     _, out = rendered
     pages = sorted(out.rglob("*.html"))
-    assert len(pages) == len(NOTEBOOKS) + 2  # and the English and Chinese index
+    assert len(pages) == 2 * len(NOTEBOOKS) + 2  # both languages, and the two indexes
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert find_external_refs(html) == [], page.name
@@ -86,20 +86,15 @@ def test_no_missing_glyph_warnings_in_executed_notebooks(rendered):
                 assert output.get("output_type") != "error", (name, output)
 
 
-def test_chinese_report_switches_every_heading(tmp_path):
+def test_chinese_report_switches_every_heading(sample_reports):
     """Every heading and metric label of the overview is in the report's language only.
 
     The texts come from csnb's text tables, and each must appear in its own language's
     report, so the absence checks cannot pass by testing strings no report ever shows.
     """
-    keys = ("title.overview", "section.headline", "section.trend", "section.quality")
-    html = {}
-    for lang in ("en", "zh"):
-        summary = render_month(SAMPLE_MONTH, SAMPLES, tmp_path / lang, lang=lang,
-                               only=["overview"], progress=False)
-        assert summary.ok
-        name = "overview.html" if lang == "en" else f"overview.{lang}.html"
-        html[lang] = (tmp_path / lang / SAMPLE_MONTH / name).read_text("utf-8")
+    keys = ("title.overview", "section.headline", "section.trend", "section.quality",
+            "section.attention")
+    html = {lang: sample_reports.html("overview", lang) for lang in ("en", "zh")}
     for key in keys:
         assert t(key, "en") in html["en"] and t(key, "en") not in html["zh"], key
         assert t(key, "zh") in html["zh"], key
