@@ -8,13 +8,22 @@ fast-response rate stands in; ``kind`` says which was fitted.
 Standard errors are clustered by agent (an agent's inquiries share the agent's skill, so
 they are not independent) and intervals use t with (agents - 1) degrees of freedom; average
 marginal effects and the what-if use the same covariance through the delta method.
+
+A month with more presale sessions than ``settings.logit_sample_sessions`` is fitted on a
+seeded sample of its inquiries, drawn in the engine (never by pulling every inquiry into
+pandas): within each agent, the inquiries ordered by the MD5 digest of
+(customer, agent, day, "csnb-" + month) and the first ceil(fraction x agent's inquiries)
+kept, fraction = threshold / presale sessions. Sampling is stratified by agent at one rate,
+so every agent (cluster) stays in the fit with its share of inquiries: the agent-clustered
+covariance of the sample is valid for the sample's estimates, and the unweighted fit
+estimates the same coefficients. The same data and month always give the same sample.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -26,13 +35,14 @@ from ..errors import MAX_EXAMPLES, DataContractError, Problem
 from ..io.dataset import Dataset
 from ..metrics import kpi_table
 from ..metrics.inquiries import inquiry_facts_table
+from ..metrics.sql import metric_sql
 from ..months import check_month, month_bounds, months_ending
 from ..settings import Settings
 from ._conversion_stats import logit_margins, logit_mean_prediction
 from .base import Result, json_value, records
 
 __all__ = ["AGENT_DAY_COLUMNS", "ConversionModelResult", "fit_agent_day_model",
-           "fit_conversion_model", "promotion_days"]
+           "fit_conversion_model", "promotion_days", "sample_seed"]
 
 TENURE_BANDS = ("0-29", "30-89", "90-364", "365+")  # days since hire
 HOUR_BANDS = ((0, 8, "00-07"), (8, 12, "08-11"), (12, 18, "12-17"), (18, 23, "18-22"),
@@ -125,6 +135,16 @@ class ConversionModelResult(Result):
         What was pooled or dropped, and why.
     shape_model : object
         The statsmodels results of the binned model.
+    sample : dict
+        How the inquiry-level model's rows were chosen (see :func:`fit_conversion_model`):
+        sampled (bool), method ("all inquiries" or "agent-stratified"), seed,
+        threshold_sessions, population_sessions (presale sessions of the fitted months),
+        population_inquiries, sample_inquiries (= ``n_obs``), fraction (threshold /
+        population_sessions, the rate within each agent) and ci_scale, sqrt(population
+        / sample inquiries): how much wider the intervals are than on all inquiries when an
+        agent's inquiries are independent given the terms, and at most (less where
+        agent-to-agent differences dominate the uncertainty, which sampling within agents
+        does not shrink); 1.0 when not sampled. Empty for the agent-day model.
     """
 
     columns = ("term", "variable", "level", "estimate", "std_error", "p_value", "odds_ratio",
@@ -141,6 +161,7 @@ class ConversionModelResult(Result):
     references: dict = field(repr=False)
     notes: tuple[str, ...] = ()
     shape_model: Any = field(default=None, repr=False, compare=False)
+    sample: dict = field(default_factory=dict, repr=False)
 
     def tidy(self) -> pd.DataFrame:
         """Return the coefficient table."""
@@ -167,6 +188,7 @@ class ConversionModelResult(Result):
             "what_if_30s": {k: json_value(v) for k, v in self.what_if.items()},
             "shape": records(self.shape), "references": self.references,
             "notes": list(self.notes),
+            "sample": {k: json_value(v) for k, v in self.sample.items()},
         }
 
     def response_contrast(self, fast_s: float = 30.0, slow_s: float = 90.0
@@ -263,8 +285,19 @@ def fit_conversion_model(ds: Dataset, month: str, *, months: int = 1,
                                    response_cap_s=float(ds.settings.response_cap_s),
                                    min_level_n=min_level_n)
     promo = promotion_days(span, windows)
-    frame = _inquiry_frame(ds, span, promo)
-    return _fit_frame(frame, "inquiry", _SPEC, month, span, [], min_level_n)
+    plan = _sample_plan(ds, month, span)
+    frame = _inquiry_frame(ds, span, promo, plan)
+    notes = []
+    if plan["sampled"]:
+        notes.append(f"fitted on a seeded sample of {len(frame):,} of "
+                     f"{plan['population_inquiries']:,} inquiries (stratified by agent; "
+                     f"{plan['population_sessions']:,} presale sessions exceed the threshold "
+                     f"{plan['threshold_sessions']:,})")
+    result = _fit_frame(frame, "inquiry", _SPEC, month, span, notes, min_level_n)
+    plan["sample_inquiries"] = len(frame)
+    plan["ci_scale"] = (math.sqrt(plan["population_inquiries"] / len(frame))
+                              if plan["sampled"] and len(frame) else 1.0)
+    return replace(result, sample=plan)
 
 
 #: Columns an agent-day panel must have (:func:`fit_agent_day_model`).
@@ -447,8 +480,83 @@ def _attributes(frame: pd.DataFrame, promo: dict[date, str]) -> pd.DataFrame:
     return frame
 
 
-def _inquiry_frame(ds: Dataset, months: list[str], promo: dict[date, str]) -> pd.DataFrame:
-    f = inquiry_facts_table(ds, months)
+#: Columns of the metric book's ``inquiry_facts`` statement the sample keeps.
+_FACT_COLUMNS = ("customer_id", "agent_id", "day", "converted", "start_ts", "first_response_s",
+                 "capped_response_s", "never_answered", "counted", "category")
+
+# The sample, drawn in the engine around the metric book's own inquiry_facts statement: per
+# agent, inquiries ordered by an MD5 digest of their key and the month's seed, the first
+# ceil(fraction x n) kept. MD5 of a string is the same on DuckDB and Spark, so the sample
+# does not depend on the engine, its threads or its version.
+_SAMPLE_SQL = """
+SELECT {columns}
+FROM (
+    SELECT f.*,
+           ROW_NUMBER() OVER (
+               PARTITION BY f.agent_id
+               ORDER BY MD5(CONCAT(CAST(f.customer_id AS VARCHAR), '|',
+                                   CAST(f.agent_id AS VARCHAR), '|',
+                                   CAST(f.day AS VARCHAR), '|', '{seed}')),
+                        f.customer_id, f.day
+           ) AS sample_rank,
+           COUNT(*) OVER (PARTITION BY f.agent_id) AS agent_inquiries
+    FROM ({facts}) AS f
+) AS ranked
+WHERE sample_rank <= CEIL(agent_inquiries * {fraction!r})
+ORDER BY day, agent_id, customer_id
+"""
+
+
+def sample_seed(month: str) -> str:
+    """The seed of a month's inquiry sample: ``"csnb-" + month`` (same data, same sample)."""
+    return f"csnb-{month}"
+
+
+def _sample_plan(ds: Dataset, month: str, span: list[str]) -> dict[str, Any]:
+    """Whether the months' inquiries are sampled, and at which fraction.
+
+    Counts come from the metric book's shop-month KPIs (presale sessions and inquiries), so
+    deciding costs one small aggregate, not a pull of the sessions.
+    """
+    threshold = int(ds.settings.logit_sample_sessions)
+    k = kpi_table(ds, (), "month")
+    k = k[k["period"].astype(str).isin(span)]
+    sessions = int(k["presale_sessions"].fillna(0).sum())
+    inquiries = int(k["inquiries"].fillna(0).sum())
+    sampled = sessions > threshold
+    return {"sampled": sampled, "method": "agent-stratified" if sampled else "all inquiries",
+            "seed": sample_seed(month) if sampled else None,
+            "threshold_sessions": threshold, "population_sessions": sessions,
+            "population_inquiries": inquiries,
+            "fraction": threshold / sessions if sampled else 1.0}
+
+
+def _sampled_facts(ds: Dataset, months: list[str], plan: dict[str, Any]) -> pd.DataFrame:
+    """Return the sample of the metric book's inquiry facts.
+
+    The columns are those :func:`~csnb.metrics.inquiries.inquiry_facts_table` returns (it
+    adds month, hour and weekday to the statement's, as here); only the sample leaves the
+    engine.
+    """
+    first, last = month_bounds(months[0])[0], month_bounds(months[-1])[1]
+    facts = metric_sql("inquiry_facts", start=first, end=last, settings=ds.settings,
+                       tables=ds.tables)
+    out = ds.query(_SAMPLE_SQL.format(columns=", ".join(_FACT_COLUMNS), seed=plan["seed"],
+                                      facts=facts, fraction=float(plan["fraction"])))
+    ts = pd.to_datetime(out["start_ts"])
+    out["day"] = pd.to_datetime(out["day"])
+    out["month"] = out["day"].dt.strftime("%Y-%m")
+    out["hour"] = ts.dt.hour.astype(int)
+    out["weekday"] = ts.dt.day_of_week.astype(int)
+    for col in ("converted", "never_answered", "counted"):
+        out[col] = out[col].astype(int)
+    return out
+
+
+def _inquiry_frame(ds: Dataset, months: list[str], promo: dict[date, str],
+                   plan: dict[str, Any] | None = None) -> pd.DataFrame:
+    f = (_sampled_facts(ds, months, plan) if plan is not None and plan["sampled"]
+         else inquiry_facts_table(ds, months))
     f["y"] = f["converted"].astype(float)
     f["n"] = 1.0
     f["response_s"] = f["capped_response_s"].astype(float)

@@ -292,21 +292,28 @@ class ConversionReport:
         if m.model is None:
             return []
         out = []
-        if m.kind == "agent_day":
+        daily = m.kind == "agent_day"
+        if daily:
             out.append(self.text("conversion.sentence.model_daily"))
         c = self.contrast
         if not _missing(c["difference"]):
             # An interval across zero is no evidence either way: say so, not "0.0 points".
+            # The agent-day model's first response is a day's average, and is said so.
             clear = c["ci_low"] > 0 or c["ci_high"] < 0
+            key = {(False, True): "conversion.sentence.response",
+                   (False, False): "conversion.sentence.response_unclear",
+                   (True, True): "conversion.sentence.response_daily",
+                   (True, False): "conversion.sentence.response_daily_unclear"}[daily, clear]
             out.append(self.text(
-                "conversion.sentence.response" if clear
-                else "conversion.sentence.response_unclear", fast_s=f"{c['fast_s']:g}",
+                key, fast_s=f"{c['fast_s']:g}",
                 slow_s=f"{c['slow_s']:g}", points=self._points(c["difference"]),
                 low=self._points(c["ci_low"], True), high=self._points(c["ci_high"], True)))
         w = m.what_if
         if not _missing(w.get("estimate")):
             fmt = lambda v: format_value("conversion_rate", v, self.lang)  # noqa: E731
-            out.append(self.text("conversion.sentence.what_if", estimate=fmt(w["estimate"]),
+            out.append(self.text("conversion.sentence.what_if_daily" if daily
+                                 else "conversion.sentence.what_if",
+                                 estimate=fmt(w["estimate"]),
                                  low=fmt(w["ci_low"]), high=fmt(w["ci_high"]),
                                  baseline=fmt(w["baseline"])))
         coefs = m.coefficients.set_index("term")
@@ -402,7 +409,10 @@ class ConversionReport:
     def scorecard_note(self) -> Block:
         """How the scorecard counts, the threshold of the fast-response rate, provisional."""
         s = self.ds.settings
-        text = self.text("conversion.note.scorecard", cap=f"{s.response_cap_s:g}",
+        # Without sessions the response figures are the daily exports' own, averaged.
+        key = "conversion.note.scorecard" if self.ds.has("sessions") else \
+            "conversion.note.scorecard_daily"
+        text = self.text(key, cap=f"{s.response_cap_s:g}",
                          threshold=f"{s.fast_response_s:g}",
                          fast=metric_label("fast_response_rate", self.lang))
         parts = [text]
@@ -530,8 +540,17 @@ class ConversionReport:
                                   variable=self.text(f"conversion.term.{var}"),
                                   level=self._level(var, str(level)))
                         for var, level in m.references.items() if var != "month")
-        return self._note(self.text("conversion.note.model", n=f"{m.n_obs:,}",
-                                    agents=m.n_agents, refs=refs))
+        text = self.text("conversion.note.model", n=f"{m.n_obs:,}", agents=m.n_agents,
+                         refs=refs)
+        sample = m.sample
+        if not sample.get("sampled"):
+            return self._note(text)
+        total = sample["population_inquiries"]
+        return self._note(text + " " + self.text(
+            "conversion.note.model_sample", sessions=f"{sample['population_sessions']:,}",
+            threshold=f"{sample['threshold_sessions']:,}", n=f"{m.n_obs:,}",
+            total=f"{total:,}", share=f"{100 * m.n_obs / total:.1f}%",
+            scale=f"{sample['ci_scale']:.1f}"))
 
     def _level(self, variable: str, level: str) -> str:
         if variable == "tenure_band":
@@ -589,13 +608,17 @@ class ConversionReport:
 
     def shape_note(self) -> Block:
         """How to read the first-response bands."""
-        return self._note(self.text("conversion.note.shape"))
+        daily = self.model_result.kind == "agent_day"
+        return self._note(self.text("conversion.note.shape_daily" if daily
+                                    else "conversion.note.shape"))
 
     def response_shape(self) -> ConversionTable:
         """Conversion by band of first response: observed, and the model's effect."""
         s = self.model_result.shape
+        # The agent-day model's bands are of a day's average first response.
+        bin_col = "bin_daily" if self.model_result.kind == "agent_day" else "bin"
         table = pd.DataFrame({
-            "bin": [self._level("response_bin", str(b)) for b in s["bin"]],
+            bin_col: [self._level("response_bin", str(b)) for b in s["bin"]],
             "n": s["n"].to_numpy(float),
             "converted": s["converted"].to_numpy(float),
             "observed_rate": s["conversion_rate"].to_numpy(float),
@@ -695,7 +718,8 @@ class ConversionReport:
 
         ``sentences`` (all, the month's first), ``scorecard`` (agents and total row),
         ``scorecard_teams``, ``decomposition`` (the shop's ``{inquiries, conversion, value,
-        total}``), ``decomposition_by_team``, ``model`` (kind, size, notes, shape),
+        total}``), ``decomposition_by_team``, ``model`` (kind, size, notes, shape, sample: how the
+        inquiries were sampled, see :class:`~csnb.analyses.ConversionModelResult`),
         ``logit``, ``marginal_effects``, ``what_if_30s``, ``response_30s_vs_90s``,
         ``agents`` (the shrunk leaderboard), ``leaderboard`` (bottom share, interval level,
         priors), ``response_grid`` and ``response_grid_below_target`` (the weekday-hour
@@ -712,7 +736,7 @@ class ConversionReport:
             "decomposition": decomposition["decomposition"],
             "decomposition_by_team": decomposition["by_group"],
             "model": {k: model[k] for k in ("kind", "months", "n_obs", "n_agents",
-                                            "references", "notes", "shape")},
+                                            "references", "notes", "shape", "sample")},
             "logit": model["logit"],
             "marginal_effects": model["marginal_effects"],
             "what_if_30s": model["what_if_30s"],
