@@ -41,6 +41,7 @@ from ..analyses.conversion import (
     scorecard_table,
     shrink_agent_rates,
 )
+from ..errors import check_one_of
 from ..i18n import METRICS, TEXT, column_label, format_value, metric_label, t, value_label
 from ..metrics import FIGURE_NEEDS, UNKNOWN_TEAM, lacking
 from ..plots.conversion import WEEKDAY_TEXTS
@@ -100,6 +101,16 @@ def _format(col: str, value: Any, lang: str) -> str:
     if unit == "rank":
         return f"{v:.0f}"
     return f"{v:,.4g}"
+
+
+#: Halves of the scorecard a report shows (a whole one is wider than a laptop screen).
+SCORECARD_PARTS = (None, "sales", "service")
+_PART_COLUMNS = {
+    "sales": ("inquiries", "converted_inquiries", "conversion_rate", "credited_sales",
+              "order_value"),
+    "service": ("avg_first_response_s", "median_first_response_s", "p90_first_response_s",
+                "avg_response_s", "fast_response_rate"),
+}
 
 
 @dataclass(frozen=True)
@@ -429,17 +440,19 @@ class ConversionReport:
         rated = self.agent_scorecard_result.table["rated_sessions"]
         return bool(pd.to_numeric(rated, errors="coerce").fillna(0).sum() > 0)
 
-    def _scorecard_columns(self) -> list[str]:
+    def _scorecard_columns(self, part: str | None = None) -> list[str]:
         cols = ["inquiries", "converted_inquiries", "conversion_rate", "credited_sales",
                 "order_value", "avg_first_response_s", "median_first_response_s",
                 "p90_first_response_s", "avg_response_s", "fast_response_rate"]
+        cols = [c for c in cols if c in _PART_COLUMNS.get(part, cols)]
         if not self.ds.has("sessions"):
             # Daily exports give neither quantiles of first response nor paying customers:
             # a column of n/a says nothing (the headline names what these figures need).
             dropped = {"median_first_response_s", "p90_first_response_s"}
             dropped |= {c for c in cols if lacking(FIGURE_NEEDS.get(c, ()), self.ds.tables)}
             cols = [c for c in cols if c not in dropped]
-        return [*cols, "satisfaction_rate"] if self._has_ratings() else cols
+        rated = self._has_ratings() and part in (None, "service")
+        return [*cols, "satisfaction_rate"] if rated else cols
 
     def _conversion_change(self, row) -> str:
         change = compare("conversion_rate", row["conversion_rate"],
@@ -457,18 +470,39 @@ class ConversionReport:
         d = int(row["rank_change"])
         return f"▲{d}" if d > 0 else f"▼{-d}" if d < 0 else "■"
 
-    def team_scorecard(self) -> ConversionTable:
-        """The teams' scorecard, the shop's total row last (equal to the headline)."""
+    def team_scorecard(self, part: str | None = None) -> ConversionTable:
+        """The teams' scorecard, the shop's total row last (equal to the headline).
+
+        Parameters
+        ----------
+        part : {None, "sales", "service"}
+            Every column (None), or the half a report shows side by side with the agents'
+            (see :meth:`agent_scorecard`).
+        """
+        check_one_of("part", part, SCORECARD_PARTS)
         rows = self.team_scorecard_result.table
-        table = pd.DataFrame({"team": [TOTAL if tot else str(tm) for tm, tot in
+        table = pd.DataFrame({"team": [TOTAL if tm_total else str(tm) for tm, tm_total in
                                        zip(rows["team"], rows["total"], strict=True)]})
-        for col in self._scorecard_columns():
+        for col in self._scorecard_columns(part):
             table[col] = rows[col].to_numpy()
-        table["conversion_change"] = [self._conversion_change(r) for _, r in rows.iterrows()]
+        if part != "service":
+            table["conversion_change"] = [self._conversion_change(r)
+                                          for _, r in rows.iterrows()]
         return ConversionTable(table=table, lang=self.lang)
 
-    def agent_scorecard(self) -> ConversionTable:
-        """Every agent's scorecard with name, rank in team and change of rank; total last."""
+    def agent_scorecard(self, part: str | None = None) -> ConversionTable:
+        """Every agent's scorecard with name, rank in team and change of rank; total last.
+
+        Parameters
+        ----------
+        part : {None, "sales", "service"}
+            Every column (None: the analyst's table), or half of them so that the table
+            fits a laptop screen: ``"sales"`` (inquiries, paying customers, conversion and
+            its change, sales, order value, rank and its change) or ``"service"`` (first
+            response mean, median and P90, average response, fast-response rate,
+            satisfaction). Both halves keep team and name.
+        """
+        check_one_of("part", part, SCORECARD_PARTS)
         rows = self.agent_scorecard_result.table
         table = pd.DataFrame({
             "team": [TOTAL if tot else str(tm) for tm, tot in
@@ -479,16 +513,18 @@ class ConversionReport:
             "agent_id": ["" if tot else str(a) for a, tot in
                          zip(rows["agent_id"], rows["total"], strict=True)],
         })
-        for col in self._scorecard_columns():
+        for col in self._scorecard_columns(part):
             table[col] = rows[col].to_numpy()
-        table["conversion_change"] = [self._conversion_change(r) for _, r in rows.iterrows()]
-        table["rank"] = rows["rank"].to_numpy()
-        table["rank_change"] = [self._rank_change(r) for _, r in rows.iterrows()]
+        if part != "service":
+            table["conversion_change"] = [self._conversion_change(r)
+                                          for _, r in rows.iterrows()]
+            table["rank"] = rows["rank"].to_numpy()
+            table["rank_change"] = [self._rank_change(r) for _, r in rows.iterrows()]
         hidden: tuple[str, ...] = ("agent_id",)
         if not self.ds.has("agents"):
             # No roster: every agent's team is unknown (the team table has that one line)
             # and nobody is ranked (the ranking needs whole months of employment).
-            hidden += ("team", "rank", "rank_change")
+            hidden += tuple(c for c in ("team", "rank", "rank_change") if c in table)
         return ConversionTable(table=table, lang=self.lang, hidden=hidden)
 
     # -- 3. decomposition ----------------------------------------------------------------------
