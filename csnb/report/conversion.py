@@ -444,7 +444,8 @@ class ConversionReport:
         cols = ["inquiries", "converted_inquiries", "conversion_rate", "credited_sales",
                 "order_value", "avg_first_response_s", "median_first_response_s",
                 "p90_first_response_s", "avg_response_s", "fast_response_rate"]
-        cols = [c for c in cols if c in _PART_COLUMNS.get(part, cols)]
+        if part is not None:
+            cols = [c for c in cols if c in _PART_COLUMNS[part]]
         if not self.ds.has("sessions"):
             # Daily exports give neither quantiles of first response nor paying customers:
             # a column of n/a says nothing (the headline names what these figures need).
