@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from coverage_rule import assert_coverage
 from scipy import optimize, special, stats
 
 from csnb.analyses._conversion_model import promotion_days
@@ -776,10 +777,10 @@ PLANTED = {"first_response_min": -0.15, "tenure_band[0-29]": -0.5,
            "tenure_band[30-89]": -0.25, "tenure_band[365+]": 0.1}
 
 
-def _coverage(tmp_path, params: dict, seeds=range(1, 21)) -> tuple[dict, dict]:
-    """Seeds whose 95% CI covers each planted effect, and seeds where the term was fitted."""
-    hits = dict.fromkeys(PLANTED, 0)
-    fitted = dict.fromkeys(PLANTED, 0)
+def _planted_estimates(tmp_path, params: dict, seeds) -> pd.DataFrame:
+    """One row per seed and planted term the model fitted: estimate, ci_low, ci_high (log
+    odds), covered."""
+    rows = []
     for seed in seeds:
         out = tmp_path / f"m{seed}"
         simulate_world(out, seed, agents=30, months=2, params=merge_params(FOUR_TEAMS, params))
@@ -789,52 +790,57 @@ def _coverage(tmp_path, params: dict, seeds=range(1, 21)) -> tuple[dict, dict]:
             c = fit_conversion_model(ds, "2024-02").coefficients.set_index("term")
         for term, value in PLANTED.items():
             if term in c.index:
-                fitted[term] += 1
-                hits[term] += bool(math.log(c.at[term, "ci_low"]) <= value
-                                   <= math.log(c.at[term, "ci_high"]))
-    return hits, fitted
+                lo, hi = math.log(c.at[term, "ci_low"]), math.log(c.at[term, "ci_high"])
+                rows.append({"seed": seed, "term": term, "truth": value,
+                             "estimate": c.at[term, "estimate"], "covered": lo <= value <= hi})
+    return pd.DataFrame(rows)
+
+
+def _check_planted(table: pd.DataFrame, world: str, min_fitted: int) -> None:
+    """The coverage rule (tests/coverage_rule.py) and bias within 3 Monte-Carlo SEs."""
+    for term, rows in table.groupby("term"):
+        what = f"{world}, {term}"
+        assert len(rows) >= min_fitted, f"{what}: fitted in only {len(rows)} worlds"
+        assert_coverage(int(rows["covered"].sum()), len(rows), what)
+        bias = rows["estimate"].mean() - rows["truth"].iloc[0]
+        mcse = rows["estimate"].std(ddof=1) / math.sqrt(len(rows))
+        assert abs(bias) <= 3 * mcse, f"{what}: bias {bias:+.3f} beyond 3 x MCSE {mcse:.3f}"
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "measured on the merged simulator (eight teams, load-response knee, sim_version 2): "
-    "without agent effects tenure 365+ is covered in 7 of 10 fitted seeds against the bound "
-    "0.8; first response 10/10 and 19/20, tenure 365+ 16/20 with agent effects (issue 8 "
-    "stays open on the tenure bands)"))
 def test_planted_effects_covered_over_seeds(tmp_path):
-    """Coverage of the planted first-response and tenure effects over 20 seeds (10 without
-    agent effects, to keep the slow tests within two minutes).
+    """Coverage of the planted first-response and tenure effects, seeds 0-19 with the
+    default agent effect (sd 0.35) and 0-9 without one, checked by the one coverage rule
+    and for bias (mean estimate minus the planted value within 3 Monte-Carlo SEs).
 
-    Clean attribution (see CLEAN), 30 agents, the second month fitted. With the default
-    agent effect (sd 0.35 on the logit) the model is population-averaged: coefficients are
-    the planted ones attenuated by about 1 / sqrt(1 + 0.346 x 0.35^2) = 0.98 (Zeger, Liang &
-    Albert 1988), well inside the CIs; issue 8 asks for first response covered in at least
-    18 of 20 seeds. Without the agent effect (agent_sd 0) the model is exactly the
-    simulator's. Tenure bands 0-29 and 30-89 days are identified by the one to four agents
-    hired in the last two months: too few clusters for a cluster-robust SE, so their
-    coverage falls short of nominal (measured about 0.65-0.75) and is only loosely bounded
-    here. Run: ``pytest -m slow tests/analyses/test_conversion.py -s``.
+    Clean attribution (see CLEAN), 30 agents, the second month fitted. With the agent effect
+    the model is population-averaged: coefficients are the planted ones attenuated by about
+    1 / sqrt(1 + 0.346 x 0.35^2) = 0.98 (Zeger, Liang & Albert 1988), well inside the CIs.
+    A tenure band held by one agent is pooled (not identified apart from that agent), so
+    the new-hire bands are fitted in fewer worlds.
 
-    Simulator version 2 (hires can leave in their hire month) draws other worlds from the
-    same seeds: on the four teams (FOUR_TEAMS), seeds 1-20 gave first response 20/20 and
-    tenure 365+ 16/20; seeds 21-60 gave 36/40 and 37/40. Tenure 365+ is thus covered about
-    0.88 of the time (53/60), short of 0.95 as the other tenure bands are, and its bound is
-    0.8 of the fitted seeds (was 0.85 on version 1's worlds).
+    Why the tenure bands used to fall short (7 of 10 for 365+ without agent effects): not
+    bias but standard errors. Measured on seeds 1-40 without agent effects, the estimates
+    are unbiased (0-29: -0.029, MCSE 0.029; 30-89: -0.032, MCSE 0.018; 365+: +0.004, MCSE
+    0.009), but the cluster sandwich (CV1) z-scores had sd 1.27 (0-29, two agents in the
+    median world), 1.76 (30-89) and 1.24 (365+): too small SEs where few clusters hold a
+    term. With the jackknife (CV3) and t(min(m, G - m) - 1): sd 0.74, 1.17, 1.02 and
+    coverage 39/40 first response, 21/21 (0-29), 37/39 (30-89), 39/40 (365+); with agent
+    effects (sd 0.35) 38/40, 22/22, 39/39, 36/40 (CV1 had 37, 15/22, 30/39, 34).
+    Seeds 0-19 here: see the printed counts. Run: ``pytest -m slow -s -k
+    planted_effects_covered tests/analyses/test_conversion.py``.
     """
-    exact_hits, exact_fitted = _coverage(
+    exact = _planted_estimates(
         tmp_path / "exact", merge_params(CLEAN, {"conversion": {"agent_sd": 0.0}}),
-        seeds=range(1, 11))
-    hits, fitted = _coverage(tmp_path / "agents", CLEAN)
-    print("\nagent_sd 0, covered / fitted:",
-          {k: f"{exact_hits[k]}/{exact_fitted[k]}" for k in PLANTED})
-    print("agent_sd 0.35, covered / fitted:", {k: f"{hits[k]}/{fitted[k]}" for k in PLANTED})
-    assert hits["first_response_min"] >= 18
-    assert exact_hits["first_response_min"] >= 8
-    for h, f in ((hits, fitted), (exact_hits, exact_fitted)):
-        assert f["tenure_band[0-29]"] >= 5 and f["tenure_band[30-89]"] >= 5
-        assert h["tenure_band[365+]"] >= 0.8 * f["tenure_band[365+]"]
-        assert h["tenure_band[0-29]"] >= 0.5 * f["tenure_band[0-29]"]
-        assert h["tenure_band[30-89]"] >= 0.5 * f["tenure_band[30-89]"]
+        range(10))
+    agents = _planted_estimates(tmp_path / "agents", CLEAN, range(20))
+    for name, table in (("agent_sd 0", exact), ("agent_sd 0.35", agents)):
+        summary = table.groupby("term").agg(covered=("covered", "sum"),
+                                            fitted=("covered", "size"),
+                                            mean=("estimate", "mean"))
+        print(f"\n{name}, covered / fitted and mean estimate:\n{summary}")
+    _check_planted(exact, "agent_sd 0", min_fitted=4)
+    _check_planted(agents, "agent_sd 0.35", min_fitted=8)
 
 
 @pytest.mark.slow
@@ -867,7 +873,12 @@ def test_shrinkage_covers_true_agent_rates_over_seeds(tmp_path):
     ten agents cannot pin down the spread between agents and a plug-in prior treats its
     estimate (often near zero) as known (Morris 1983, JASA 78). The rest of the shortfall
     is the planted world not being beta: agents' rates are logit-normal and new hires sit
-    lower (coverage falls for the agents furthest from their team). MSE shrunk 0.00299
+    lower (coverage falls for the agents furthest from their team). The method itself is
+    calibrated where its model holds: on beta-distributed rates, teams of eight, it covers
+    0.902 (test_hierarchical_intervals_cover_where_plug_in_ones_fall_short). 713 of 812
+    against 0.90 is an exact one-sided binomial p of about 0.02 even counted as independent
+    intervals (they are not: teammates share a prior), so it is not credibly short by the
+    coverage rule; the misspecification costs about two points. MSE shrunk 0.00299
     against raw 0.00443 (means of the seeds). Run: ``pytest -m slow -s -k shrinkage_covers
     tests/analyses/test_conversion.py``.
     """
@@ -891,7 +902,11 @@ def test_shrinkage_covers_true_agent_rates_over_seeds(tmp_path):
     print(f"\nshrunk 90% intervals cover true agent rates: hierarchical "
           f"{covered['hierarchical']}/{total} = {hier:.3f}, plug-in ML {covered['ml']}/{total}"
           f" = {plug:.3f}; MSE raw {raw:.5f}, shrunk {shrunk:.5f}")
-    assert 0.85 <= hier <= 0.95
+    # The coverage rule counts intervals as independent; an agent's interval shares its
+    # team's prior with its teammates', so the count varies more than the rule assumes and
+    # the rule is, if anything, strict here.
+    assert_coverage(covered["hierarchical"], total, "shrunk 90% intervals", nominal=0.90)
+    assert hier <= 0.95
     assert hier > plug + 0.05
     assert shrunk < 0.8 * raw
 
