@@ -20,6 +20,8 @@ Example ``csnb.toml``::
     overstaffed_load_share = 0.75  # a block is overstaffed below this share of the
                                    # sustainable load with a whole agent to spare
     forecast_days = 60             # surge plan: days forecast after the report month
+    logit_sample_sessions = 500000 # conversion model: above this many presale sessions in
+                                   # the fitted months, fit on a seeded sample of inquiries
 
     [targets]                      # optional; met means at least (or at most, for figures
     conversion_rate = 0.40         # where lower is better, such as complaints)
@@ -109,6 +111,10 @@ class Settings:
     forecast_days: int = 60
     #: Chats the daily brief samples for reading (about an hour at two minutes a chat).
     qa_quota: int = 30
+    #: Presale sessions of the fitted months above which the conversion logit fits on a
+    #: seeded sample of inquiries, stratified by agent (analyses.conversion); intervals
+    #: widen by at most sqrt(population / sample).
+    logit_sample_sessions: int = 500_000
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Settings:
@@ -153,6 +159,9 @@ class Settings:
             value = getattr(self, name)
             if not isinstance(value, int) or value < 0:
                 raise SettingsError(f"{name} must be a non-negative integer; got {value!r}")
+        if not isinstance(self.logit_sample_sessions, int) or self.logit_sample_sessions < 1:
+            raise SettingsError("logit_sample_sessions must be a positive integer; got "
+                                f"{self.logit_sample_sessions!r}")
         if not 0 < self.bottom_share < 1:
             raise SettingsError(f"bottom_share must be in (0, 1); got {self.bottom_share!r}")
         unknown = set(self.ranking_weights) - set(_default_weights())

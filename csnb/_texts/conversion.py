@@ -37,6 +37,22 @@ TEXT: dict[str, dict[str, str]] = {
               "(1 为最好;询单过少或未满月在岗者不参与排名),▲ 表示较上月上升。询单转化率变化"
               "带 * 的,在该客服的询单量下超出随机波动。合计行即本月核心指标。",
     },
+    "conversion.note.scorecard_daily": {
+        "en": "The month of each team and agent from the daily exports (agent_daily), as "
+              "Qianniu/赤兔 shows it. Inquiries, paying customers and sales are the sums of the "
+              "days; first response, average response and the {fast} (within {threshold} s) "
+              "are the exports' daily figures averaged with each day's inquiries as weights, "
+              "so no median or P90 of first response can be shown. Rank is the agent's rank "
+              "in the team by the metric book's score (1 = best; agents with too few "
+              "inquiries or not active the whole month are not ranked); ▲ means up from last "
+              "month. Change of conversion marked * is beyond chance at the agent's volume. "
+              "The total row is the shop's headline.",
+        "zh": "各组、各客服本月数据,来自客服日报(agent_daily),口径同千牛/赤兔。询单人数、最终"
+              "付款人数和客服销售额为各日之和;首响、平响和{fast}({threshold} 秒内)为日报的"
+              "每日数值按当日询单人数加权平均,因此无法给出首响中位数和 P90。排名为按考核口径在"
+              "组内的名次(1 为最好;询单过少或未满月在岗者不参与排名),▲ 表示较上月上升。询单"
+              "转化率变化带 * 的,在该客服的询单量下超出随机波动。合计行即本月核心指标。",
+    },
     "conversion.note.satisfaction_missing": {
         "en": "The sessions carry no ratings (服务评价), so no satisfaction rate is shown.",
         "zh": "会话数据中没有服务评价,不显示满意率。",
@@ -74,6 +90,22 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "数据中没有会话记录,只有客服日报:此处为客服-日二项模型,解释变量为当日平均首响和"
               "{fast},共 {n} 个客服日({agents} 名客服),标准误按客服聚类。",
     },
+    "conversion.note.model_sample": {
+        "en": "The month has {sessions} presale sessions, more than the {threshold} set in "
+              "csnb.toml (logit_sample_sessions), so the model is fitted on a sample: {n} of "
+              "the {total} inquiries ({share}), drawn at the same rate within every agent "
+              "(stratified by agent, so every agent stays in the model and the agent-"
+              "clustered standard errors hold) and seeded by the month, so the same data "
+              "give the same report. Intervals are up to √({total} / {n}) = {scale}× wider "
+              "than on all inquiries: that much where an agent's inquiries vary "
+              "independently, less where differences between agents dominate.",
+        "zh": "本月售前会话 {sessions} 个,超过 csnb.toml 中设定的 {threshold}"
+              "(logit_sample_sessions),因此模型在样本上拟合:{total} 个询单中抽取 {n} 个"
+              "({share}),每位客服按相同比例抽取(按客服分层,所有客服都在模型中,按客服聚类的"
+              "标准误仍然有效),随机种子取自月份,同样的数据得到同样的报告。置信区间最多比用全部"
+              "询单宽 √({total} / {n}) = {scale} 倍:同一客服的询单彼此独立时约宽这么多,客服之间"
+              "差异占主导时宽得更少。",
+    },
     "conversion.note.model_not_fitted": {
         "en": "No model this month: it needs at least two agents and inquiries that both "
               "converted and did not.",
@@ -84,6 +116,15 @@ TEXT: dict[str, dict[str, str]] = {
               "the band against answering within 30 s (percentage points, 95% CI).",
         "zh": "各首响区间的实际询单转化率,以及模型估计的该区间相对 30 秒内回复的转化差异"
               "(百分点,95% 置信区间)。",
+    },
+    "conversion.note.shape_daily": {
+        "en": "Observed conversion of the agent-days in each band of the day's average first "
+              "response, and the model's effect of the band against days averaging within "
+              "30 s (percentage points, 95% CI): an association of days, not the effect of "
+              "answering one customer faster.",
+        "zh": "按当日平均首响分档的客服日实际询单转化率,以及模型估计的该档相对当日平均首响在 "
+              "30 秒内的转化差异(百分点,95% 置信区间):这是“日”与“日”之间的关联,"
+              "不是某个询单回复更快的效果。",
     },
     "conversion.note.leaderboard": {
         "en": "Raw conversion of an agent with few inquiries swings by chance. Each agent's "
@@ -163,6 +204,29 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "如果所有询单都在 30 秒内首次回复,询单转化率预计约为{estimate}({low} 至 {high}),"
               "而实际为{baseline}。",
     },
+    "conversion.sentence.response_daily": {
+        "en": "Agent-days whose average first response was {fast_s} s rather than {slow_s} s "
+              "converted about {points} points more ({low} to {high}, 95% CI), other things "
+              "equal: an association of days, not the effect of answering one customer "
+              "faster.",
+        "zh": "当日平均首响为 {fast_s} 秒的客服日比 {slow_s} 秒的询单转化率约高 {points} 个"
+              "百分点(95% 置信区间 {low} 至 {high}),其他条件相同;这是“日”与“日”之间的关联,"
+              "不是某个询单回复更快的效果。",
+    },
+    "conversion.sentence.response_daily_unclear": {
+        "en": "Whether agent-days averaging {fast_s} s rather than {slow_s} s of first "
+              "response convert differently cannot be told at this volume ({low} to {high} "
+              "points, 95% CI).",
+        "zh": "当日平均首响 {fast_s} 秒与 {slow_s} 秒的客服日,询单转化率是否不同,在目前的量"
+              "下无法判断({low} 至 {high} 个百分点,95% 置信区间)。",
+    },
+    "conversion.sentence.what_if_daily": {
+        "en": "If every agent-day had averaged at most 30 s of first response with every "
+              "answer fast, conversion would be about {estimate} ({low} to {high}) instead of "
+              "{baseline}.",
+        "zh": "如果每个客服日的平均首响都不超过 30 秒且全部及时回复,询单转化率预计约为"
+              "{estimate}({low} 至 {high}),而实际为{baseline}。",
+    },
     "conversion.sentence.promotion_effect": {
         "en": "On promotion days ({names}) an inquiry converted {points} points {way} than on "
               "other days ({low} to {high}).",
@@ -239,6 +303,7 @@ TEXT: dict[str, dict[str, str]] = {
     "conversion.col.p_value": {"en": "p-value", "zh": "p 值"},
     "conversion.col.n": {"en": "Inquiries", "zh": "询单人数"},
     "conversion.col.bin": {"en": "First response", "zh": "首响"},
+    "conversion.col.bin_daily": {"en": "Day's avg. first response", "zh": "当日平均首响"},
     "conversion.col.converted": {"en": "Paying customers", "zh": "最终付款人数"},
     "conversion.col.observed_rate": {"en": "Observed conversion", "zh": "实际转化率"},
     "conversion.col.shrunk_rate": {"en": "Shrunk conversion", "zh": "收缩后转化率"},

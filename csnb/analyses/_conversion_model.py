@@ -6,15 +6,29 @@ with ``agent_daily``, a binomial model of agent-days on the day's average first 
 fast-response rate stands in; ``kind`` says which was fitted.
 
 Standard errors are clustered by agent (an agent's inquiries share the agent's skill, so
-they are not independent) and intervals use t with (agents - 1) degrees of freedom; average
-marginal effects and the what-if use the same covariance through the delta method.
+they are not independent): the leave-one-agent-out jackknife (CV3), with t intervals whose
+degrees of freedom are (agents - 1) for first response and, for a 0/1 term, one less than
+the smaller of the numbers of agents with and without it (a tenure band of three new hires
+has two). The usual sandwich (CV1, statsmodels' ``cov_type="cluster"``, kept in ``model``)
+covered a planted new-hire effect far less often than 95%: with two agents in the band its
+standard error was a third of the truth. Average marginal effects and the what-if use the
+same covariance through the delta method.
+
+A month with more presale sessions than ``settings.logit_sample_sessions`` is fitted on a
+seeded sample of its inquiries, drawn in the engine (never by pulling every inquiry into
+pandas): within each agent, the inquiries ordered by the MD5 digest of
+(customer, agent, day, "csnb-" + month) and the first ceil(fraction x agent's inquiries)
+kept, fraction = threshold / presale sessions. Sampling is stratified by agent at one rate,
+so every agent (cluster) stays in the fit with its share of inquiries: the agent-clustered
+covariance of the sample is valid for the sample's estimates, and the unweighted fit
+estimates the same coefficients. The same data and month always give the same sample.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -26,13 +40,19 @@ from ..errors import MAX_EXAMPLES, DataContractError, Problem
 from ..io.dataset import Dataset
 from ..metrics import kpi_table
 from ..metrics.inquiries import inquiry_facts_table
+from ..metrics.sql import metric_sql
 from ..months import check_month, month_bounds, months_ending
 from ..settings import Settings
-from ._conversion_stats import logit_margins, logit_mean_prediction
+from ._conversion_stats import (
+    cluster_jackknife_cov,
+    logit_margins,
+    logit_mean_prediction,
+    term_degrees_of_freedom,
+)
 from .base import Result, json_value, records
 
 __all__ = ["AGENT_DAY_COLUMNS", "ConversionModelResult", "fit_agent_day_model",
-           "fit_conversion_model", "promotion_days"]
+           "fit_conversion_model", "promotion_days", "sample_seed"]
 
 TENURE_BANDS = ("0-29", "30-89", "90-364", "365+")  # days since hire
 HOUR_BANDS = ((0, 8, "00-07"), (8, 12, "08-11"), (12, 18, "12-17"), (18, 23, "18-22"),
@@ -106,11 +126,13 @@ class ConversionModelResult(Result):
         Rows (inquiries or agent-days) and clusters.
     coefficients : DataFrame
         One row per term (see ``columns``): term, variable, level (None for continuous or
-        binary terms), estimate (log odds), std_error (agent-clustered), p_value, odds_ratio,
+        binary terms), estimate (log odds), std_error (agent-clustered jackknife), p_value,
+        odds_ratio,
         ci_low, ci_high (odds-ratio 95% CI), ame, ame_ci_low, ame_ci_high (average marginal
         effect on the conversion probability: per minute for first response, level against
-        reference for categories, with 95% CI); p-values and intervals use t with
-        (agents - 1) degrees of freedom; n (rows at the level; all rows for
+        reference for categories, with 95% CI); p-values and intervals use t with the
+        term's degrees of freedom (module doc: agents - 1, or fewer for a 0/1 term few
+        agents hold); n (rows at the level; all rows for
         continuous terms). A categorical variable's reference level has no row.
     shape : DataFrame
         First response in bins: bin, n, converted, conversion_rate (observed), odds_ratio,
@@ -125,6 +147,16 @@ class ConversionModelResult(Result):
         What was pooled or dropped, and why.
     shape_model : object
         The statsmodels results of the binned model.
+    sample : dict
+        How the inquiry-level model's rows were chosen (see :func:`fit_conversion_model`):
+        sampled (bool), method ("all inquiries" or "agent-stratified"), seed,
+        threshold_sessions, population_sessions (presale sessions of the fitted months),
+        population_inquiries, sample_inquiries (= ``n_obs``), fraction (threshold /
+        population_sessions, the rate within each agent) and ci_scale, sqrt(population
+        / sample inquiries): how much wider the intervals are than on all inquiries when an
+        agent's inquiries are independent given the terms, and at most (less where
+        agent-to-agent differences dominate the uncertainty, which sampling within agents
+        does not shrink); 1.0 when not sampled. Empty for the agent-day model.
     """
 
     columns = ("term", "variable", "level", "estimate", "std_error", "p_value", "odds_ratio",
@@ -141,6 +173,7 @@ class ConversionModelResult(Result):
     references: dict = field(repr=False)
     notes: tuple[str, ...] = ()
     shape_model: Any = field(default=None, repr=False, compare=False)
+    sample: dict = field(default_factory=dict, repr=False)
 
     def tidy(self) -> pd.DataFrame:
         """Return the coefficient table."""
@@ -167,6 +200,7 @@ class ConversionModelResult(Result):
             "what_if_30s": {k: json_value(v) for k, v in self.what_if.items()},
             "shape": records(self.shape), "references": self.references,
             "notes": list(self.notes),
+            "sample": {k: json_value(v) for k, v in self.sample.items()},
         }
 
     def response_contrast(self, fast_s: float = 30.0, slow_s: float = 90.0
@@ -191,7 +225,7 @@ class ConversionModelResult(Result):
         names = list(getattr(getattr(res, "model", None), "exog_names", None) or [])
         if res is None or "first_response_min" not in names:
             return {**out, **dict.fromkeys(keys, math.nan)}
-        params, cov = np.asarray(res.params), np.asarray(res.cov_params())
+        params, cov = np.asarray(res.params), _cov(res)
         weights = getattr(res.model, "n_trials", None) if self.kind == "agent_day" else None
         preds = []
         for seconds in (fast_s, slow_s):
@@ -263,8 +297,19 @@ def fit_conversion_model(ds: Dataset, month: str, *, months: int = 1,
                                    response_cap_s=float(ds.settings.response_cap_s),
                                    min_level_n=min_level_n)
     promo = promotion_days(span, windows)
-    frame = _inquiry_frame(ds, span, promo)
-    return _fit_frame(frame, "inquiry", _SPEC, month, span, [], min_level_n)
+    plan = _sample_plan(ds, month, span)
+    frame = _inquiry_frame(ds, span, promo, plan)
+    notes = []
+    if plan["sampled"]:
+        notes.append(f"fitted on a seeded sample of {len(frame):,} of "
+                     f"{plan['population_inquiries']:,} inquiries (stratified by agent; "
+                     f"{plan['population_sessions']:,} presale sessions exceed the threshold "
+                     f"{plan['threshold_sessions']:,})")
+    result = _fit_frame(frame, "inquiry", _SPEC, month, span, notes, min_level_n)
+    plan["sample_inquiries"] = len(frame)
+    plan["ci_scale"] = (math.sqrt(plan["population_inquiries"] / len(frame))
+                              if plan["sampled"] and len(frame) else 1.0)
+    return replace(result, sample=plan)
 
 
 #: Columns an agent-day panel must have (:func:`fit_agent_day_model`).
@@ -282,8 +327,8 @@ def fit_agent_day_model(panel: pd.DataFrame, *, month: str | None = None, months
     exports can: converted inquiries of inquiries (a binomial GLM, logit link) on the day's
     average first response in minutes (capped at ``response_cap_s``) and its fast-response
     rate, with tenure band, shift, weekday and promotion day when known (+ month when
-    several are pooled). Standard errors are clustered by agent, intervals use t with
-    (agents - 1) degrees of freedom, as in the inquiry-level model. An agent-day's average
+    several are pooled). Standard errors are the agent-clustered jackknife and intervals
+    use t with each term's degrees of freedom, as in the inquiry-level model. An agent-day's average
     first response is not one inquiry's: its coefficient is the association of a day's
     average with the day's conversion, not the effect of answering one customer faster.
 
@@ -447,8 +492,83 @@ def _attributes(frame: pd.DataFrame, promo: dict[date, str]) -> pd.DataFrame:
     return frame
 
 
-def _inquiry_frame(ds: Dataset, months: list[str], promo: dict[date, str]) -> pd.DataFrame:
-    f = inquiry_facts_table(ds, months)
+#: Columns of the metric book's ``inquiry_facts`` statement the sample keeps.
+_FACT_COLUMNS = ("customer_id", "agent_id", "day", "converted", "start_ts", "first_response_s",
+                 "capped_response_s", "never_answered", "counted", "category")
+
+# The sample, drawn in the engine around the metric book's own inquiry_facts statement: per
+# agent, inquiries ordered by an MD5 digest of their key and the month's seed, the first
+# ceil(fraction x n) kept. MD5 of a string is the same on DuckDB and Spark, so the sample
+# does not depend on the engine, its threads or its version.
+_SAMPLE_SQL = """
+SELECT {columns}
+FROM (
+    SELECT f.*,
+           ROW_NUMBER() OVER (
+               PARTITION BY f.agent_id
+               ORDER BY MD5(CONCAT(CAST(f.customer_id AS VARCHAR), '|',
+                                   CAST(f.agent_id AS VARCHAR), '|',
+                                   CAST(f.day AS VARCHAR), '|', '{seed}')),
+                        f.customer_id, f.day
+           ) AS sample_rank,
+           COUNT(*) OVER (PARTITION BY f.agent_id) AS agent_inquiries
+    FROM ({facts}) AS f
+) AS ranked
+WHERE sample_rank <= CEIL(agent_inquiries * {fraction!r})
+ORDER BY day, agent_id, customer_id
+"""
+
+
+def sample_seed(month: str) -> str:
+    """The seed of a month's inquiry sample: ``"csnb-" + month`` (same data, same sample)."""
+    return f"csnb-{month}"
+
+
+def _sample_plan(ds: Dataset, month: str, span: list[str]) -> dict[str, Any]:
+    """Whether the months' inquiries are sampled, and at which fraction.
+
+    Counts come from the metric book's shop-month KPIs (presale sessions and inquiries), so
+    deciding costs one small aggregate, not a pull of the sessions.
+    """
+    threshold = int(ds.settings.logit_sample_sessions)
+    k = kpi_table(ds, (), "month")
+    k = k[k["period"].astype(str).isin(span)]
+    sessions = int(k["presale_sessions"].fillna(0).sum())
+    inquiries = int(k["inquiries"].fillna(0).sum())
+    sampled = sessions > threshold
+    return {"sampled": sampled, "method": "agent-stratified" if sampled else "all inquiries",
+            "seed": sample_seed(month) if sampled else None,
+            "threshold_sessions": threshold, "population_sessions": sessions,
+            "population_inquiries": inquiries,
+            "fraction": threshold / sessions if sampled else 1.0}
+
+
+def _sampled_facts(ds: Dataset, months: list[str], plan: dict[str, Any]) -> pd.DataFrame:
+    """Return the sample of the metric book's inquiry facts.
+
+    The columns are those :func:`~csnb.metrics.inquiries.inquiry_facts_table` returns (it
+    adds month, hour and weekday to the statement's, as here); only the sample leaves the
+    engine.
+    """
+    first, last = month_bounds(months[0])[0], month_bounds(months[-1])[1]
+    facts = metric_sql("inquiry_facts", start=first, end=last, settings=ds.settings,
+                       tables=ds.tables)
+    out = ds.query(_SAMPLE_SQL.format(columns=", ".join(_FACT_COLUMNS), seed=plan["seed"],
+                                      facts=facts, fraction=float(plan["fraction"])))
+    ts = pd.to_datetime(out["start_ts"])
+    out["day"] = pd.to_datetime(out["day"])
+    out["month"] = out["day"].dt.strftime("%Y-%m")
+    out["hour"] = ts.dt.hour.astype(int)
+    out["weekday"] = ts.dt.day_of_week.astype(int)
+    for col in ("converted", "never_answered", "counted"):
+        out[col] = out[col].astype(int)
+    return out
+
+
+def _inquiry_frame(ds: Dataset, months: list[str], promo: dict[date, str],
+                   plan: dict[str, Any] | None = None) -> pd.DataFrame:
+    f = (_sampled_facts(ds, months, plan) if plan is not None and plan["sampled"]
+         else inquiry_facts_table(ds, months))
     f["y"] = f["converted"].astype(float)
     f["n"] = 1.0
     f["response_s"] = f["capped_response_s"].astype(float)
@@ -481,8 +601,13 @@ def _design(frame: pd.DataFrame, spec, min_level_n: int, notes: list[str]
     refs: dict[str, str] = {}
     y, n = frame["y"].to_numpy(float), frame["n"].to_numpy(float)
 
+    agents = frame["agent_id"].to_numpy()
+
     def degenerate(mask: np.ndarray) -> bool:
-        return n[mask].sum() < min_level_n or y[mask].sum() in (0.0, n[mask].sum())
+        # A level all of whose rows are one agent's is that agent's effect, not the
+        # level's, and leaves the agent-clustered jackknife undefined: pooled too.
+        return (n[mask].sum() < min_level_n or y[mask].sum() in (0.0, n[mask].sum())
+                or len(pd.unique(agents[mask])) < 2)
 
     for var, kind, ref in spec:
         if var not in frame or frame[var].isna().all():
@@ -494,7 +619,7 @@ def _design(frame: pd.DataFrame, spec, min_level_n: int, notes: list[str]
             x = frame[var].to_numpy(float)
             if degenerate(x == 1) or degenerate(x == 0):
                 if (x == 1).any():
-                    notes.append(f"{var}: left out (too few rows, or no variation in "
+                    notes.append(f"{var}: left out (too few rows or agents, or no variation in "
                                  "conversion, on one side)")
                 continue
             cols[var] = x
@@ -534,10 +659,10 @@ def _pool_levels(var, values, y, n, ref, degenerate, notes):
         if degenerate(values == "other"):
             values = np.where(values == "other", ref, values)
             notes.append(f"{var}: {', '.join(map(str, pooled))} pooled into the reference "
-                         f"{ref} (too few rows or no variation in conversion)")
+                         f"{ref} (too few rows or agents, or no variation in conversion)")
         else:
             notes.append(f"{var}: {', '.join(map(str, pooled))} pooled into 'other' (too "
-                         "few rows or no variation in conversion)")
+                         "few rows or agents, or no variation in conversion)")
     return values, ref
 
 
@@ -549,12 +674,24 @@ def _fit(X: pd.DataFrame, frame: pd.DataFrame, weights):
 
     groups = pd.factorize(frame["agent_id"])[0]
     cov = {"groups": groups}
+    y, n = frame["y"].to_numpy(float), frame["n"].to_numpy(float)
     if weights is None:
-        return sm.Logit(frame["y"].to_numpy(float), X).fit(
-            disp=0, maxiter=200, cov_type="cluster", cov_kwds=cov, use_t=True)
-    endog = np.column_stack([frame["y"], frame["n"] - frame["y"]])
-    return sm.GLM(endog, X, family=sm.families.Binomial()).fit(
-        cov_type="cluster", cov_kwds=cov, use_t=True)
+        res = sm.Logit(y, X).fit(disp=0, maxiter=200, cov_type="cluster", cov_kwds=cov,
+                                 use_t=True)
+    else:
+        res = sm.GLM(np.column_stack([y, n - y]), X, family=sm.families.Binomial()).fit(
+            cov_type="cluster", cov_kwds=cov, use_t=True)
+    # The covariance and degrees of freedom every interval of the report uses (module doc);
+    # statsmodels' own cluster covariance stays on the result for comparison.
+    jack = cluster_jackknife_cov(X.to_numpy(float), y, n, np.asarray(res.params), groups)
+    res.csnb_cov = jack if np.isfinite(jack).all() else np.asarray(res.cov_params())
+    res.csnb_df = term_degrees_of_freedom(X.to_numpy(float), groups)
+    return res
+
+
+def _cov(res) -> np.ndarray:
+    """The jackknife (CV3) covariance of a fit by :func:`_fit` (CV1 when CV3 is undefined)."""
+    return np.asarray(res.csnb_cov if hasattr(res, "csnb_cov") else res.cov_params())
 
 
 def _quantile(res) -> float:
@@ -585,21 +722,25 @@ def _margin_groups(X: pd.DataFrame, terms: list[dict]) -> list[tuple[str, list[i
 
 
 def _coefficients(res, X: pd.DataFrame, terms: list[dict], weights) -> pd.DataFrame:
-    params, cov = np.asarray(res.params), np.asarray(res.cov_params())
-    ci = np.asarray(res.conf_int())
+    params, cov = np.asarray(res.params), _cov(res)
+    df = getattr(res, "csnb_df", None)
+    if df is None:
+        df = np.full(len(params), len(np.unique(res.cov_kwds["groups"])) - 1.0)
     margins = logit_margins(params, cov, X.to_numpy(float), _margin_groups(X, terms),
                             weights)
-    zq = _quantile(res)
     w = np.ones(len(X)) if weights is None else weights
     rows = []
     for t, m in zip(terms, margins, strict=True):
         j = m["column"]
         x = X.iloc[:, j].to_numpy()
+        se = float(np.sqrt(cov[j, j]))
+        zq = float(stats.t.ppf(0.975, df[j]))
         rows.append({
             "term": t["term"], "variable": t["variable"], "level": t["level"],
-            "estimate": params[j], "std_error": float(np.sqrt(cov[j, j])),
-            "p_value": float(np.asarray(res.pvalues)[j]), "odds_ratio": math.exp(params[j]),
-            "ci_low": math.exp(ci[j, 0]), "ci_high": math.exp(ci[j, 1]),
+            "estimate": params[j], "std_error": se,
+            "p_value": float(2 * stats.t.sf(abs(params[j]) / se, df[j])) if se > 0
+            else math.nan, "odds_ratio": math.exp(params[j]),
+            "ci_low": math.exp(params[j] - zq * se), "ci_high": math.exp(params[j] + zq * se),
             "ame": m["estimate"], "ame_ci_low": m["estimate"] - zq * m["std_error"],
             "ame_ci_high": m["estimate"] + zq * m["std_error"],
             "n": float(w.sum()) if t["kind"] == "continuous" else float(w[x == 1].sum()),
@@ -609,7 +750,7 @@ def _coefficients(res, X: pd.DataFrame, terms: list[dict], weights) -> pd.DataFr
 
 def _what_if(res, X: pd.DataFrame, kind: str, weights) -> dict[str, float]:
     """Mean predicted conversion with every first response at most 30 s, against as-is."""
-    params, cov = np.asarray(res.params), np.asarray(res.cov_params())
+    params, cov = np.asarray(res.params), _cov(res)
     base = X.to_numpy(float)
     alt = X.copy()
     if "first_response_min" in alt:

@@ -25,6 +25,8 @@ from scipy import optimize, special, stats
 __all__ = [
     "BetaBinomialPosterior",
     "BetaBinomialPrior",
+    "cluster_jackknife_cov",
+    "term_degrees_of_freedom",
     "fit_beta_binomial",
     "fit_beta_binomial_hierarchical",
     "lmdi_parts",
@@ -455,3 +457,83 @@ def logit_mean_prediction(params: np.ndarray, cov: np.ndarray, exog: np.ndarray,
     p = _expit(exog @ params)
     grad = (w * p * (1 - p)) @ exog
     return float(w @ p), float(math.sqrt(max(grad @ cov @ grad, 0.0))), grad
+
+
+def cluster_jackknife_cov(exog: np.ndarray, successes: np.ndarray, trials: np.ndarray,
+                          params: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Leave-one-cluster-out jackknife (CV3) covariance of a binomial logit's coefficients.
+
+    Each cluster's leave-out estimate is one Newton step from the full fit,
+    ``beta_(-g) = beta - (I - I_g)^-1 s_g`` (I the information of all rows, I_g and s_g the
+    cluster's information and score), and the covariance is ``(G - 1) / G`` times the sum of
+    the centred products of the ``beta_(-g)`` (MacKinnon, Nielsen & Webb 2023, "Cluster-
+    robust inference: a guide to empirical practice", J. Econometrics 232; their CV3). The
+    usual sandwich (CV1) is too small when few clusters carry a term, as the agents of a
+    new-hire tenure band: measured on the simulator without agent effects, its z-scores had
+    standard deviation 2.5 for a band held by about two agents; CV3's were near 1 once paired
+    with few degrees of freedom (:func:`term_degrees_of_freedom`).
+
+    Parameters
+    ----------
+    exog : (N, K) array
+    successes, trials : (N,) arrays
+        Converted and inquiries of each row (trials 1 for a Bernoulli logit).
+    params : (K,) array
+        The fitted coefficients.
+    groups : (N,) array of int
+        Cluster (agent) codes 0..G-1.
+
+    Returns
+    -------
+    (K, K) array
+        NaN where leaving a cluster out leaves a coefficient unidentified.
+    """
+    X = np.asarray(exog, dtype=float)
+    g = np.asarray(groups)
+    G, k = int(g.max()) + 1, X.shape[1]
+    p = _expit(X @ np.asarray(params, dtype=float))
+    n = np.asarray(trials, dtype=float)
+    w = n * p * (1 - p)
+    scores = np.zeros((G, k))
+    np.add.at(scores, g, X * (np.asarray(successes, dtype=float) - n * p)[:, None])
+    order = np.argsort(g, kind="stable")
+    bounds = np.searchsorted(g[order], np.arange(G + 1))
+    info_g = np.empty((G, k, k))
+    for c in range(G):
+        rows = order[bounds[c]:bounds[c + 1]]
+        Xc = X[rows]
+        info_g[c] = Xc.T @ (Xc * w[rows, None])
+    info = info_g.sum(axis=0)
+    shifts = np.empty((G, k))
+    for c in range(G):
+        rest = info - info_g[c]
+        if np.linalg.matrix_rank(rest) < k:
+            return np.full((k, k), np.nan)
+        shifts[c] = -np.linalg.solve(rest, scores[c])
+    centred = shifts - shifts.mean(axis=0)
+    return (G - 1) / G * centred.T @ centred
+
+
+def term_degrees_of_freedom(exog: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Degrees of freedom of each coefficient's t interval under agent clustering.
+
+    A 0/1 column is identified by the clusters that have rows at 1 against those with rows
+    at 0; with m and m' of them, its t interval uses min(m, m') - 1 degrees of freedom (at
+    least 1, at most G - 1): a tenure band held by two agents has one, as a comparison of
+    two clusters' means would. Other columns (first response, the constant) use G - 1.
+    Few treated clusters is the case where cluster-robust inference fails (MacKinnon &
+    Webb 2017, "Wild bootstrap inference for wildly different cluster sizes", J. Applied
+    Econometrics 32).
+    """
+    X = np.asarray(exog, dtype=float)
+    g = np.asarray(groups)
+    G = int(g.max()) + 1
+    out = np.full(X.shape[1], float(G - 1))
+    for j in range(X.shape[1]):
+        x = X[:, j]
+        if not np.isin(x, (0.0, 1.0)).all() or (x == 1).all():
+            continue
+        m1 = len(np.unique(g[x == 1]))
+        m0 = len(np.unique(g[x == 0]))
+        out[j] = float(np.clip(min(m1, m0) - 1, 1, G - 1))
+    return out

@@ -38,10 +38,10 @@ from ..metrics import (
     ranking_table,
 )
 from ..metrics.inquiries import (
-    inquiry_facts_table,
     response_grid_table,
     session_quality_table,
 )
+from ..metrics.sql import metric_sql
 from ..months import check_month, month_bounds, shift_month
 from ._conversion_model import ConversionModelResult, fit_agent_day_model, fit_conversion_model
 from ._conversion_stats import (
@@ -726,6 +726,32 @@ class ResponseGridResult(Result):
         return plot_response_grid(self.table, value=value, ax=ax)
 
 
+# Inquiries per day and hour of their first presale session, counted in the engine around
+# the metric book's inquiry_facts statement: a month of a large shop has millions of
+# inquiries, and only these 24 x 31 counts need to reach pandas.
+_INQUIRIES_BY_HOUR_SQL = """
+SELECT CAST(start_ts AS DATE) AS start_day, EXTRACT(HOUR FROM start_ts) AS hour,
+       COUNT(*) AS inquiries
+FROM ({facts}) AS f
+GROUP BY 1, 2
+ORDER BY 1, 2
+"""
+
+
+def _inquiries_by_hour(ds: Dataset, month: str) -> pd.DataFrame:
+    """Columns weekday (0 = Monday), hour, inquiries; empty without sessions."""
+    if not ds.has("sessions"):
+        return pd.DataFrame({"weekday": [], "hour": [], "inquiries": []})
+    first, last = month_bounds(month)
+    facts = metric_sql("inquiry_facts", start=first, end=last, settings=ds.settings,
+                       tables=ds.tables)
+    out = ds.query(_INQUIRIES_BY_HOUR_SQL.format(facts=facts))
+    # Weekdays in pandas: engines number them differently (as metrics.inquiries does).
+    out["weekday"] = pd.to_datetime(out["start_day"]).dt.day_of_week.astype(int)
+    out["hour"] = out["hour"].astype(int)
+    return out[["weekday", "hour", "inquiries"]]
+
+
 def response_grid(ds: Dataset, month: str) -> ResponseGridResult:
     """Inquiries and first response of a month by weekday and hour.
 
@@ -750,8 +776,8 @@ def response_grid(ds: Dataset, month: str) -> ResponseGridResult:
     first, last = month_bounds(month)
     days = pd.Series(pd.date_range(first, last).day_of_week).value_counts()
     grid = pd.MultiIndex.from_product([range(7), range(24)], names=["weekday", "hour"])
-    facts = inquiry_facts_table(ds, [month])
-    inquiries = facts.groupby(["weekday", "hour"]).size().reindex(grid, fill_value=0)
+    inquiries = _inquiries_by_hour(ds, month).groupby(["weekday", "hour"])["inquiries"] \
+        .sum().reindex(grid, fill_value=0)
     sums = response_grid_table(ds, [month]).groupby(["weekday", "hour"])[
         ["counted_sessions", "capped_response_sum", "fast_sessions"]].sum().reindex(
         grid, fill_value=0.0)

@@ -41,6 +41,7 @@ from ..analyses.conversion import (
     scorecard_table,
     shrink_agent_rates,
 )
+from ..errors import check_one_of
 from ..i18n import METRICS, TEXT, column_label, format_value, metric_label, t, value_label
 from ..metrics import FIGURE_NEEDS, UNKNOWN_TEAM, lacking
 from ..plots.conversion import WEEKDAY_TEXTS
@@ -100,6 +101,16 @@ def _format(col: str, value: Any, lang: str) -> str:
     if unit == "rank":
         return f"{v:.0f}"
     return f"{v:,.4g}"
+
+
+#: Halves of the scorecard a report shows (a whole one is wider than a laptop screen).
+SCORECARD_PARTS = (None, "sales", "service")
+_PART_COLUMNS = {
+    "sales": ("inquiries", "converted_inquiries", "conversion_rate", "credited_sales",
+              "order_value"),
+    "service": ("avg_first_response_s", "median_first_response_s", "p90_first_response_s",
+                "avg_response_s", "fast_response_rate"),
+}
 
 
 @dataclass(frozen=True)
@@ -292,21 +303,28 @@ class ConversionReport:
         if m.model is None:
             return []
         out = []
-        if m.kind == "agent_day":
+        daily = m.kind == "agent_day"
+        if daily:
             out.append(self.text("conversion.sentence.model_daily"))
         c = self.contrast
         if not _missing(c["difference"]):
             # An interval across zero is no evidence either way: say so, not "0.0 points".
+            # The agent-day model's first response is a day's average, and is said so.
             clear = c["ci_low"] > 0 or c["ci_high"] < 0
+            key = {(False, True): "conversion.sentence.response",
+                   (False, False): "conversion.sentence.response_unclear",
+                   (True, True): "conversion.sentence.response_daily",
+                   (True, False): "conversion.sentence.response_daily_unclear"}[daily, clear]
             out.append(self.text(
-                "conversion.sentence.response" if clear
-                else "conversion.sentence.response_unclear", fast_s=f"{c['fast_s']:g}",
+                key, fast_s=f"{c['fast_s']:g}",
                 slow_s=f"{c['slow_s']:g}", points=self._points(c["difference"]),
                 low=self._points(c["ci_low"], True), high=self._points(c["ci_high"], True)))
         w = m.what_if
         if not _missing(w.get("estimate")):
             fmt = lambda v: format_value("conversion_rate", v, self.lang)  # noqa: E731
-            out.append(self.text("conversion.sentence.what_if", estimate=fmt(w["estimate"]),
+            out.append(self.text("conversion.sentence.what_if_daily" if daily
+                                 else "conversion.sentence.what_if",
+                                 estimate=fmt(w["estimate"]),
                                  low=fmt(w["ci_low"]), high=fmt(w["ci_high"]),
                                  baseline=fmt(w["baseline"])))
         coefs = m.coefficients.set_index("term")
@@ -402,7 +420,10 @@ class ConversionReport:
     def scorecard_note(self) -> Block:
         """How the scorecard counts, the threshold of the fast-response rate, provisional."""
         s = self.ds.settings
-        text = self.text("conversion.note.scorecard", cap=f"{s.response_cap_s:g}",
+        # Without sessions the response figures are the daily exports' own, averaged.
+        key = "conversion.note.scorecard" if self.ds.has("sessions") else \
+            "conversion.note.scorecard_daily"
+        text = self.text(key, cap=f"{s.response_cap_s:g}",
                          threshold=f"{s.fast_response_s:g}",
                          fast=metric_label("fast_response_rate", self.lang))
         parts = [text]
@@ -419,17 +440,20 @@ class ConversionReport:
         rated = self.agent_scorecard_result.table["rated_sessions"]
         return bool(pd.to_numeric(rated, errors="coerce").fillna(0).sum() > 0)
 
-    def _scorecard_columns(self) -> list[str]:
+    def _scorecard_columns(self, part: str | None = None) -> list[str]:
         cols = ["inquiries", "converted_inquiries", "conversion_rate", "credited_sales",
                 "order_value", "avg_first_response_s", "median_first_response_s",
                 "p90_first_response_s", "avg_response_s", "fast_response_rate"]
+        if part is not None:
+            cols = [c for c in cols if c in _PART_COLUMNS[part]]
         if not self.ds.has("sessions"):
             # Daily exports give neither quantiles of first response nor paying customers:
             # a column of n/a says nothing (the headline names what these figures need).
             dropped = {"median_first_response_s", "p90_first_response_s"}
             dropped |= {c for c in cols if lacking(FIGURE_NEEDS.get(c, ()), self.ds.tables)}
             cols = [c for c in cols if c not in dropped]
-        return [*cols, "satisfaction_rate"] if self._has_ratings() else cols
+        rated = self._has_ratings() and part in (None, "service")
+        return [*cols, "satisfaction_rate"] if rated else cols
 
     def _conversion_change(self, row) -> str:
         change = compare("conversion_rate", row["conversion_rate"],
@@ -447,18 +471,39 @@ class ConversionReport:
         d = int(row["rank_change"])
         return f"▲{d}" if d > 0 else f"▼{-d}" if d < 0 else "■"
 
-    def team_scorecard(self) -> ConversionTable:
-        """The teams' scorecard, the shop's total row last (equal to the headline)."""
+    def team_scorecard(self, part: str | None = None) -> ConversionTable:
+        """The teams' scorecard, the shop's total row last (equal to the headline).
+
+        Parameters
+        ----------
+        part : {None, "sales", "service"}
+            Every column (None), or the half a report shows side by side with the agents'
+            (see :meth:`agent_scorecard`).
+        """
+        check_one_of("part", part, SCORECARD_PARTS)
         rows = self.team_scorecard_result.table
-        table = pd.DataFrame({"team": [TOTAL if tot else str(tm) for tm, tot in
+        table = pd.DataFrame({"team": [TOTAL if tm_total else str(tm) for tm, tm_total in
                                        zip(rows["team"], rows["total"], strict=True)]})
-        for col in self._scorecard_columns():
+        for col in self._scorecard_columns(part):
             table[col] = rows[col].to_numpy()
-        table["conversion_change"] = [self._conversion_change(r) for _, r in rows.iterrows()]
+        if part != "service":
+            table["conversion_change"] = [self._conversion_change(r)
+                                          for _, r in rows.iterrows()]
         return ConversionTable(table=table, lang=self.lang)
 
-    def agent_scorecard(self) -> ConversionTable:
-        """Every agent's scorecard with name, rank in team and change of rank; total last."""
+    def agent_scorecard(self, part: str | None = None) -> ConversionTable:
+        """Every agent's scorecard with name, rank in team and change of rank; total last.
+
+        Parameters
+        ----------
+        part : {None, "sales", "service"}
+            Every column (None: the analyst's table), or half of them so that the table
+            fits a laptop screen: ``"sales"`` (inquiries, paying customers, conversion and
+            its change, sales, order value, rank and its change) or ``"service"`` (first
+            response mean, median and P90, average response, fast-response rate,
+            satisfaction). Both halves keep team and name.
+        """
+        check_one_of("part", part, SCORECARD_PARTS)
         rows = self.agent_scorecard_result.table
         table = pd.DataFrame({
             "team": [TOTAL if tot else str(tm) for tm, tot in
@@ -469,16 +514,18 @@ class ConversionReport:
             "agent_id": ["" if tot else str(a) for a, tot in
                          zip(rows["agent_id"], rows["total"], strict=True)],
         })
-        for col in self._scorecard_columns():
+        for col in self._scorecard_columns(part):
             table[col] = rows[col].to_numpy()
-        table["conversion_change"] = [self._conversion_change(r) for _, r in rows.iterrows()]
-        table["rank"] = rows["rank"].to_numpy()
-        table["rank_change"] = [self._rank_change(r) for _, r in rows.iterrows()]
+        if part != "service":
+            table["conversion_change"] = [self._conversion_change(r)
+                                          for _, r in rows.iterrows()]
+            table["rank"] = rows["rank"].to_numpy()
+            table["rank_change"] = [self._rank_change(r) for _, r in rows.iterrows()]
         hidden: tuple[str, ...] = ("agent_id",)
         if not self.ds.has("agents"):
             # No roster: every agent's team is unknown (the team table has that one line)
             # and nobody is ranked (the ranking needs whole months of employment).
-            hidden += ("team", "rank", "rank_change")
+            hidden += tuple(c for c in ("team", "rank", "rank_change") if c in table)
         return ConversionTable(table=table, lang=self.lang, hidden=hidden)
 
     # -- 3. decomposition ----------------------------------------------------------------------
@@ -530,8 +577,17 @@ class ConversionReport:
                                   variable=self.text(f"conversion.term.{var}"),
                                   level=self._level(var, str(level)))
                         for var, level in m.references.items() if var != "month")
-        return self._note(self.text("conversion.note.model", n=f"{m.n_obs:,}",
-                                    agents=m.n_agents, refs=refs))
+        text = self.text("conversion.note.model", n=f"{m.n_obs:,}", agents=m.n_agents,
+                         refs=refs)
+        sample = m.sample
+        if not sample.get("sampled"):
+            return self._note(text)
+        total = sample["population_inquiries"]
+        return self._note(text + " " + self.text(
+            "conversion.note.model_sample", sessions=f"{sample['population_sessions']:,}",
+            threshold=f"{sample['threshold_sessions']:,}", n=f"{m.n_obs:,}",
+            total=f"{total:,}", share=f"{100 * m.n_obs / total:.1f}%",
+            scale=f"{sample['ci_scale']:.1f}"))
 
     def _level(self, variable: str, level: str) -> str:
         if variable == "tenure_band":
@@ -589,13 +645,17 @@ class ConversionReport:
 
     def shape_note(self) -> Block:
         """How to read the first-response bands."""
-        return self._note(self.text("conversion.note.shape"))
+        daily = self.model_result.kind == "agent_day"
+        return self._note(self.text("conversion.note.shape_daily" if daily
+                                    else "conversion.note.shape"))
 
     def response_shape(self) -> ConversionTable:
         """Conversion by band of first response: observed, and the model's effect."""
         s = self.model_result.shape
+        # The agent-day model's bands are of a day's average first response.
+        bin_col = "bin_daily" if self.model_result.kind == "agent_day" else "bin"
         table = pd.DataFrame({
-            "bin": [self._level("response_bin", str(b)) for b in s["bin"]],
+            bin_col: [self._level("response_bin", str(b)) for b in s["bin"]],
             "n": s["n"].to_numpy(float),
             "converted": s["converted"].to_numpy(float),
             "observed_rate": s["conversion_rate"].to_numpy(float),
@@ -695,7 +755,8 @@ class ConversionReport:
 
         ``sentences`` (all, the month's first), ``scorecard`` (agents and total row),
         ``scorecard_teams``, ``decomposition`` (the shop's ``{inquiries, conversion, value,
-        total}``), ``decomposition_by_team``, ``model`` (kind, size, notes, shape),
+        total}``), ``decomposition_by_team``, ``model`` (kind, size, notes, shape, sample: how the
+        inquiries were sampled, see :class:`~csnb.analyses.ConversionModelResult`),
         ``logit``, ``marginal_effects``, ``what_if_30s``, ``response_30s_vs_90s``,
         ``agents`` (the shrunk leaderboard), ``leaderboard`` (bottom share, interval level,
         priors), ``response_grid`` and ``response_grid_below_target`` (the weekday-hour
@@ -712,7 +773,7 @@ class ConversionReport:
             "decomposition": decomposition["decomposition"],
             "decomposition_by_team": decomposition["by_group"],
             "model": {k: model[k] for k in ("kind", "months", "n_obs", "n_agents",
-                                            "references", "notes", "shape")},
+                                            "references", "notes", "shape", "sample")},
             "logit": model["logit"],
             "marginal_effects": model["marginal_effects"],
             "what_if_30s": model["what_if_30s"],

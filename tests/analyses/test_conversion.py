@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from coverage_rule import assert_coverage
 from scipy import optimize, special, stats
 
 from csnb.analyses._conversion_model import promotion_days
@@ -42,6 +43,7 @@ from csnb.io import load_dataset
 from csnb.io.dataset import dataset_from_frames
 from csnb.metrics import kpi_table, month_figures, ranking_table
 from csnb.metrics.inquiries import inquiry_facts_table
+from csnb.settings import Settings
 from csnb.simulate import DEFAULT_PARAMS
 from csnb.simulate.engine import Simulation, merge_params
 from csnb.simulate.output import write_files
@@ -256,7 +258,9 @@ def test_decomposition_of_the_first_month_is_missing(ds):
 
 
 def test_clustered_logit_equals_statsmodels_and_hand_sandwich(model):
-    """SEs equal Logit(...).fit(cov_type="cluster"), GLM Binomial and the sandwich formula."""
+    """The fit's CV1 SEs (``model.model.bse``) equal Logit(...).fit(cov_type="cluster"), GLM
+    Binomial and the sandwich formula; the estimates are statsmodels'. (The report's SEs are
+    the jackknife, checked against refits below.)"""
     res = model.model
     X, y = res.model.exog, res.model.endog
     groups = res.cov_kwds["groups"]
@@ -268,7 +272,7 @@ def test_clustered_logit_equals_statsmodels_and_hand_sandwich(model):
     for term in coefs.index:
         j = names.index(term)
         assert coefs.at[term, "estimate"] == pytest.approx(direct.params[j], abs=1e-6)
-        assert coefs.at[term, "std_error"] == pytest.approx(direct.bse[j], abs=1e-6)
+        assert np.asarray(res.bse)[j] == pytest.approx(direct.bse[j], abs=1e-6)
     np.testing.assert_allclose(direct.bse, glm.bse, rtol=1e-6)
     p = special.expit(X @ direct.params)
     bread = np.linalg.inv((X * (p * (1 - p))[:, None]).T @ X)
@@ -280,17 +284,44 @@ def test_clustered_logit_equals_statsmodels_and_hand_sandwich(model):
     assert model.n_agents == g
 
 
+def test_jackknife_covariance_against_leave_one_agent_out_refits(rng):
+    """CV3 from one Newton step per agent against statsmodels refits without each agent
+    (12 agents, a 0/1 term three of them hold): SEs within 3%. The term's t interval has
+    min(3, 9) - 1 = 2 degrees of freedom, first response 11."""
+    from csnb.analyses._conversion_stats import cluster_jackknife_cov, term_degrees_of_freedom
+
+    groups = np.repeat(np.arange(12), 80)
+    held = np.isin(groups, [0, 1, 2]).astype(float)
+    X = np.column_stack([np.ones(len(groups)), rng.exponential(1.0, len(groups)), held])
+    u = rng.normal(0, 0.3, 12)[groups]
+    y = rng.random(len(groups)) < special.expit(-0.3 - 0.2 * X[:, 1] + 0.5 * held + u)
+    fit = sm.Logit(y.astype(float), X).fit(disp=0)
+    cov = cluster_jackknife_cov(X, y, np.ones(len(y)), np.asarray(fit.params), groups)
+    refits = np.array([sm.Logit(y[groups != g].astype(float), X[groups != g]).fit(
+        disp=0).params for g in range(12)])
+    centred = refits - refits.mean(axis=0)
+    exact = 11 / 12 * centred.T @ centred
+    np.testing.assert_allclose(np.sqrt(np.diag(cov)), np.sqrt(np.diag(exact)), rtol=0.03)
+    assert list(term_degrees_of_freedom(X, groups)) == [11.0, 11.0, 2.0]
+
+
 def test_marginal_effects_match_get_margeff(model):
+    """AMEs and their delta-method SEs equal statsmodels' get_margeff on the same (jackknife)
+    covariance."""
+    import copy
+
     res = model.model
     names = list(res.model.exog_names)
-    ref = res.get_margeff(dummy=True)
+    same_cov = copy.copy(res._results)
+    same_cov.cov_params_default = res.csnb_cov
+    ref = same_cov.get_margeff(dummy=True)
     coefs = model.coefficients.set_index("term")
     for term in ("first_response_min", "never_answered"):
         if term not in coefs.index:
             continue
         j = names.index(term) - 1  # get_margeff leaves out the constant
         assert coefs.at[term, "ame"] == pytest.approx(ref.margeff[j], abs=1e-8)
-        q = stats.t.ppf(0.975, model.n_agents - 1)  # intervals use t(agents - 1)
+        q = stats.t.ppf(0.975, res.csnb_df[j + 1])  # intervals use the term's t
         se = (coefs.at[term, "ame_ci_high"] - coefs.at[term, "ame_ci_low"]) / (2 * q)
         assert se == pytest.approx(ref.margeff_se[j], rel=1e-4)
 
@@ -746,10 +777,10 @@ PLANTED = {"first_response_min": -0.15, "tenure_band[0-29]": -0.5,
            "tenure_band[30-89]": -0.25, "tenure_band[365+]": 0.1}
 
 
-def _coverage(tmp_path, params: dict, seeds=range(1, 21)) -> tuple[dict, dict]:
-    """Seeds whose 95% CI covers each planted effect, and seeds where the term was fitted."""
-    hits = dict.fromkeys(PLANTED, 0)
-    fitted = dict.fromkeys(PLANTED, 0)
+def _planted_estimates(tmp_path, params: dict, seeds) -> pd.DataFrame:
+    """One row per seed and planted term the model fitted: estimate, ci_low, ci_high (log
+    odds), covered."""
+    rows = []
     for seed in seeds:
         out = tmp_path / f"m{seed}"
         simulate_world(out, seed, agents=30, months=2, params=merge_params(FOUR_TEAMS, params))
@@ -759,52 +790,60 @@ def _coverage(tmp_path, params: dict, seeds=range(1, 21)) -> tuple[dict, dict]:
             c = fit_conversion_model(ds, "2024-02").coefficients.set_index("term")
         for term, value in PLANTED.items():
             if term in c.index:
-                fitted[term] += 1
-                hits[term] += bool(math.log(c.at[term, "ci_low"]) <= value
-                                   <= math.log(c.at[term, "ci_high"]))
-    return hits, fitted
+                lo, hi = math.log(c.at[term, "ci_low"]), math.log(c.at[term, "ci_high"])
+                rows.append({"seed": seed, "term": term, "truth": value,
+                             "estimate": c.at[term, "estimate"], "covered": lo <= value <= hi})
+    return pd.DataFrame(rows)
+
+
+def _check_planted(table: pd.DataFrame, world: str, min_fitted: int) -> None:
+    """The coverage rule (tests/coverage_rule.py) and bias within 3 Monte-Carlo SEs."""
+    for term, rows in table.groupby("term"):
+        what = f"{world}, {term}"
+        assert len(rows) >= min_fitted, f"{what}: fitted in only {len(rows)} worlds"
+        assert_coverage(int(rows["covered"].sum()), len(rows), what)
+        bias = rows["estimate"].mean() - rows["truth"].iloc[0]
+        mcse = rows["estimate"].std(ddof=1) / math.sqrt(len(rows))
+        assert abs(bias) <= 3 * mcse, f"{what}: bias {bias:+.3f} beyond 3 x MCSE {mcse:.3f}"
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "measured on the merged simulator (eight teams, load-response knee, sim_version 2): "
-    "without agent effects tenure 365+ is covered in 7 of 10 fitted seeds against the bound "
-    "0.8; first response 10/10 and 19/20, tenure 365+ 16/20 with agent effects (issue 8 "
-    "stays open on the tenure bands)"))
 def test_planted_effects_covered_over_seeds(tmp_path):
-    """Coverage of the planted first-response and tenure effects over 20 seeds (10 without
-    agent effects, to keep the slow tests within two minutes).
+    """Coverage of the planted first-response and tenure effects, seeds 0-19 with the
+    default agent effect (sd 0.35) and 0-9 without one, checked by the one coverage rule
+    and for bias (mean estimate minus the planted value within 3 Monte-Carlo SEs).
 
-    Clean attribution (see CLEAN), 30 agents, the second month fitted. With the default
-    agent effect (sd 0.35 on the logit) the model is population-averaged: coefficients are
-    the planted ones attenuated by about 1 / sqrt(1 + 0.346 x 0.35^2) = 0.98 (Zeger, Liang &
-    Albert 1988), well inside the CIs; issue 8 asks for first response covered in at least
-    18 of 20 seeds. Without the agent effect (agent_sd 0) the model is exactly the
-    simulator's. Tenure bands 0-29 and 30-89 days are identified by the one to four agents
-    hired in the last two months: too few clusters for a cluster-robust SE, so their
-    coverage falls short of nominal (measured about 0.65-0.75) and is only loosely bounded
-    here. Run: ``pytest -m slow tests/analyses/test_conversion.py -s``.
+    Clean attribution (see CLEAN), 30 agents, the second month fitted. With the agent effect
+    the model is population-averaged: coefficients are the planted ones attenuated by about
+    1 / sqrt(1 + 0.346 x 0.35^2) = 0.98 (Zeger, Liang & Albert 1988), well inside the CIs.
+    A tenure band held by one agent is pooled (not identified apart from that agent), so
+    the new-hire bands are fitted in fewer worlds.
 
-    Simulator version 2 (hires can leave in their hire month) draws other worlds from the
-    same seeds: on the four teams (FOUR_TEAMS), seeds 1-20 gave first response 20/20 and
-    tenure 365+ 16/20; seeds 21-60 gave 36/40 and 37/40. Tenure 365+ is thus covered about
-    0.88 of the time (53/60), short of 0.95 as the other tenure bands are, and its bound is
-    0.8 of the fitted seeds (was 0.85 on version 1's worlds).
+    Why the tenure bands used to fall short (7 of 10 for 365+ without agent effects): not
+    bias but standard errors. Measured on seeds 1-40 without agent effects, the estimates
+    are unbiased (0-29: -0.029, MCSE 0.029; 30-89: -0.032, MCSE 0.018; 365+: +0.004, MCSE
+    0.009), but the cluster sandwich (CV1) z-scores had sd 1.27 (0-29, two agents in the
+    median world), 1.76 (30-89) and 1.24 (365+): too small SEs where few clusters hold a
+    term. With the jackknife (CV3) and t(min(m, G - m) - 1): sd 0.74, 1.17, 1.02 and
+    coverage 39/40 first response, 21/21 (0-29), 37/39 (30-89), 39/40 (365+); with agent
+    effects (sd 0.35) 38/40, 22/22, 39/39, 36/40 (CV1 had 37, 15/22, 30/39, 34).
+    Measured here (seeds 0-19, agent sd 0.35): first response 19/20, tenure 0-29 12/12,
+    30-89 18/18, 365+ 18/20; mean estimates -0.160, -0.562, -0.270, +0.172 (365+ is the
+    noisiest: sd about 0.17 over worlds). Seeds 0-9 without agent effects: 10/10, 4/4, 9/9,
+    10/10. Run: ``pytest -m slow -s -k
+    planted_effects_covered tests/analyses/test_conversion.py``.
     """
-    exact_hits, exact_fitted = _coverage(
+    exact = _planted_estimates(
         tmp_path / "exact", merge_params(CLEAN, {"conversion": {"agent_sd": 0.0}}),
-        seeds=range(1, 11))
-    hits, fitted = _coverage(tmp_path / "agents", CLEAN)
-    print("\nagent_sd 0, covered / fitted:",
-          {k: f"{exact_hits[k]}/{exact_fitted[k]}" for k in PLANTED})
-    print("agent_sd 0.35, covered / fitted:", {k: f"{hits[k]}/{fitted[k]}" for k in PLANTED})
-    assert hits["first_response_min"] >= 18
-    assert exact_hits["first_response_min"] >= 8
-    for h, f in ((hits, fitted), (exact_hits, exact_fitted)):
-        assert f["tenure_band[0-29]"] >= 5 and f["tenure_band[30-89]"] >= 5
-        assert h["tenure_band[365+]"] >= 0.8 * f["tenure_band[365+]"]
-        assert h["tenure_band[0-29]"] >= 0.5 * f["tenure_band[0-29]"]
-        assert h["tenure_band[30-89]"] >= 0.5 * f["tenure_band[30-89]"]
+        range(10))
+    agents = _planted_estimates(tmp_path / "agents", CLEAN, range(20))
+    for name, table in (("agent_sd 0", exact), ("agent_sd 0.35", agents)):
+        summary = table.groupby("term").agg(covered=("covered", "sum"),
+                                            fitted=("covered", "size"),
+                                            mean=("estimate", "mean"))
+        print(f"\n{name}, covered / fitted and mean estimate:\n{summary}")
+    _check_planted(exact, "agent_sd 0", min_fitted=4)
+    _check_planted(agents, "agent_sd 0.35", min_fitted=8)
 
 
 @pytest.mark.slow
@@ -812,8 +851,8 @@ def test_agent_day_model_covers_planted_effects_over_seeds():
     """The agent-day model's 95% CIs over 20 seeds of 40 agents x 60 days, with an agent
     effect (sd 0.3 on the logit) the model does not contain: it is population-averaged, so
     its coefficients are the planted ones attenuated by about 1 / sqrt(1 + 0.346 x 0.09) =
-    0.985 (Zeger, Liang & Albert 1988), well inside the CIs. Measured: first response 18/20,
-    fast-response rate 20/20."""
+    0.985 (Zeger, Liang & Albert 1988), well inside the CIs. Measured with the jackknife
+    (CV3) SEs: first response 18/20, fast-response rate 20/20 (as with CV1)."""
     hits = {"first_response_min": 0, "fast_response_rate": 0}
     planted = {"first_response_min": -0.15, "fast_response_rate": 0.5}
     for seed in range(1, 21):
@@ -823,7 +862,8 @@ def test_agent_day_model_covers_planted_effects_over_seeds():
             hits[term] += bool(math.log(c.at[term, "ci_low"]) <= planted[term]
                                <= math.log(c.at[term, "ci_high"]))
     print(f"\nagent-day model, planted effects covered in 20 seeds: {hits}")
-    assert hits["first_response_min"] >= 18 and hits["fast_response_rate"] >= 18
+    for term, covered in hits.items():
+        assert_coverage(covered, 20, f"agent-day model, {term}")
 
 
 @pytest.mark.slow
@@ -832,13 +872,19 @@ def test_shrinkage_covers_true_agent_rates_over_seeds(tmp_path):
     mean squared error of shrunk against raw rates, over 20 seeds of 40 light agents
     (about 50 inquiries each, teams of 7-13 agents).
 
-    Measured: hierarchical intervals cover 0.878 (713/812) against the nominal 0.90; the
-    plug-in maximum-likelihood prior's intervals 0.760 (617/812), because a team of about
+    Measured: hierarchical intervals cover 0.880 (713/810) against the nominal 0.90; the
+    plug-in maximum-likelihood prior's intervals 0.762 (617/810), because a team of about
     ten agents cannot pin down the spread between agents and a plug-in prior treats its
     estimate (often near zero) as known (Morris 1983, JASA 78). The rest of the shortfall
     is the planted world not being beta: agents' rates are logit-normal and new hires sit
-    lower (coverage falls for the agents furthest from their team). MSE shrunk 0.00299
-    against raw 0.00443 (means of the seeds). Run: ``pytest -m slow -s -k shrinkage_covers
+    lower (coverage falls for the agents furthest from their team). The method itself is
+    calibrated where its model holds: on beta-distributed rates, teams of eight, it covers
+    0.902 (test_hierarchical_intervals_cover_where_plug_in_ones_fall_short). 713 of 810
+    against 0.90 is an exact one-sided binomial p of about 0.04 (floor 709) even counted as
+    independent intervals (they are not: teammates share a prior), so it is not credibly
+    short by the
+    coverage rule; the misspecification costs about two points. MSE shrunk 0.00295
+    against raw 0.00437 (means of the seeds). Run: ``pytest -m slow -s -k shrinkage_covers
     tests/analyses/test_conversion.py``.
     """
     light = {"teams": [dict(t, presale_per_day=2.5) for t in FOUR_TEAMS["teams"]]}
@@ -861,7 +907,11 @@ def test_shrinkage_covers_true_agent_rates_over_seeds(tmp_path):
     print(f"\nshrunk 90% intervals cover true agent rates: hierarchical "
           f"{covered['hierarchical']}/{total} = {hier:.3f}, plug-in ML {covered['ml']}/{total}"
           f" = {plug:.3f}; MSE raw {raw:.5f}, shrunk {shrunk:.5f}")
-    assert 0.85 <= hier <= 0.95
+    # The coverage rule counts intervals as independent; an agent's interval shares its
+    # team's prior with its teammates', so the count varies more than the rule assumes and
+    # the rule is, if anything, strict here.
+    assert_coverage(covered["hierarchical"], total, "shrunk 90% intervals", nominal=0.90)
+    assert hier <= 0.95
     assert hier > plug + 0.05
     assert shrunk < 0.8 * raw
 
@@ -879,3 +929,116 @@ def test_every_result_plots_from_its_tidy_table(ds, model):
         assert drawn is ax
     assert model.plot(which="odds_ratios").get_xscale() == "log"
     plt.close("all")
+
+
+# -- sampled fit (issue 13.4) ---------------------------------------------------------------------
+
+
+SAMPLE_THRESHOLD = 1500  # presale sessions; the fitted month has about 5,800
+
+
+@pytest.fixture(scope="module")
+def sampled_world(ds, model):
+    """The module's world (24 agents, agent effect sd 0.35) with a threshold low enough that
+    its month is fitted on about a third of its inquiries; the full fit is ``model``."""
+    low = dataclasses.replace(ds.settings, logit_sample_sessions=SAMPLE_THRESHOLD)
+    frames = {name: ds.frame(name) for name in ds.tables}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sampled = fit_conversion_model(dataset_from_frames(frames, settings=low), MONTH)
+    return frames, low, model, sampled
+
+
+def test_sampled_fit_states_its_sample(sampled_world):
+    frames, low, full, sampled = sampled_world
+    s = sampled.sample
+    assert not full.sample["sampled"] and full.sample["ci_scale"] == 1.0
+    assert full.sample["sample_inquiries"] == full.n_obs == s["population_inquiries"]
+    assert s["sampled"] and s["method"] == "agent-stratified" and s["seed"] == f"csnb-{MONTH}"
+    assert s["population_sessions"] > SAMPLE_THRESHOLD == s["threshold_sessions"]
+    assert s["fraction"] == pytest.approx(SAMPLE_THRESHOLD / s["population_sessions"])
+    assert s["sample_inquiries"] == sampled.n_obs < full.n_obs
+    # Every agent (cluster) stays, each with ceil(fraction x its inquiries).
+    assert sampled.n_agents == full.n_agents
+    per_agent = inquiry_facts_table(dataset_from_frames(frames), [MONTH]) \
+        .groupby("agent_id").size()
+    assert sampled.n_obs == int(np.ceil(per_agent * s["fraction"]).sum())
+    assert s["ci_scale"] == pytest.approx(math.sqrt(full.n_obs / sampled.n_obs))
+    assert any("seeded sample" in n for n in sampled.notes)
+    assert _json_ok(sampled.to_json())["sample"]["sampled"] is True
+
+
+def test_sampled_estimates_agree_with_the_full_fit(sampled_world):
+    """Terms that vary within agents (first response, never answered, hour, weekday,
+    category): the sample's estimate within 2.5 of its standard errors of the full fit's,
+    and 85% of them within 2. Agent-level terms (tenure, shift) are left out here: with
+    the few agents that hold a new-hire band their clustered SEs are too small (see
+    test_planted_effects_covered_over_seeds). Measured (threshold 1500, 2,300 of 5,800
+    inquiries): the largest |z| among these 0.94 (first response)."""
+    _, _, full, sampled = sampled_world
+    f = full.coefficients.set_index("term")
+    s = sampled.coefficients.set_index("term")
+    within = s.index[s["variable"].isin(
+        ["first_response_min", "never_answered", "hour", "weekday", "category"])]
+    common = f.index.intersection(within)
+    assert "first_response_min" in common and len(common) >= 10
+    z = (s.loc[common, "estimate"] - f.loc[common, "estimate"]) / s.loc[common, "std_error"]
+    print("\n(sampled - full) / sampled se:", z.round(2).to_dict())
+    assert (z.abs() < 2.5).all()
+    assert (z.abs() < 2).mean() >= 0.85
+
+
+def test_sampled_interval_widths_scale_as_stated(sampled_world):
+    """The report states intervals up to sqrt(N / n) wider: that much for terms that vary
+    within agents (an agent's inquiries independent given the terms), less for agent-level
+    terms, whose uncertainty is partly between agents and is not shrunk by sampling within
+    them. Measured (threshold 1500, stated 1.94): first response 1.73, median of the
+    within-agent terms 1.81; agent-level terms 1.02-2.13."""
+    _, _, full, sampled = sampled_world
+    f = full.coefficients.set_index("term")
+    s = sampled.coefficients.set_index("term")
+    common = f.index.intersection(s.index)
+    ratio = (np.log(s.loc[common, "ci_high"] / s.loc[common, "ci_low"])
+             / np.log(f.loc[common, "ci_high"] / f.loc[common, "ci_low"]))
+    within = s.loc[common, "variable"].isin(
+        ["first_response_min", "never_answered", "hour", "weekday", "category"])
+    stated = sampled.sample["ci_scale"]
+    print(f"\nstated {stated:.2f}; width ratios:", ratio.round(2).to_dict())
+    assert stated == pytest.approx(math.sqrt(full.n_obs / sampled.n_obs))
+    assert ratio["first_response_min"] == pytest.approx(stated, rel=0.25)
+    assert float(np.median(ratio[within])) == pytest.approx(stated, rel=0.2)
+    assert (ratio[~within] <= 1.25 * stated).all()
+
+
+def test_same_data_same_sample_and_no_full_pull(sampled_world, monkeypatch):
+    """A fresh load gives the same sample (the seed is the month's); no query brings every
+    inquiry into pandas, and the full inquiry table is never asked for."""
+    import csnb.analyses._conversion_model as cm
+    from csnb.io.dataset import Dataset
+
+    frames, low, _, sampled = sampled_world
+    rows: list[int] = []
+    original = Dataset.query
+
+    def recording(self, sql):
+        frame = original(self, sql)
+        rows.append(len(frame))
+        return frame
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the full inquiry table was pulled into pandas")
+
+    monkeypatch.setattr(Dataset, "query", recording)
+    monkeypatch.setattr(cm, "inquiry_facts_table", refuse)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        again = fit_conversion_model(dataset_from_frames(frames, settings=low), MONTH)
+    pd.testing.assert_frame_equal(again.coefficients, sampled.coefficients)
+    assert again.sample == sampled.sample
+    assert max(rows) == sampled.n_obs < sampled.sample["population_inquiries"]
+
+
+def test_sample_threshold_is_a_positive_integer():
+    with pytest.raises(SettingsError, match="logit_sample_sessions"):
+        Settings(logit_sample_sessions=0)
+    assert Settings().logit_sample_sessions == 500_000

@@ -343,8 +343,65 @@ def test_agent_daily_only_says_which_model_it_used(samples):
         assert words in c.model_note().text and any(words in s for s in c.sentences)
         js = _check_every_section(c)
         assert js["model"]["kind"] == "agent_day"
+        # Every note and sentence about response says it is a day's average, not a session's.
+        note, day, seconds, session = {
+            "en": ("daily exports", "agent-day", "30 s", "Answering within"),
+            "zh": ("客服日报", "客服日", "30 秒", "首响 30 秒与 90 秒相比")}[lang]
+        assert note in c.scorecard_note().text
+        assert "never answered" not in c.scorecard_note().text
+        assert day in c.shape_note().text.lower()
+        about_speed = [s for s in c.sentences if seconds in s]
+        assert about_speed and all(day in s.lower() for s in about_speed), about_speed
+        assert not any(session in s for s in c.sentences)
+        assert "bin_daily" in c.response_shape().tidy().columns
         assert js["scorecard"]["rows"][-1]["inquiries"] == month_figures(samples, MONTH)[
             "inquiries"]
+
+
+def test_scorecard_halves_fit_a_laptop_screen(both):
+    """The scorecard is shown in two halves (sales, service), each no wider than the page
+    (1,100 px): estimated at 7 px per character of the longest cell or header (CJK
+    characters count two) plus 16 px padding per column. The whole table, 16 columns, was
+    over 1,300 px."""
+    def width(table) -> float:
+        shown = table.display_table()
+
+        def chars(text: str) -> int:
+            return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+        return sum(7 * max([chars(str(col))] + [chars(str(v)) for v in shown[col]]) + 16
+                   for col in shown.columns)
+
+    for lang, c in both.items():
+        whole = c.agent_scorecard()
+        halves = [c.agent_scorecard(part) for part in ("sales", "service")]
+        cols = set().union(*(set(h.tidy().columns) for h in halves))
+        assert cols == set(whole.tidy().columns), lang
+        assert width(whole) > 1100
+        for h in [*halves, *(c.team_scorecard(p) for p in ("sales", "service"))]:
+            assert width(h) <= 1100, (lang, list(h.tidy().columns), width(h))
+        pd.testing.assert_frame_equal(halves[0].tidy()[["name"]], whole.tidy()[["name"]])
+    with pytest.raises(Exception, match="part"):
+        both["en"].agent_scorecard("everything")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_sampled_model_says_so_with_its_sizes(samples, lang):
+    """Above the threshold the note states sample, population and the CI widening."""
+    low = dataclasses.replace(samples.settings, logit_sample_sessions=2000)
+    ds = dataset_from_frames(_frames(samples), settings=low)
+    c = ConversionReport(MonthReport(name="conversion", month=MONTH, lang=lang, ds=ds))
+    m = c.model_result
+    sample = m.sample
+    assert sample["sampled"] and m.n_obs < sample["population_inquiries"]
+    note = c.model_note().text
+    for figure in (f"{m.n_obs:,}", f"{sample['population_inquiries']:,}",
+                   f"{sample['population_sessions']:,}", "2,000",
+                   f"{math.sqrt(sample['population_inquiries'] / m.n_obs):.1f}"):
+        assert figure in note, (lang, figure)
+    assert ("stratified by agent" if lang == "en" else "按客服分层") in note
+    js = _check_every_section(c)
+    assert js["model"]["sample"]["sample_inquiries"] == m.n_obs
 
 
 # -- the rendered notebook ---------------------------------------------------------------------
