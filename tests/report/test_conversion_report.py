@@ -408,17 +408,12 @@ def test_a_sampled_model_says_so_with_its_sizes(samples, lang):
 
 
 @pytest.mark.slow
-def test_the_notebook_renders_in_both_languages(tmp_path):
-    import csnb
-
+def test_the_notebook_renders_in_both_languages(sample_reports):
     for lang in ("en", "zh"):
-        summary = csnb.render_month(MONTH, SAMPLES, tmp_path, lang=lang, only=["conversion"],
-                                    progress=False)
-        run = summary.runs[0]
-        assert run.status == "ok", run.error
-        js = json.loads(Path(run.json).read_text(encoding="utf-8"))
+        run = sample_reports.run("conversion", lang)
+        js = json.loads(Path(run["json"]).read_text(encoding="utf-8"))
         assert ISSUE_KEYS <= set(js) and js["lang"] == lang
-        html = Path(run.html).read_text(encoding="utf-8")
+        html = Path(run["html"]).read_text(encoding="utf-8")
         words = (["Agent scorecard", "Why sales moved", "What drives conversion",
                   "Fair leaderboard", "within 30 s instead of 90 s"] if lang == "en"
                  else ["客服绩效看板", "最终付款人数", "客服销售额", "客单价", "平响",
