@@ -140,6 +140,10 @@ def apply_resources(con: duckdb.DuckDBPyConnection, settings: Settings | None = 
         What was set.
     """
     res = duckdb_resources(settings)
+    try:  # DuckDB creates the spill folder itself, but not its parents
+        Path(res.temp_directory).parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # DuckDB names the folder when it needs to spill and cannot
     con.execute(f"SET memory_limit = {lit(res.memory_limit)}")
     con.execute(f"SET temp_directory = {lit(res.temp_directory)}")
     con.execute(f"SET threads = {res.threads}")
@@ -150,4 +154,5 @@ def connect(settings: Settings | None = None) -> duckdb.DuckDBPyConnection:
     """A new in-memory DuckDB connection with csnb's resource settings applied."""
     con = duckdb.connect()
     apply_resources(con, settings)
+    con.execute("SET enable_progress_bar = false")  # a long query must not draw on stderr
     return con
