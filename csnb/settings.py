@@ -15,6 +15,12 @@ Example ``csnb.toml``::
     target_tolerance = 0.05        # amber within 5% of a target, red beyond
     qa_quota = 30                  # chats the daily brief asks the supervisor to read
 
+    # DuckDB resources (csnb.io.resources); not metric-book parameters, written only when set
+    duckdb_memory_fraction = 0.25  # share of the machine's memory, divided among the
+                                   # notebooks running at once and the runner
+    duckdb_memory_limit = "3GB"    # a fixed limit per connection instead ("" = the fraction)
+    duckdb_threads = 2             # 0 = the cores divided by the notebooks running at once
+
     load_fit_months = 12           # staffing: months of hourly load the load-response
                                    # curve is fitted on (ending with the report month)
     overstaffed_load_share = 0.75  # a block is overstaffed below this share of the
@@ -66,6 +72,13 @@ SETTINGS_FILE = "csnb.toml"
 #: (Taobao's common 3分钟响应率 target).
 DEFAULT_FAST_RESPONSE_TARGET = 0.85
 
+#: A memory size as DuckDB reads it ("2GB", "512 MiB", "1.5GiB").
+MEMORY_PATTERN = re.compile(r"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.I)
+
+#: Settings of the resources DuckDB may use, not of any figure: they are left out of the load
+#: cache's key, and ``to_toml`` writes them only when they differ from the default.
+RESOURCE_SETTINGS = ("duckdb_memory_fraction", "duckdb_memory_limit", "duckdb_threads")
+
 #: Complaint categories that are not the agent's service, so never fined.
 NON_SERVICE_CATEGORIES = ("logistics", "product_quality")
 
@@ -115,6 +128,15 @@ class Settings:
     #: seeded sample of inquiries, stratified by agent (analyses.conversion); intervals
     #: widen by at most sqrt(population / sample).
     logit_sample_sessions: int = 500_000
+
+    # -- DuckDB resources (csnb.io.resources: memory limit, spilling, threads) --------------
+    #: Share of the machine's memory csnb's DuckDB connections may use in all, divided among
+    #: the notebooks running at once and the runner.
+    duckdb_memory_fraction: float = 0.25
+    #: A fixed ``memory_limit`` per connection ("2GB"); empty: from the fraction.
+    duckdb_memory_limit: str = ""
+    #: Threads per connection; 0: the cores divided by the notebooks running at once.
+    duckdb_threads: int = 0
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Settings:
@@ -187,6 +209,15 @@ class Settings:
         if not 0 < self.overstaffed_load_share < 1:
             raise SettingsError(f"overstaffed_load_share must be in (0, 1); "
                                 f"got {self.overstaffed_load_share!r}")
+        if not 0 < self.duckdb_memory_fraction <= 1:
+            raise SettingsError(f"duckdb_memory_fraction must be in (0, 1]; "
+                                f"got {self.duckdb_memory_fraction!r}")
+        if self.duckdb_memory_limit and not MEMORY_PATTERN.match(str(self.duckdb_memory_limit)):
+            raise SettingsError(f"duckdb_memory_limit must be a memory size such as '2GB' or "
+                                f"'512MiB'; got {self.duckdb_memory_limit!r}")
+        threads = self.duckdb_threads
+        if not isinstance(threads, int) or isinstance(threads, bool) or threads < 0:
+            raise SettingsError(f"duckdb_threads must be a non-negative integer; got {threads!r}")
         for name, window in self.promotions.items():
             if len(window) != 2:
                 raise SettingsError(f"promotions.{name} must be [start, end] as \"MM-DD\"; "
@@ -254,12 +285,16 @@ class Settings:
     def to_toml(self, comment: str = "") -> str:
         """Return the settings as the text of a ``csnb.toml`` that :func:`load_settings` reads.
 
-        Every setting is written (an empty table as its header), so the file states all the
-        metric book's parameters a dataset was computed with.
+        Every metric-book setting is written (an empty table as its header), so the file
+        states all the parameters a dataset was computed with; the DuckDB resource settings
+        (:data:`RESOURCE_SETTINGS`) only when they differ from the default.
         """
         lines = [f"# {line}".rstrip() for line in comment.splitlines()]
         tables = []
+        defaults = Settings()
         for name, value in self.to_dict().items():
+            if name in RESOURCE_SETTINGS and value == getattr(defaults, name):
+                continue  # machine resources, not a parameter the figures were computed with
             if isinstance(value, dict):
                 tables.append((name, value))
             else:

@@ -1,4 +1,4 @@
-from csnb.settings import Settings, load_settings
+from csnb.settings import RESOURCE_SETTINGS, Settings, load_settings
 
 
 def test_settings_hash_and_compare_by_value():
@@ -15,9 +15,27 @@ def test_toml_round_trip_writes_every_setting(tmp_path):
     text = s.to_toml("a comment\nsecond line")
     assert text.startswith("# a comment\n# second line\n")
     for name in s.to_dict():
-        assert name in text, name
+        # DuckDB resource settings are machine settings: written only when not the default.
+        assert (name in text) != (name in RESOURCE_SETTINGS), name
     (tmp_path / "csnb.toml").write_text(text, encoding="utf-8")
     assert load_settings(tmp_path) == s
+    tuned = Settings(duckdb_memory_limit="3GB", duckdb_threads=2)
+    text = tuned.to_toml()
+    assert 'duckdb_memory_limit = "3GB"' in text and "duckdb_threads = 2" in text
+    assert "duckdb_memory_fraction" not in text
+    (tmp_path / "csnb.toml").write_text(text, encoding="utf-8")
+    assert load_settings(tmp_path) == tuned
+
+
+def test_resource_settings_are_checked():
+    import pytest
+
+    from csnb.errors import SettingsError
+
+    for bad in ({"duckdb_memory_fraction": 0}, {"duckdb_memory_fraction": 1.5},
+                {"duckdb_memory_limit": "lots"}, {"duckdb_threads": -1}):
+        with pytest.raises(SettingsError, match=next(iter(bad))):
+            Settings.from_dict(bad)
 
 
 def test_the_samples_are_written_from_the_settings_defaults():

@@ -8,6 +8,17 @@ each other, so the cache holds at most one entry per dataset folder.
 
 Location: ``$CSNB_CACHE_DIR``, else ``$XDG_CACHE_HOME/csnb``, else ``~/.cache/csnb``. Set
 ``CSNB_CACHE=0`` to switch the cache off.
+
+Beside each entry, ``ENTRY.panels/`` keeps the results of the metric-book queries run on it
+(:mod:`csnb.io.panels`); they go with their entry.
+
+A report run loads once, cache or not: ``csnb report`` (and ``csnb daily``) loads and checks
+the data, and when the load is not in the cache (cache off, or a load the cache does not keep)
+writes it to a file of its own in the run's scratch folder, removed when the run ends. It
+names that file, or the cache entry, to the notebooks' kernels in ``CSNB_RUN_DATASET``, and
+:func:`csnb.io.load_dataset` of the same folder opens it read-only
+(:func:`read_run_dataset`) instead of loading again. A notebook run alone (JupyterLab) has no
+such variable and loads as before.
 """
 
 from __future__ import annotations
@@ -15,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -23,9 +35,14 @@ import pandas as pd
 
 from .._sql import ident, lit
 from ..errors import Problem
-from ..settings import SETTINGS_FILE, Settings
+from ..settings import RESOURCE_SETTINGS, SETTINGS_FILE, Settings
 from .dataset import Dataset
+from .panels import panels_dir
+from .resources import apply_resources
 from .schema import SUFFIXES
+
+#: The environment variable naming the load a report run shares with its notebooks.
+RUN_VARIABLE = "CSNB_RUN_DATASET"
 
 _META = "_csnb_meta"
 _EXTRA_TABLES = ("_not_final_days",)
@@ -66,7 +83,9 @@ def cache_path(folder: Path, settings: Settings | None, today: date) -> Path:
     folder = folder.resolve()
     key = {
         "csnb": __version__,
-        "settings": settings.to_dict() if settings is not None else None,
+        # Resource settings (memory, threads) change no table: not part of the key.
+        "settings": ({k: v for k, v in settings.to_dict().items() if k not in RESOURCE_SETTINGS}
+                     if settings is not None else None),
         "files": _input_state(folder),
         "today": today.isoformat(),
     }
@@ -78,15 +97,30 @@ def _folder_id(folder: Path) -> str:
     return hashlib.sha256(str(folder).encode()).hexdigest()[:12]
 
 
-def read_cached(path: Path) -> Dataset | None:
-    """Open a cached load, or return None when there is none (or it cannot be read)."""
+def read_cached(path: Path, origin: str = "cache", folder: Path | None = None
+                ) -> Dataset | None:
+    """Open a stored load read-only, or return None when there is none (or it cannot be read).
+
+    Parameters
+    ----------
+    path : Path
+        A cache entry, or the file a report run stored its load in.
+    origin : str
+        Recorded as the Dataset's ``origin`` (``"cache"`` or ``"run"``).
+    folder : Path, optional
+        Only open a load of this dataset folder (None for another folder's).
+    """
     if not path.exists():
         return None
     con = duckdb.connect()
     try:
         con.execute(f"ATTACH {lit(str(path))} AS cached (READ_ONLY)")
         meta = json.loads(con.execute(f"SELECT meta FROM cached.{_META}").fetchall()[0][0])
+        if folder is not None and Path(meta["path"]).resolve() != folder.resolve():
+            con.close()
+            return None
         settings = Settings.from_dict(meta["settings"])
+        apply_resources(con, settings)
         con.execute(f"SET TimeZone = {lit(settings.timezone)}")
         for name in [*meta["tables"], *_EXTRA_TABLES]:
             # Views keep the connection writable for the analyses' temporary tables.
@@ -102,14 +136,32 @@ def read_cached(path: Path) -> Dataset | None:
                 for p in meta["problems"]
             ),
             files=pd.DataFrame(meta["files"]),
+            origin=origin,
+            store=path,
         )
     except (duckdb.Error, KeyError, ValueError, TypeError, IndexError):
         con.close()  # a stale or broken entry is a miss; the load rewrites it
         return None
 
 
-def write_cached(path: Path, ds: Dataset) -> None:
-    """Write a loaded Dataset to ``path`` (atomically) and drop older entries of its folder."""
+def read_run_dataset(folder: Path) -> Dataset | None:
+    """The load of ``folder`` the running report shares (``CSNB_RUN_DATASET``), if any.
+
+    Returns None outside a report run, for another folder, or when the file cannot be read
+    (the caller then loads as usual).
+    """
+    named = os.environ.get(RUN_VARIABLE)
+    if not named:
+        return None
+    return read_cached(Path(named), origin="run", folder=folder)
+
+
+def write_cached(path: Path, ds: Dataset, prune: bool = True) -> None:
+    """Write a loaded Dataset to ``path`` (atomically) and drop older entries of its folder.
+
+    With ``prune`` False (a run's own file) no other entry is touched. The panels of a
+    replaced entry go with it.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp{os.getpid()}")
     tmp.unlink(missing_ok=True)
@@ -137,10 +189,16 @@ def write_cached(path: Path, ds: Dataset) -> None:
                     [json.dumps(meta, ensure_ascii=False, default=str)])
     finally:
         con.execute("DETACH cache_out")
+    # Panels of an entry this one replaces were computed on other tables.
+    shutil.rmtree(panels_dir(path), ignore_errors=True)
     os.replace(tmp, path)
+    if not prune:
+        return
     for old in path.parent.glob(f"{path.name.split('-')[0]}-*.duckdb"):
         if old != path:
             old.unlink(missing_ok=True)
+            shutil.rmtree(panels_dir(old), ignore_errors=True)
 
 
-__all__ = ["cache_dir", "cache_enabled", "cache_path", "read_cached", "write_cached"]
+__all__ = ["RUN_VARIABLE", "cache_dir", "cache_enabled", "cache_path", "read_cached",
+           "read_run_dataset", "write_cached"]

@@ -23,6 +23,7 @@ from .._sql import ident
 from ..errors import Problem
 from ..settings import Settings
 from .engines import Engine
+from .resources import connect
 from .schema import TABLES
 
 #: DuckDB type of each column kind.
@@ -82,6 +83,13 @@ class Dataset:
     #: Where metric-book statements run: ``None`` for the Dataset's own DuckDB, else an
     #: :class:`csnb.io.engines.Engine` (Spark) that reads the same contract tables.
     engine: Engine | None = None
+    #: Where the tables came from: ``"files"`` (parsed by this process), ``"cache"`` (a load
+    #: cache entry), ``"run"`` (the load a report run shares with its notebooks) or
+    #: ``"frames"`` (:func:`dataset_from_frames`).
+    origin: str = "frames"
+    #: The stored load (DuckDB file) these tables are, when there is one: a cache entry or the
+    #: run's file. Query results are then shared through it (:mod:`csnb.io.panels`).
+    store: Path | None = None
 
     def has(self, table: str) -> bool:
         """Return whether the contract table ``table`` is present."""
@@ -107,8 +115,11 @@ class Dataset:
         Every query of the metric book on the raw tables goes through here: this is the one
         place another engine (Spark) plugs in. A Dataset's tables never change once it is
         built, so the result is kept per SQL text (which inlines every setting) and reports
-        that ask for the same panel many times run it once. The caller gets a copy. With an
-        ``engine`` set (Spark), the statement is transpiled and runs there instead.
+        that ask for the same panel many times run it once. When the tables are a stored load
+        (``store``: a cache entry, or the load a report run shares), the result is also kept
+        beside it (:mod:`csnb.io.panels`), so the other notebooks of a run read it instead of
+        computing it again. The caller gets a copy. With an ``engine`` set (Spark), the
+        statement is transpiled and runs there instead.
 
         Parameters
         ----------
@@ -120,9 +131,16 @@ class Dataset:
         pandas.DataFrame
         """
         if self.engine is None:
-            return self.memo(("query", sql), lambda: self.con.execute(sql).df()).copy()
+            return self.memo(("query", sql), lambda: self._run(sql)).copy()
         engine = self.engine
         return self.memo(("query", engine.name, sql), lambda: engine.run(sql)).copy()
+
+    def _run(self, sql: str) -> pd.DataFrame:
+        if self.store is None:
+            return self.con.execute(sql).df()
+        from .panels import shared_query
+
+        return shared_query(self.con, self.store, sql)
 
     def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """Return ``compute()``, computed once per Dataset and ``key``.
@@ -180,7 +198,7 @@ def dataset_from_frames(
     -------
     Dataset
     """
-    con = duckdb.connect()
+    con = connect(settings)
     quality = []
     for name, df in frames.items():
         spec = TABLES[name]

@@ -76,6 +76,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import hashlib
+import logging
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -94,7 +95,7 @@ from ..errors import (
     plural,
 )
 from ..settings import SETTINGS_FILE, Settings, load_settings
-from .cache import cache_enabled, cache_path, read_cached, write_cached
+from .cache import cache_enabled, cache_path, read_cached, read_run_dataset, write_cached
 from .checks import Check, Staged
 from .dataset import QUALITY_COLUMNS, Dataset
 from .parsers import create_macros, drop_macros
@@ -109,10 +110,13 @@ from .readers import (
     read_xlsx,
     short_error,
 )
+from .resources import connect
 from .schema import SUFFIXES, TABLES, Table
 from .validation import FILE_COLUMNS, ValidationReport
 
 __all__ = ["load_dataset", "validate_dataset"]
+
+logger = logging.getLogger(__name__)
 
 #: Files a dataset folder may hold besides its tables (not reported as unknown).
 EXPECTED_FILES = (SETTINGS_FILE, "README.md", "truth.json")
@@ -143,6 +147,9 @@ def load_dataset(
     cache : bool, optional
         Reuse the result of an earlier load of the same, unchanged files (see
         :mod:`csnb.io.cache`); default on unless the environment sets ``CSNB_CACHE=0``.
+        Inside a ``csnb report`` or ``csnb daily`` run (``CSNB_RUN_DATASET`` set by the
+        runner) and without ``settings``, the load the runner made of the same folder is
+        opened read-only instead, cache or not.
 
     Returns
     -------
@@ -166,8 +173,9 @@ def load_dataset(
     >>> ds.con.sql("SELECT count(*) FROM sessions")     # doctest: +SKIP
     """
     folder = Path(path)
-    cached = None
-    if cache_enabled(cache) and folder.is_dir():
+    # Inside a report run, the runner has loaded and checked this folder already.
+    cached = read_run_dataset(folder) if settings is None and folder.is_dir() else None
+    if cached is None and cache_enabled(cache) and folder.is_dir():
         key = cache_path(folder, settings, dt.datetime.now(_zone(settings, folder)).date())
         cached = read_cached(key)
     ds = cached or _Loader(folder, settings).run()
@@ -176,6 +184,7 @@ def load_dataset(
             and not any(p.check in ("future_timestamp", "future_date") for p in ds.problems)):
         try:
             write_cached(key, ds)
+            ds.store = key  # its panels are shared with the next Dataset of this entry
         except (OSError, duckdb.Error):
             pass  # a read-only or full cache folder only costs speed
     if strict and any(p.severity == "error" for p in ds.problems):
@@ -239,7 +248,8 @@ class _Loader:
             self.folder if self.folder.is_dir() else None
         )
         self.settings = settings
-        con = duckdb.connect()
+        logger.info("loading %s from its files", self.folder)
+        con = connect(settings)
         # Shop time everywhere: TIMESTAMPTZ text from parquet carries the shop offset.
         con.execute(f"SET TimeZone = {lit(settings.timezone)}")
         con.execute("SET enable_progress_bar = false")
@@ -279,6 +289,7 @@ class _Loader:
             quality=quality,
             problems=tuple(self.problems),
             files=pd.DataFrame(self.files, columns=["path", "bytes", "sha256"]),
+            origin="files",
         )
 
     def _discover(self) -> dict[str, list[Path]]:

@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 __all__ = ["KERNEL_NAME", "interpreter_kernel_manager_class"]
 
 KERNEL_NAME = "csnb-python"
 
-_KERNEL_MANAGER_CLASS = None
+_KERNEL_MANAGER_CLASSES: dict[tuple[tuple[str, str], ...], type] = {}
 
 
-def interpreter_kernel_manager_class():
-    """Return a KernelManager class whose only kernel spec runs ``sys.executable``."""
-    global _KERNEL_MANAGER_CLASS
-    if _KERNEL_MANAGER_CLASS is not None:
-        return _KERNEL_MANAGER_CLASS
+def interpreter_kernel_manager_class(env: Mapping[str, str] | None = None):
+    """Return a KernelManager class whose only kernel spec runs ``sys.executable``.
+
+    Parameters
+    ----------
+    env : mapping of str to str, optional
+        Environment variables the kernels get on top of this process's (the runner passes
+        the run's shared load and the number of notebooks running at once). Per class, not
+        through ``os.environ``, which the worker threads of concurrent runs would share.
+    """
+    key = tuple(sorted((env or {}).items()))
+    if key in _KERNEL_MANAGER_CLASSES:
+        return _KERNEL_MANAGER_CLASSES[key]
 
     from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
     from jupyter_client.manager import AsyncKernelManager
@@ -49,6 +58,7 @@ def interpreter_kernel_manager_class():
                 # Figures must land in the report as embedded images even when the calling
                 # shell (or a test run) sets MPLBACKEND=Agg, which ipykernel would respect.
                 env={
+                    **dict(key),
                     "PYTHONPATH": pythonpath,
                     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
                 },
@@ -60,6 +70,6 @@ def interpreter_kernel_manager_class():
         def _kernel_spec_manager_default(self):
             return InterpreterKernelSpecManager(data_dir=self.data_dir)
 
-    _KERNEL_MANAGER_CLASS = InterpreterKernelManager
-    return _KERNEL_MANAGER_CLASS
+    _KERNEL_MANAGER_CLASSES[key] = InterpreterKernelManager
+    return InterpreterKernelManager
 

@@ -8,7 +8,10 @@
    ``YYYY-MM`` month, the language one of ``"en"``/``"zh"``, the data folder must exist;
    nothing runs before all of this passed for all notebooks;
 3. **load**: the data are read and checked once (a contract violation stops the run before any
-   notebook starts) and the load cache is filled for the notebooks;
+   notebook starts); the notebooks open that load read-only (its cache entry, or with the
+   cache off a file in the run's scratch folder, removed when the run ends) and share the
+   metric-book panels they compute through it (:mod:`csnb.io.cache`, :mod:`csnb.io.panels`);
+   ``CSNB_WORKERS`` tells them how many run at once (:mod:`csnb.io.resources`);
 4. **execute**: papermill, in the kernel of the running interpreter, notebooks in parallel;
 5. **check**: the notebook wrote its key figures JSON with the documented keys, and the
    exported HTML references no external URL;
@@ -43,6 +46,8 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+
+import duckdb
 
 from ..errors import NotebookError, ParameterError
 from ..i18n import LANGS
@@ -153,26 +158,29 @@ def render_month(
         check_parameters(path, PARAMETER_NAMES)
 
     # 3. load: read and check the data once, before any notebook runs. A contract violation
-    # stops here with one clear error instead of five failed notebooks, and the load cache this
-    # fills lets every notebook open the dataset without parsing the files again.
+    # stops here with one clear error instead of five failed notebooks, and every notebook
+    # opens this load (cache or not) instead of parsing the files again.
     from ..io import load_dataset
     from ..metrics import data_months
 
     ds = load_dataset(data_dir)
-    answerable = data_months(ds)
-    ds.con.close()
-    if month not in answerable and not allow_outside_data:
-        span = (f"{answerable[0]} to {answerable[-1]}" if answerable
-                else "no month: the data hold no dated record")
-        raise ParameterError(
-            f"month {month} is outside the data, which can answer {span}; its reports would "
-            f"show no figures. Choose a month in that span, or ask for it explicitly "
-            f"(--allow-outside-data, or allow_outside_data=True)"
-        )
-
-    month_dir.mkdir(parents=True, exist_ok=True)
-    # Temporary files live next to their destination (same file system), so renames are atomic.
-    scratch = Path(tempfile.mkdtemp(prefix=".csnb-tmp-", dir=month_dir))
+    try:
+        answerable = data_months(ds)
+        if month not in answerable and not allow_outside_data:
+            span = (f"{answerable[0]} to {answerable[-1]}" if answerable
+                    else "no month: the data hold no dated record")
+            raise ParameterError(
+                f"month {month} is outside the data, which can answer {span}; its reports "
+                f"would show no figures. Choose a month in that span, or ask for it "
+                f"explicitly (--allow-outside-data, or allow_outside_data=True)"
+            )
+        month_dir.mkdir(parents=True, exist_ok=True)
+        # Temporary files live next to their destination (same file system), so renames are
+        # atomic.
+        scratch = Path(tempfile.mkdtemp(prefix=".csnb-tmp-", dir=month_dir))
+        env = _share_load(ds, scratch, workers=min(workers, len(names)))
+    finally:
+        ds.con.close()
     context = _RunContext(
         month=month,
         parameters={"month": month},
@@ -182,6 +190,7 @@ def render_month(
         month_dir=month_dir,
         scratch=scratch,
         execution_timeout=execution_timeout,
+        env=env,
     )
 
     # 4-7. execute, check, export and write each notebook, in parallel
@@ -272,27 +281,30 @@ def render_daily(
         raise ParameterError(f"notebook template {str(template)!r} not found")
     check_parameters(template, DAILY_PARAMETER_NAMES)
 
-    # 3. load: once, before the notebook runs (fills the load cache)
+    # 3. load: once, before the notebook runs, which opens this load
     from ..io import load_dataset
     from ..metrics import data_span
 
     ds = load_dataset(data_dir)
-    first, last = data_span(ds)
-    ds.con.close()
-    if (first is None or last is None or not first <= the_day <= last) and not allow_outside_data:
-        span = f"{first} to {last}" if first is not None else "no day: no dated record"
-        raise ParameterError(
-            f"date {the_day} is outside the data, which hold {span}; its brief would show no "
-            f"figures. Choose a day in that span, or ask for it explicitly "
-            f"(--allow-outside-data, or allow_outside_data=True)"
-        )
-
-    month_dir = out_dir / month
-    month_dir.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=".csnb-tmp-", dir=month_dir))
+    try:
+        first, last = data_span(ds)
+        if ((first is None or last is None or not first <= the_day <= last)
+                and not allow_outside_data):
+            span = f"{first} to {last}" if first is not None else "no day: no dated record"
+            raise ParameterError(
+                f"date {the_day} is outside the data, which hold {span}; its brief would "
+                f"show no figures. Choose a day in that span, or ask for it explicitly "
+                f"(--allow-outside-data, or allow_outside_data=True)"
+            )
+        month_dir = out_dir / month
+        month_dir.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=".csnb-tmp-", dir=month_dir))
+        env = _share_load(ds, scratch, workers=1)
+    finally:
+        ds.con.close()
     context = _RunContext(month=month, parameters={"date": the_day.isoformat()}, lang=lang,
                           data_dir=data_dir, nb_dir=nb_dir, month_dir=month_dir,
-                          scratch=scratch, execution_timeout=execution_timeout)
+                          scratch=scratch, execution_timeout=execution_timeout, env=env)
 
     # 4-7. execute, check, export and write
     try:
@@ -307,6 +319,31 @@ def render_daily(
     # 8. index: the brief is listed under its month
     index_html = write_index(out_dir, month, (run,), lang=lang, data_dir=data_dir)
     return RenderSummary(month=month, runs=(run,), out_dir=out_dir, index_html=index_html)
+
+
+def _share_load(ds, scratch: Path, workers: int) -> dict[str, str]:
+    """The environment that lets every notebook of the run open the runner's load.
+
+    The load's cache entry when there is one; else (cache off, a load the cache does not
+    keep) the load is written to ``scratch/dataset.duckdb``, which goes with the scratch
+    folder when the run ends, failed or not. ``CSNB_WORKERS`` tells each kernel how many
+    notebooks share the machine (:mod:`csnb.io.resources` divides DuckDB's memory by it).
+    """
+    from ..io.cache import RUN_VARIABLE, write_cached
+    from ..io.resources import WORKERS_VARIABLE
+
+    env = {WORKERS_VARIABLE: str(workers)}
+    store = ds.store
+    if store is None or not store.is_file():
+        store = scratch / "dataset.duckdb"
+        try:
+            write_cached(store, ds, prune=False)
+            ds.store = store
+        except (OSError, duckdb.Error) as exc:  # the notebooks then load for themselves
+            logger.warning("could not store the load for the notebooks: %s", exc)
+            return env
+    logger.info("notebooks open the run's load at %s", store)
+    return {**env, RUN_VARIABLE: str(store)}
 
 
 def default_notebooks_dir() -> Path:
@@ -344,6 +381,7 @@ class _RunContext:
     month_dir: Path
     scratch: Path
     execution_timeout: float | None
+    env: dict[str, str]  # what the kernels get on top of this process's environment
 
 
 def _render_one(name: str, template: Path, ctx: _RunContext) -> NotebookRun:
@@ -422,7 +460,7 @@ def _execute(name: str, template: Path, output: Path, parameters: dict, ctx: _Ru
             # manager class with an in-memory kernel spec does that without writing files or
             # touching JUPYTER_PATH (process-global, shared by the worker threads); nbclient
             # still creates and owns the manager, so it also shuts the kernel down.
-            kernel_manager_class=interpreter_kernel_manager_class(),
+            kernel_manager_class=interpreter_kernel_manager_class(ctx.env),
             # The kernel starts in the notebooks folder. papermill's own ``cwd=`` would
             # os.chdir the whole process, which races between worker threads; nbclient instead
             # starts the kernel process there when resources name the path.

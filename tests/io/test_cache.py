@@ -1,11 +1,15 @@
 import os
+import shutil
 import time
+from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
-from csnb.io import load_dataset
-from csnb.io.cache import cache_dir
+from csnb.io import load_dataset, panels
+from csnb.io.cache import RUN_VARIABLE, cache_dir, write_cached
+from csnb.io.panels import panels_dir
 from csnb.settings import Settings
 
 
@@ -103,3 +107,217 @@ def test_a_load_that_rejected_future_timestamps_is_not_cached(folder):
     ds = load_dataset(folder)
     assert any(p.check == "future_timestamp" for p in ds.problems)
     assert _entries() == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Panels shared beside the stored load (csnb.io.panels)
+# ---------------------------------------------------------------------------------------------
+
+SAMPLES = Path(__file__).parents[2] / "data" / "samples"
+
+
+@pytest.fixture(scope="module")
+def two_months(tmp_path_factory) -> Path:
+    """Two months of the samples (sessions, orders) with the roster, complaints and policies."""
+    folder = tmp_path_factory.mktemp("two-months")
+    for table in ("sessions", "orders"):
+        (folder / table).mkdir()
+        for month in ("2025-04", "2025-05"):
+            shutil.copy(SAMPLES / table / f"{month}.parquet", folder / table)
+    for name in ("agents.csv", "complaints.csv", "policies.csv", "csnb.toml"):
+        shutil.copy(SAMPLES / name, folder / name)
+    return folder
+
+
+def _record_queries(monkeypatch) -> list[str]:
+    seen: list[str] = []
+    real = panels.shared_query
+
+    def spy(con, entry, sql):
+        seen.append(sql)
+        return real(con, entry, sql)
+
+    monkeypatch.setattr(panels, "shared_query", spy)
+    return seen
+
+
+def test_panels_are_shared_between_opens_of_one_entry_and_equal_a_fresh_computation(
+        two_months, tmp_path, monkeypatch):
+    from csnb.metrics import agent_month_panel, kpi_table
+
+    monkeypatch.setenv("CSNB_CACHE_DIR", str(tmp_path / "cache"))
+    first = load_dataset(two_months)
+    assert first.origin == "files" and first.store is not None
+    seen = _record_queries(monkeypatch)
+    by_agent = agent_month_panel(first)
+    by_team = kpi_table(first, ("team",), "day")
+    files = sorted(panels_dir(first.store).glob("*.parquet"))
+    assert seen and len(files) == len(set(seen))
+    written = {f.name: f.stat().st_mtime_ns for f in files}
+
+    second = load_dataset(two_months)
+    assert second.origin == "cache" and second.store == first.store
+    pd.testing.assert_frame_equal(agent_month_panel(second), by_agent)
+    pd.testing.assert_frame_equal(kpi_table(second, ("team",), "day"), by_team)
+    # Read, not recomputed: a recomputation would have replaced the files.
+    assert {f.name: f.stat().st_mtime_ns
+            for f in panels_dir(first.store).glob("*.parquet")} == written
+
+    # Every shared panel equals the query run directly on a load that shares nothing.
+    fresh = load_dataset(two_months, cache=False)
+    assert fresh.store is None
+    for sql in set(seen):
+        pd.testing.assert_frame_equal(
+            panels.shared_query(second.con, second.store, sql), fresh.con.execute(sql).df())
+    pd.testing.assert_frame_equal(agent_month_panel(fresh), by_agent)
+
+
+def test_a_broken_or_half_written_panel_is_a_miss(two_months, tmp_path, monkeypatch):
+    from csnb.metrics import kpi_table
+
+    monkeypatch.setenv("CSNB_CACHE_DIR", str(tmp_path / "cache"))
+    ds = load_dataset(two_months)
+    seen = _record_queries(monkeypatch)
+    expected = kpi_table(ds, ("agent_id",), "month")
+    sql = seen[-1]
+    path = panels.panel_path(ds.store, sql)
+    path.write_bytes(b"PAR1 not really parquet")  # e.g. a disk that filled up
+    # A writer's temporary file next to it is never read.
+    path.with_name(f"{path.stem}.tmp1-2.parquet").write_bytes(b"PAR1 half")
+    again = load_dataset(two_months)
+    assert again.origin == "cache"
+    pd.testing.assert_frame_equal(kpi_table(again, ("agent_id",), "month"), expected)
+    # The miss was written again, whole.
+    pd.testing.assert_frame_equal(
+        again.con.execute(f"SELECT * FROM read_parquet('{path}')").df(),
+        again.con.execute(sql).df())
+    # A query that is no plain SELECT is not shared, only run.
+    assert panels.shared_query(again.con, again.store, "PRAGMA version").shape[0] == 1
+
+
+def test_panels_go_with_their_entry(folder):
+    ds = load_dataset(folder)
+    ds.query("SELECT count(*) AS n FROM sessions")
+    old = panels_dir(ds.store)
+    assert len(list(old.glob("*.parquet"))) == 1
+    time.sleep(0.01)
+    with (folder / "agents.csv").open("a", encoding="utf-8") as f:
+        f.write("A3,售前一组,2024-03-01,,\n")
+    new = load_dataset(folder)
+    assert new.store != ds.store and not old.exists()
+    assert new.query("SELECT count(*) AS n FROM agents")["n"].iloc[0] == 3
+
+
+# ---------------------------------------------------------------------------------------------
+# A report run's load (CSNB_RUN_DATASET)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_run_load_is_opened_instead_of_loading(folder, tmp_path, monkeypatch):
+    from csnb.io import load as load_module
+
+    run_file = tmp_path / "run" / "dataset.duckdb"
+    loaded = load_dataset(folder, cache=False)
+    write_cached(run_file, loaded, prune=False)
+    monkeypatch.setenv(RUN_VARIABLE, str(run_file))
+    monkeypatch.setenv("CSNB_CACHE", "0")
+    loads = []
+    real = load_module._Loader.run
+    monkeypatch.setattr(load_module._Loader, "run", lambda self: loads.append(1) or real(self))
+    ds = load_dataset(folder)
+    assert (ds.origin, ds.store, loads) == ("run", run_file, [])
+    _same(ds, loaded)
+    # Another folder, or settings of the caller's own, load as usual.
+    other = tmp_path / "other"
+    shutil.copytree(folder, other)
+    assert load_dataset(other).origin == "files"
+    assert load_dataset(folder, settings=Settings(timezone="UTC")).origin == "files"
+    assert len(loads) == 2
+    # A run file that cannot be read (removed when its run ended) is a plain load.
+    run_file.unlink()
+    assert load_dataset(folder).origin == "files"
+
+
+# ---------------------------------------------------------------------------------------------
+# DuckDB resources on every connection (csnb.io.resources)
+# ---------------------------------------------------------------------------------------------
+
+
+def _setting(con, name: str) -> str:
+    return con.execute(f"SELECT current_setting('{name}')").fetchall()[0][0]
+
+
+def _as_duckdb_prints(memory: str) -> str:
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{memory}'")
+    return _setting(con, "memory_limit")
+
+
+def test_every_connection_gets_the_memory_limit_spill_folder_and_threads(
+        folder, tmp_path, monkeypatch):
+    from csnb.io import dataset_from_frames
+    from csnb.io.resources import total_memory
+
+    monkeypatch.setenv("CSNB_WORKERS", "3")
+    monkeypatch.setenv("CSNB_SPILL_DIR", str(tmp_path / "spill"))
+    monkeypatch.delenv("CSNB_DUCKDB_MEMORY_LIMIT", raising=False)
+    monkeypatch.delenv("CSNB_DUCKDB_THREADS", raising=False)
+    share = f"{int(total_memory() * 0.25 / 4) // 2**20}MiB"  # 3 notebooks and the runner
+    threads = max(1, (os.cpu_count() or 1) // 3)
+    loaded = load_dataset(folder)       # parsed
+    cached = load_dataset(folder)       # read from the cache
+    frames = dataset_from_frames({"agents": cached.frame("agents")})
+    assert (loaded.origin, cached.origin) == ("files", "cache")
+    spills = set()
+    assert (tmp_path / "spill").is_dir()
+    for ds in (loaded, cached, frames):
+        assert _setting(ds.con, "memory_limit") == _as_duckdb_prints(share)
+        assert _setting(ds.con, "threads") == threads
+        spill = Path(_setting(ds.con, "temp_directory"))
+        assert spill.parent == tmp_path / "spill"
+        spills.add(spill)
+    assert len(spills) == 3  # one folder per connection
+
+    # csnb.toml's fixed limit, then the environment variable over it.
+    (folder / "csnb.toml").write_text('duckdb_memory_limit = "700MB"\nduckdb_threads = 1\n',
+                                      encoding="utf-8")
+    ds = load_dataset(folder)
+    assert _setting(ds.con, "memory_limit") == _as_duckdb_prints("700MB")
+    assert _setting(ds.con, "threads") == 1
+    monkeypatch.setenv("CSNB_DUCKDB_MEMORY_LIMIT", "300MiB")
+    assert _setting(load_dataset(folder).con, "memory_limit") == _as_duckdb_prints("300MiB")
+    # The resource settings do not change the cache key: the same entry serves them all.
+    assert len(_entries()) == 1
+
+
+def test_bad_resource_variables_are_named(folder, monkeypatch):
+    from csnb.errors import SettingsError
+
+    monkeypatch.setenv("CSNB_DUCKDB_MEMORY_LIMIT", "lots")
+    with pytest.raises(SettingsError, match="CSNB_DUCKDB_MEMORY_LIMIT.*'lots'"):
+        load_dataset(folder, cache=False)
+    monkeypatch.delenv("CSNB_DUCKDB_MEMORY_LIMIT")
+    monkeypatch.setenv("CSNB_WORKERS", "two")
+    with pytest.raises(SettingsError, match="CSNB_WORKERS.*'two'"):
+        load_dataset(folder, cache=False)
+
+
+def test_a_query_above_the_memory_limit_spills_to_its_own_folder(tmp_path, monkeypatch):
+    """A sort of ~50 MB under a 32 MiB limit completes by spilling to the spill folder."""
+    from csnb.io.resources import connect
+
+    monkeypatch.setenv("CSNB_DUCKDB_MEMORY_LIMIT", "32MiB")
+    monkeypatch.setenv("CSNB_DUCKDB_THREADS", "1")
+    monkeypatch.setenv("CSNB_SPILL_DIR", str(tmp_path / "not" / "yet"))
+    con = connect()
+    con.execute("CREATE TABLE t AS SELECT i, md5(CAST(i AS VARCHAR)) AS h "
+                "FROM range(1000000) r(i)")
+    n = con.execute("SELECT count(*) FROM (SELECT h FROM t ORDER BY h) s").fetchall()[0][0]
+    assert n == 1_000_000
+    spilled = con.execute("SELECT path, size FROM duckdb_temporary_files()").fetchall()
+    assert sum(size for _, size in spilled) > 2**20
+    spill = Path(_setting(con, "temp_directory"))
+    assert all(Path(path).parent == spill for path, _ in spilled)
+    assert spill.parent == tmp_path / "not" / "yet"
+    con.close()
+    assert not spill.exists()  # DuckDB removes the folder it created

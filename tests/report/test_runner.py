@@ -613,3 +613,66 @@ def test_attachment_keys_are_checked(key):
         attachment_file("complaints", "en", key, "csv")
     with pytest.raises(ParameterError, match="attachment format"):
         attachment_file("complaints", "en", "ledger", "pdf")
+
+
+# ---------------------------------------------------------------------------------------------
+# One load per run, shared with the notebooks, cache on or off
+# ---------------------------------------------------------------------------------------------
+
+_SHARED_SQL = "SELECT count(*) AS n FROM agents"
+
+
+def _loading_notebooks(tmp_path: Path) -> Path:
+    """conversion opens the data and reports where its tables came from; incentives checks
+    in its kernel that it opened the run's load too, then fails."""
+    folder = _notebook_dir(tmp_path, names=("conversion", "incentives"))
+    source = (
+        "import json, os\n"
+        "from csnb import load_dataset\n"
+        "ds = load_dataset(data_dir)\n"
+        f"n = int(ds.query({_SHARED_SQL!r})['n'].iloc[0])\n"
+        "figures = {'origin': ds.origin, 'store': str(ds.store), 'agents': n,\n"
+        "           'workers': os.environ.get('CSNB_WORKERS')}\n"
+        "with open(results_path, 'w', encoding='utf-8') as handle:\n"
+        "    json.dump({'month': month, 'provisional': False, 'metric_book_version': 1,\n"
+        "               'figures': figures}, handle)\n"
+    )
+    _edit(folder, "conversion", lambda nb: nb.cells.__setitem__(-1, _code(source)))
+    failing = source + "assert ds.origin == 'run', ds.origin\nraise RuntimeError('planted')\n"
+    _edit(folder, "incentives", lambda nb: nb.cells.__setitem__(-1, _code(failing)))
+    return folder
+
+
+@pytest.mark.parametrize("cache", ["1", "0"])
+def test_a_run_loads_once_and_the_notebooks_open_that_load(data_dir, tmp_path, monkeypatch,
+                                                            cache):
+    from csnb.io import load as load_module
+    from csnb.io.panels import panel_path
+
+    monkeypatch.setenv("CSNB_CACHE", cache)
+    monkeypatch.setenv("CSNB_CACHE_DIR", str(tmp_path / "cache"))
+    loads = []
+    real = load_module._Loader.run
+    monkeypatch.setattr(load_module._Loader, "run", lambda self: loads.append(1) or real(self))
+    folder = _loading_notebooks(tmp_path)
+    out = tmp_path / "out"
+    for _run in range(2 if cache == "1" else 1):
+        summary = render_month(MONTH, data_dir, out, notebooks_dir=folder, workers=2,
+                               only=["conversion", "incentives"], progress=False)
+        assert [r.status for r in summary.runs] == ["ok", "failed"]
+        # The failing notebook got past its own check that it opened the run's load.
+        assert "RuntimeError: planted" in summary.runs[1].error
+        figures = json.loads((out / MONTH / "conversion.json").read_text())["figures"]
+        # The notebook did not load: it opened the runner's load (in its kernel).
+        assert (figures["origin"], figures["agents"], figures["workers"]) == ("run", 2, "2")
+        store = Path(figures["store"])
+        # The run's own file (cache off) went with the run, although a notebook failed.
+        assert not list((out / MONTH).glob(".csnb-tmp-*"))
+        entries = list((tmp_path / "cache").glob("*.duckdb"))
+        if cache == "1":
+            assert entries == [store] and panel_path(store, _SHARED_SQL).is_file()
+            # The runner parses the files once; the second run finds them in the cache.
+            assert loads == [1]
+        else:
+            assert entries == [] and store.parent.name.startswith(".csnb-tmp-")
+            assert not store.exists() and loads == [1]

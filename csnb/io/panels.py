@@ -1,0 +1,87 @@
+"""Metric-book panels shared between the processes that open the same stored load.
+
+A report run opens one stored load (a cache entry, or the run's own file when the cache is
+off: :mod:`csnb.io.cache`) in several notebook processes, and each asks
+:meth:`csnb.io.Dataset.query` for many of the same panels. The result of a query is kept as a
+Parquet file beside the stored load, in ``ENTRY.panels/``, named by a hash of the SQL text
+(which inlines every setting the query depends on), so the second notebook that asks reads it
+instead of running the query again.
+
+Files are written by DuckDB itself (``COPY (sql) TO ...``) and every caller, the first one
+included, reads the frame back from the file: the panel a notebook gets does not depend on
+whether it computed it or another one did. Writes go to a temporary name in the same folder
+and are renamed into place (``os.replace``, atomic), so a reader never sees a half-written
+file; a file that cannot be read is a miss and is written again. The folder is removed with
+its entry (:func:`csnb.io.cache.write_cached`) or with the run's scratch folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .._sql import lit
+
+__all__ = ["panel_path", "panels_dir", "shared_query"]
+
+_SUFFIX = ".panels"
+
+
+def panels_dir(entry: Path) -> Path:
+    """The folder holding the panels of the stored load ``entry``."""
+    return entry.with_name(entry.name + _SUFFIX)
+
+
+def panel_path(entry: Path, sql: str) -> Path:
+    """The file holding the result of ``sql`` on the stored load ``entry``."""
+    return panels_dir(entry) / f"{hashlib.sha256(sql.encode()).hexdigest()[:32]}.parquet"
+
+
+def _read(con: duckdb.DuckDBPyConnection, path: Path) -> pd.DataFrame | None:
+    if not path.is_file():
+        return None
+    try:
+        return con.execute(f"SELECT * FROM read_parquet({lit(str(path))})").df()
+    except duckdb.Error:  # truncated, not Parquet, removed meanwhile: a miss
+        return None
+
+
+def shared_query(con: duckdb.DuckDBPyConnection, entry: Path, sql: str) -> pd.DataFrame:
+    """Return the result of ``sql``, read from the panel file of ``entry`` or computed into it.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The connection holding the stored load's tables.
+    entry : Path
+        The stored load (DuckDB file) the connection reads.
+    sql : str
+        One query in DuckDB's dialect.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As ``con.execute(sql).df()`` would return it (a test checks the two are equal on the
+        metric book's panels).
+    """
+    path = panel_path(entry, sql)
+    frame = _read(con, path)
+    if frame is not None:
+        return frame
+    tmp = path.with_name(f"{path.stem}.tmp{os.getpid()}-{threading.get_ident()}.parquet")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con.execute(f"COPY ({sql}) TO {lit(str(tmp))} (FORMAT PARQUET)")
+        os.replace(tmp, path)
+    except (OSError, duckdb.Error):
+        # Not a plain query (COPY takes only those), a full disk or a read-only folder: the
+        # panel is not shared, only computed (a query that is wrong raises here).
+        tmp.unlink(missing_ok=True)
+        return con.execute(sql).df()
+    frame = _read(con, path)
+    return frame if frame is not None else con.execute(sql).df()
