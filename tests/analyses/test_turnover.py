@@ -374,7 +374,15 @@ def test_exit_risk_table_by_hand():
     assert b.loc["2025-03", "last_fines"] == 2
     assert b.loc["2025-03", "exit_involuntary"] == 1 and b.loc["2025-03", "exit_voluntary"] == 0
     assert b.loc["2025-03", "exposure_to_exit"] == pytest.approx(5 / 31)
+    assert b.loc["2025-02", "last_conversion_band"] == "none"  # a hire month has no last
+    assert pd.isna(a.loc["2025-01", "last_conversion_band"])  # ... but December is unknown
     assert len(exit_risk_table(panel, "2025-02")) == 3
+    # agent_month_panel comes in month order: the last-month columns must not depend on it
+    # (they once did, which dropped most hire months from the hazard models)
+    for order in (["month", "agent_id"], ["month", "hire_date"]):
+        shuffled = exit_risk_table(panel.sort_values(order).reset_index(drop=True))
+        pd.testing.assert_frame_equal(shuffled.set_index(["agent_id", "month"]).loc[risk.index],
+                                      risk)
 
 
 def test_at_risk_agents_are_employed_and_ranked(sim, hazard):
