@@ -149,6 +149,8 @@ TEXT: dict[str, dict[str, str]] = {
     "turnover.at_risk_none": {"en": "The hazard model could not be fitted: no ranking.",
                               "zh": "风险模型无法拟合,暂无排序。"},
     "turnover.too_small": {"en": "too few to say", "zh": "人数太少"},
+    # a limit of an interval the data do not reach (a median tenure's upper limit)
+    "turnover.ci_not_reached": {"en": "not reached", "zh": "未达到"},
     "turnover.no_drivers": {"en": "none beyond chance", "zh": "无超出随机波动的因素"},
     "turnover.all": {"en": "All agents", "zh": "全部客服"},
     "turnover.by.all": {"en": "All agents", "zh": "全部客服"},

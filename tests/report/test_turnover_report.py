@@ -176,6 +176,23 @@ def test_term_labels_in_both_languages():
     assert term_label("last_conversion_band=bottom", "zh") == "上月询单转化率处于组内后25%"
 
 
+@pytest.mark.parametrize(("lang", "open_", "na"), [("en", "not reached", "n/a"),
+                                                   ("zh", "未达到", None)])
+def test_open_limits_and_missing_counts_are_said_in_words(lang, open_, na):
+    """A median whose upper limit the band never reaches, and a month outside the data."""
+    na = na or t("missing.value", lang)
+    table = TurnoverTable(table=pd.DataFrame({
+        "median_tenure_days": [292.0, np.nan], "median_tenure_days_ci_low": [143.0, np.nan],
+        "median_tenure_days_ci_high": [np.nan, np.nan], "exits_other": [0, np.nan]}),
+        lang=lang, formats={"median_tenure_days": ("median_tenure_days",
+                                                   "median_tenure_days_ci_low",
+                                                   "median_tenure_days_ci_high", "days"),
+                            "exits_other": "count"})
+    shown = table.display_table()
+    assert list(shown.iloc[:, 0]) == [f"292 (143–{open_})", na]
+    assert list(shown.iloc[:, 1]) == ["0", na]
+
+
 # -- sentences -------------------------------------------------------------------------------
 
 
