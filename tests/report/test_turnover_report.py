@@ -193,6 +193,28 @@ def test_open_limits_and_missing_counts_are_said_in_words(lang, open_, na):
     assert list(shown.iloc[:, 1]) == ["0", na]
 
 
+def test_cohort_note_counts_small_hire_months_and_pools_them(en, zh):
+    """Counted from agents.csv without csnb: hires per month over the 12 months to MONTH,
+    and who of those hired at least 3 months before MONTH was employed at the end of month 3
+    after the hire month."""
+    agents = pd.read_csv(SAMPLES / "agents.csv", dtype=str)
+    months = months_ending(MONTH, 12)
+    hired = agents[agents["hire_date"].str[:7].isin(months)]
+    sizes = hired["hire_date"].str[:7].value_counts()
+    small = int((sizes < 10).sum())
+    pooled = hired[hired["hire_date"].str[:7] <= months[-4]]
+    end3 = (pd.to_datetime(pooled["hire_date"]).dt.to_period("M") + 3).dt.end_time
+    exit_ = pd.to_datetime(pooled["exit_date"])
+    employed = int((exit_.isna() | (exit_ > end3)).sum())
+    text = en.cohort_notes().text
+    assert small > 0  # the samples hire a few agents a month
+    assert text.startswith(f"{small} of the {len(sizes)} hire months had fewer than 10 hires")
+    n_pooled = pooled["hire_date"].str[:7].nunique()
+    assert (f"Pooled over the {n_pooled} hire months observed that long, {employed} of "
+            f"{len(pooled)} hires ({100 * employed / len(pooled):.1f}%)") in text
+    assert f"共入职{len(pooled)}人,其中{employed}人" in zh.cohort_notes().text
+
+
 # -- sentences -------------------------------------------------------------------------------
 
 
