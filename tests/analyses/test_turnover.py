@@ -529,7 +529,8 @@ def test_hazard_intervals_cover_planted_effects_across_seeds(tmp_path):
     per band.
     Observed against expected voluntary exits under the planted hazards, pooled over the
     60 worlds, is 1.02 (day), 1.05 (night), 1.01 (tenure 0-29), 1.07 (30-89), each within
-    2 Poisson SEs of 1: the simulator draws what the model says, so the planted values are the model's parameters.
+    2 Poisson SEs of 1: the simulator draws what the model says, so the planted values are
+    the model's parameters.
     """
     from coverage_rule import assert_coverage
 
