@@ -140,6 +140,20 @@ TEXT: dict[str, dict[str, str]] = {
               "involuntary, and the hazard model fits any exit.",
         "zh": "客服名单中没有离职原因:无法区分主动与被动离职,风险模型只能对全部离职建模。",
     },
+    "turnover.cohorts_small": {
+        "en": "{small} of the {cohorts} hire months had fewer than {min} hires: one exit "
+              "moves their cells by more than 10 points, so read those rows together, not "
+              "one by one.",
+        "zh": "{cohorts}个入职月份中有{small}个入职不足{min}人:走一个人,格子里的比例就变动"
+              "10个百分点以上,请把这些行合起来看,不要逐行下结论。",
+    },
+    "turnover.cohorts_pooled": {
+        "en": "Pooled over the {months} hire months observed that long, {employed} of "
+              "{hired} hires ({share}) were still employed at the end of month {k} after "
+              "their hire month.",
+        "zh": "合并已观察满{k}个月的{months}个入职月份:共入职{hired}人,其中{employed}人"
+              "({share})在入职后第{k}个月末仍在职。",
+    },
     "turnover.no_cohorts": {"en": "No agent was hired in the last 12 months.",
                             "zh": "近12个月没有新入职客服。"},
     "turnover.model_not_fitted": {
@@ -149,6 +163,8 @@ TEXT: dict[str, dict[str, str]] = {
     "turnover.at_risk_none": {"en": "The hazard model could not be fitted: no ranking.",
                               "zh": "风险模型无法拟合,暂无排序。"},
     "turnover.too_small": {"en": "too few to say", "zh": "人数太少"},
+    # a limit of an interval the data do not reach (a median tenure's upper limit)
+    "turnover.ci_not_reached": {"en": "not reached", "zh": "未达到"},
     "turnover.no_drivers": {"en": "none beyond chance", "zh": "无超出随机波动的因素"},
     "turnover.all": {"en": "All agents", "zh": "全部客服"},
     "turnover.by.all": {"en": "All agents", "zh": "全部客服"},

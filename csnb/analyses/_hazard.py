@@ -84,6 +84,9 @@ def exit_risk_table(panel: pd.DataFrame, month: str | None = None) -> pd.DataFra
     df = panel[panel["hire_date"].notna()].copy()
     if month is not None:
         df = df[df["month"] <= check_month(month)]
+    # Sort once, first: the last-month columns below mix index-aligned Series with
+    # positional arrays (np.where), which agree only while every column shares one row order.
+    df = df.sort_values(["agent_id", "month"], kind="stable").reset_index(drop=True)
     bounds = {m: month_bounds(m) for m in df["month"].unique()}
     start = pd.to_datetime(df["month"].map(lambda m: bounds[m][0]))
     end = pd.to_datetime(df["month"].map(lambda m: bounds[m][1]))
@@ -107,12 +110,11 @@ def exit_risk_table(panel: pd.DataFrame, month: str | None = None) -> pd.DataFra
             .rank(pct=True)
     else:
         df["conversion_pct"] = np.nan
-    df = df.sort_values(["agent_id", "month"], kind="stable")
     prev = df.groupby("agent_id", sort=False)[["month", "bottom", "fines",
                                                 "conversion_pct"]].shift(1)
     expected = df["month"].map(lambda m: shift_month(m, -1))
     known = prev["month"] == expected
-    hired_now = hire >= start
+    hired_now = (hire >= start).to_numpy()
     # Nullable: last month unknown (before the data) is missing, not "not bottom".
     df["last_bottom"] = pd.array(np.where(known, prev["bottom"].fillna(False).astype(float),
                                           np.where(hired_now, 0.0, np.nan)), dtype="Float64"

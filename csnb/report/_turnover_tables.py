@@ -42,13 +42,18 @@ def term_label(term: str, lang: str) -> str:
     return f"{name}: {value_label(level, lang)}"
 
 
-def _ci(low: Any, high: Any, fmt) -> str:
-    """An interval's text; a limit the data do not reach (a median's) is shown as "?"."""
+def _ci(low: Any, high: Any, fmt, lang: str = "en") -> str:
+    """An interval's text; a limit the data do not reach is said so in words.
+
+    The upper limit of a median tenure is missing when the upper band never falls below
+    one half: the data say the median is at least the lower limit, not some number.
+    """
     lo_missing = low is None or pd.isna(low)
     hi_missing = high is None or pd.isna(high)
     if lo_missing and hi_missing:
         return ""
-    return f" ({'?' if lo_missing else fmt(low)}–{'?' if hi_missing else fmt(high)})"
+    open_ = _text("ci_not_reached", lang)
+    return f" ({open_ if lo_missing else fmt(low)}–{open_ if hi_missing else fmt(high)})"
 
 
 def _days(v: Any) -> str:
@@ -76,13 +81,13 @@ class TurnoverTable(TableResult):
     Attributes
     ----------
     formats : dict
-        How a column that is not a metric-book figure is shown, by column: "days", "rate",
-        "ratio", "p", "term" (a model term), "terms" (a list of terms; an empty one reads "none
-        beyond chance"), "label" (a category
-        value), "reason" (an exit reason; "not recorded" when missing), "bool", or a
-        ``(estimate, ci_low, ci_high, kind)`` tuple for an estimate with its interval (kind
-        "days", "rate" or "ratio"; the limit columns are then not
-        shown on their own).
+        How a column that is not a metric-book figure is shown, by column: "count", "days",
+        "rate", "ratio", "p", "term" (a model term), "terms" (a list of terms; an empty one
+        reads "none beyond chance"), "label" (a category value), "reason" (an exit reason;
+        "not recorded" when missing), "bool", or a ``(estimate, ci_low, ci_high, kind)``
+        tuple for an estimate with its interval (kind "days", "rate" or "ratio"; the limit
+        columns are then not shown on their own; a limit the data do not reach reads "not
+        reached"). A missing count, day or rate reads "n/a".
     small : str, optional
         Column flagging rows too small to say anything: their estimates are replaced by a
         label.
@@ -111,10 +116,12 @@ class TurnoverTable(TableResult):
             if isinstance(fmt, tuple):
                 _, lo_col, hi_col, kind = fmt
                 f = {"days": _days, "rate": _pct, "ratio": _ratio}[kind]
-                text = [na if v is None or pd.isna(v) else f(v) + _ci(lo, hi, f)
+                text = [na if v is None or pd.isna(v) else f(v) + _ci(lo, hi, f, lang)
                         for v, lo, hi in zip(values, self.table[lo_col], self.table[hi_col],
                                              strict=True)]
                 text = [too_small if s else v for v, s in zip(text, small, strict=True)]
+            elif fmt == "count":
+                text = [na if v is None or pd.isna(v) else f"{int(v):,}" for v in values]
             elif fmt == "days":
                 text = [na if pd.isna(v) else _days(v) for v in values]
             elif fmt == "rate":

@@ -21,6 +21,7 @@ from ..analyses.base import TOTAL, TableResult, json_value
 from ..analyses.compare import Change
 from ..analyses.turnover import (
     GROUP_COLUMNS,
+    MIN_AGENTS,
     AtRiskResult,
     CoxResult,
     HazardResult,
@@ -52,6 +53,8 @@ REASON_MONTHS = 12
 AT_RISK_N = 10
 #: Tenure (days) a leaver counts as an early leaver in the sentences.
 EARLY_DAYS = 90
+#: Months since the hire month at which the cohorts' pooled retention is said.
+POOLED_MONTHS = 3
 #: Statistics of the retention table (the engine's names for RETENTION_DAYS).
 RETENTION_STATS = ("median_tenure_days", "retention_30d", "retention_90d", "retention_180d")
 #: Texts said instead when the hazard model is of any exit (exits carry no reason).
@@ -485,6 +488,34 @@ class TurnoverReport:
         ax = plot_cohort_heatmap(table, xlabel=self.text("axis.months_since_hire"),
                                  ylabel=self.text("axis.hire_month"))
         return _figure(ax)
+
+    def cohort_notes(self) -> Block | None:
+        """What the heatmap's small rows can say, and the hires' pooled 3-month retention.
+
+        A hire month of fewer than :data:`MIN_AGENTS` agents moves by more than ten points
+        with one exit, so the note counts those months and gives the share of all hires
+        still employed at the end of their third month after the hire month (pooled over
+        the hire months observed that long). None when nobody was hired.
+        """
+        table = self.cohorts()
+        if table.empty:
+            return None
+        sizes = table.drop_duplicates("hire_month")["cohort_size"]
+        parts = []
+        small = int((sizes < MIN_AGENTS).sum())
+        if small:
+            parts.append(self.text("cohorts_small", small=small, cohorts=len(sizes),
+                                   min=MIN_AGENTS))
+        k3 = table[table["months_since_hire"] == POOLED_MONTHS]
+        if len(k3):
+            hired, employed = int(k3["cohort_size"].sum()), int(k3["employed"].sum())
+            parts.append(self.text("cohorts_pooled", months=len(k3), hired=hired,
+                                   employed=employed, share=_pct(employed / hired),
+                                   k=POOLED_MONTHS))
+        if not parts:
+            return None
+        text = " ".join(parts)
+        return Block(f'<p class="csnb-note">{escape(text)}</p>', text)
 
     # -- Cox ---------------------------------------------------------------------------------
 

@@ -374,7 +374,15 @@ def test_exit_risk_table_by_hand():
     assert b.loc["2025-03", "last_fines"] == 2
     assert b.loc["2025-03", "exit_involuntary"] == 1 and b.loc["2025-03", "exit_voluntary"] == 0
     assert b.loc["2025-03", "exposure_to_exit"] == pytest.approx(5 / 31)
+    assert b.loc["2025-02", "last_conversion_band"] == "none"  # a hire month has no last
+    assert pd.isna(a.loc["2025-01", "last_conversion_band"])  # ... but December is unknown
     assert len(exit_risk_table(panel, "2025-02")) == 3
+    # agent_month_panel comes in month order: the last-month columns must not depend on it
+    # (they once did, which dropped most hire months from the hazard models)
+    for order in (["month", "agent_id"], ["month", "hire_date"]):
+        shuffled = exit_risk_table(panel.sort_values(order).reset_index(drop=True))
+        pd.testing.assert_frame_equal(shuffled.set_index(["agent_id", "month"]).loc[risk.index],
+                                      risk)
 
 
 def test_at_risk_agents_are_employed_and_ranked(sim, hazard):
@@ -478,48 +486,59 @@ def test_options_are_checked(rossi):
 
 # -- coverage over many seeds (slow) -----------------------------------------------------------
 
-COVERAGE_SEEDS = range(1000, 1020)  # the first 20 seeds: never chosen after seeing results
-# Sessions hardly matter to exits: a tenth of LIGHT's keeps each world's load short.
+COVERAGE_SEEDS = range(20)  # seeds 0-19, as the issue asks: never chosen after seeing results
+# Sessions hardly matter to exits: a tenth of LIGHT's keeps each world's load short, and no
+# chat reviews are sampled (they come after the world and do not touch exits).
 SPARSE = {"teams": [dict(t, presale_per_day=0.1, aftersale_per_day=0.05)
-                    for t in DEFAULT_PARAMS["teams"]]}
+                    for t in DEFAULT_PARAMS["teams"]], "qa": {"review_days": 0}}
 
 
 @pytest.mark.slow
 def test_hazard_intervals_cover_planted_effects_across_seeds(tmp_path):
-    """95% CIs of the planted voluntary-exit effects cover the truth in about 95% of worlds.
+    """95% CIs of the planted voluntary-exit effects cover the truth, and the estimates are
+    centred on it.
 
     Run: .venv/bin/python -m pytest -p no:cacheprovider -m slow -s tests/analyses/test_turnover.py
+    -k cover (about 2 minutes on one free core; 20 worlds)
 
     Each seed simulates 100 agents over 24 months and fits the cloglog discrete-time hazard
     (exp(coef) is then the planted hazard ratio of the monthly voluntary hazard): night
     shift x2.0 (``exit.night_mult``) and tenure under 90 days at the month's start x2.0
-    (``exit.new_hire_mult``; both early bands against 365+). The issue's bar is 18 of 20
-    seeds (a true coverage of 0.95 gives 18 or more with probability 0.92; 0.80 only with
-    probability 0.21). Worlds are simulated with few sessions (SPARSE) to keep them short.
+    (``exit.new_hire_mult``; both early bands against 365+). Coverage follows the one rule
+    of tests/coverage_rule.py (floor 16 of 20 for a 95% interval at alpha 0.01; the issue's
+    own bar is 18 of 20, which an exact interval misses 7.5% of the time). Because 20 worlds
+    catch only gross under-coverage, the log estimates must also be centred on the truth:
+    mean minus log(truth) within 3 Monte-Carlo standard errors (SD / sqrt(20)).
 
-    The model side was checked against the simulator: the hire month is in the risk set from
-    the hire day (exposure offset), tenure bands use tenure at the month's start as the
-    simulator does, exp(coef) of the cloglog link is the planted hazard ratio (competing
-    exits end the exposure on their day), and agent-clustered SEs are within a few percent
-    of the model SEs (mean ratio 1.00 over 20 worlds), so the interval type is not the cause.
-    The cause was the simulator: up to sim_version 1 a replacement hired within a month had
-    no exit risk in that month, which biased the night estimate down (seeds 1000-1008: night
-    covered in 6 of 9, geometric-mean HR 1.78).
-
-    Measured 2026-12-02, seeds 1000-1019, hires at risk from their hire day:
-    - four-team world (sim_version 1 with that exit process patched in): night 19 of 20
-      (geometric-mean HR 1.87), tenure 0-29 19, tenure 30-89 19; logit OR 19; Cox 20.
-    - eight-team world of sim_version 2 (branch sim10): night 20 of 20, logit OR 20, Cox
-      20; tenure 0-29 16 and tenure 30-89 17 of 20 (misses on both sides: 0.38 to 3.95),
-      without the conversion-band covariate 18 and 17; one early band (0-89 against 90+)
-      was no better (9 of 11 seeds).
-    So night meets the issue's 18 of 20 from sim_version 2 (15 before it). The early-tenure
-    intervals are a known shortfall in the eight-team world (about 0.8-0.85 coverage with
-    few early exits per world): their bar is the measured 16 of 20, not the issue's 18.
+    Why early tenure under-covered before (16 and 17 of 20 on seeds 1000-1019): the risk
+    table built last month's fines, bottom flag and conversion band from arrays in two row
+    orders, so most hire months (104 of 117 in seed 0) had them missing and left the model,
+    while a few first months of the data wrongly stayed. Those rows are not chosen by the
+    outcome, so the effect was noise and lost exits, not bias; fixed, the hire month is in
+    every fit. Measured after the fix, 2026-12-02, seeds 0-59 (60 worlds, /tmp script of
+    branch turn7b), log hazard ratio, bias = mean estimate - log 2, SE ratio = mean SE / SD:
+    - night: 54 of 60 covered (18 of seeds 0-19), bias +0.042 (MC SE 0.036), SE ratio 0.95;
+    - tenure 0-29: 55 of 60 (18 of seeds 0-19), bias -0.082 (0.056), SE ratio 0.95;
+    - tenure 30-89: 55 of 60 (19 of seeds 0-19), bias -0.037 (0.046), SE ratio 0.93.
+    No bias beyond 1.5 Monte-Carlo SEs; SEs about 5% small, within the noise of an SD
+    from 60 worlds (about 9%). 54-55 of 60 has probability 0.08-0.18 under an exact 95%
+    interval (floor 53 of 60): binomial noise, not a miscalibrated method. Outcomes drawn
+    from the planted model on 51 of those designs (5 draws each, 255 fits) give bias -0.014
+    (0.017), +0.017 (0.027), +0.047 (0.021), SE ratios 0.99, 0.94, 0.99 and coverage 0.96,
+    0.93, 0.96: the estimator itself has no small-sample bias to speak of at ~15-30 exits
+    per band.
+    Observed against expected voluntary exits under the planted hazards, pooled over the
+    60 worlds, is 1.02 (day), 1.05 (night), 1.01 (tenure 0-29), 1.07 (30-89), each within
+    2 Poisson SEs of 1: the simulator draws what the model says, so the planted values are
+    the model's parameters.
     """
-    hits = {"night": 0, "tenure 0-29": 0, "tenure 30-89": 0, "night (logit OR)": 0,
-            "night (Cox)": 0}
-    estimates = []
+    from coverage_rule import assert_coverage
+
+    terms = {"night": ("shift=night", NIGHT_TRUTH), "tenure 0-29": ("tenure_band=0-29",
+                                                                   NEW_HIRE_TRUTH),
+             "tenure 30-89": ("tenure_band=30-89", NEW_HIRE_TRUTH)}
+    hits = dict.fromkeys([*terms, "night (logit OR)", "night (Cox)"], 0)
+    logs: dict[str, list[float]] = {k: [] for k in terms}
     versions = set()
     for seed in COVERAGE_SEEDS:
         folder = tmp_path / str(seed)
@@ -534,23 +553,21 @@ def test_hazard_intervals_cover_planted_effects_across_seeds(tmp_path):
             .query("cause == 'voluntary'").set_index("term")
         cox = fit_cox(agent_tenure_table(ds, "2025-12"), ("shift", "outsourced"),
                       cause="voluntary", reference={"shift": "day"}).tidy().set_index("term")
-        for name, table, term, planted in (
-            ("night", vol, "shift=night", NIGHT_TRUTH),
-            ("tenure 0-29", vol, "tenure_band=0-29", NEW_HIRE_TRUTH),
-            ("tenure 30-89", vol, "tenure_band=30-89", NEW_HIRE_TRUTH),
-            ("night (logit OR)", logit, "shift=night", NIGHT_TRUTH),
-            ("night (Cox)", cox, "shift=night", NIGHT_TRUTH),
-        ):
-            hits[name] += bool(table.at[term, "ci_low"] < planted < table.at[term, "ci_high"])
-        estimates.append(vol.at["shift=night", "estimate"])
+        for name, (term, planted) in terms.items():
+            hits[name] += bool(vol.at[term, "ci_low"] < planted < vol.at[term, "ci_high"])
+            logs[name].append(float(vol.at[term, "coef"]))
+        for name, table in (("night (logit OR)", logit), ("night (Cox)", cox)):
+            hits[name] += bool(table.at["shift=night", "ci_low"] < NIGHT_TRUTH
+                               < table.at["shift=night", "ci_high"])
     n = len(COVERAGE_SEEDS)
-    coverage = {k: v / n for k, v in hits.items()}
-    print(f"\ncoverage of 95% CIs over {n} seeds (sim_version {sorted(versions)}): "
-          + ", ".join(f"{k} {v:.3f}" for k, v in coverage.items())
-          + f"; geometric mean night HR {np.exp(np.mean(np.log(estimates))):.3f}")
-    # The issue's bar for night once hires face the exit hazard in their hire month
-    # (sim_version 2); the early-tenure bars are the measured ones (see the docstring).
-    fixed = min(versions) >= 2
-    bars = {"night": 18 if fixed else 15, "tenure 0-29": 16, "tenure 30-89": 16}
-    for name, bar in bars.items():
-        assert hits[name] >= bar, (name, coverage)
+    bias = {k: np.mean(v) - np.log(terms[k][1]) for k, v in logs.items()}
+    mc_se = {k: np.std(v, ddof=1) / np.sqrt(n) for k, v in logs.items()}
+    print(f"\n95% CIs covering the planted value over seeds {COVERAGE_SEEDS[0]}-"
+          f"{COVERAGE_SEEDS[-1]} (sim_version {sorted(versions)}): "
+          + ", ".join(f"{k} {v} of {n}" for k, v in hits.items())
+          + "; log-HR bias (MC SE): "
+          + ", ".join(f"{k} {bias[k]:+.3f} ({mc_se[k]:.3f})" for k in terms))
+    for name, covered in hits.items():
+        assert_coverage(covered, n, name)
+    for name in terms:
+        assert abs(bias[name]) < 3 * mc_se[name], (name, bias[name], mc_se[name])

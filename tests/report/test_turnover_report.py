@@ -176,6 +176,45 @@ def test_term_labels_in_both_languages():
     assert term_label("last_conversion_band=bottom", "zh") == "上月询单转化率处于组内后25%"
 
 
+@pytest.mark.parametrize(("lang", "open_", "na"), [("en", "not reached", "n/a"),
+                                                   ("zh", "未达到", None)])
+def test_open_limits_and_missing_counts_are_said_in_words(lang, open_, na):
+    """A median whose upper limit the band never reaches, and a month outside the data."""
+    na = na or t("missing.value", lang)
+    table = TurnoverTable(table=pd.DataFrame({
+        "median_tenure_days": [292.0, np.nan], "median_tenure_days_ci_low": [143.0, np.nan],
+        "median_tenure_days_ci_high": [np.nan, np.nan], "exits_other": [0, np.nan]}),
+        lang=lang, formats={"median_tenure_days": ("median_tenure_days",
+                                                   "median_tenure_days_ci_low",
+                                                   "median_tenure_days_ci_high", "days"),
+                            "exits_other": "count"})
+    shown = table.display_table()
+    assert list(shown.iloc[:, 0]) == [f"292 (143–{open_})", na]
+    assert list(shown.iloc[:, 1]) == ["0", na]
+
+
+def test_cohort_note_counts_small_hire_months_and_pools_them(en, zh):
+    """Counted from agents.csv without csnb: hires per month over the 12 months to MONTH,
+    and who of those hired at least 3 months before MONTH was employed at the end of month 3
+    after the hire month."""
+    agents = pd.read_csv(SAMPLES / "agents.csv", dtype=str)
+    months = months_ending(MONTH, 12)
+    hired = agents[agents["hire_date"].str[:7].isin(months)]
+    sizes = hired["hire_date"].str[:7].value_counts()
+    small = int((sizes < 10).sum())
+    pooled = hired[hired["hire_date"].str[:7] <= months[-4]]
+    end3 = (pd.to_datetime(pooled["hire_date"]).dt.to_period("M") + 3).dt.end_time
+    exit_ = pd.to_datetime(pooled["exit_date"])
+    employed = int((exit_.isna() | (exit_ > end3)).sum())
+    text = en.cohort_notes().text
+    assert small > 0  # the samples hire a few agents a month
+    assert text.startswith(f"{small} of the {len(sizes)} hire months had fewer than 10 hires")
+    n_pooled = pooled["hire_date"].str[:7].nunique()
+    assert (f"Pooled over the {n_pooled} hire months observed that long, {employed} of "
+            f"{len(pooled)} hires ({100 * employed / len(pooled):.1f}%)") in text
+    assert f"共入职{len(pooled)}人,其中{employed}人" in zh.cohort_notes().text
+
+
 # -- sentences -------------------------------------------------------------------------------
 
 
