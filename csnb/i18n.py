@@ -316,11 +316,11 @@ TEXT: dict[str, dict[str, str]] = {
     "sentence.count_change": {"en": "{metric}: {value} against {previous} last month ({change}"
                                     "{chance})",
                               "zh": "{metric}为{value},上月为{previous}({change}{chance})"},
-    "sentence.held": {"en": "{metric} held at {value} ({change} from last month, within chance "
-                            "at this volume)",
-                      "zh": "{metric}为{value},较上月{change},在随机波动范围内,基本持平"},
+    "sentence.held": {"en": "{metric} held at {value} ({change} from last month)",
+                      "zh": "{metric}为{value},较上月{change},基本持平"},
     "sentence.beyond_chance": {"en": ", beyond chance", "zh": ",超出随机波动"},
-    "sentence.within_chance": {"en": ", within chance", "zh": ",在随机波动范围内"},
+    "sentence.within_chance": {"en": ", within chance at this volume",
+                               "zh": ",在随机波动范围内"},
     "sentence.yoy": {"en": "; against the same month last year ({previous}) it is "
                                               "{change}",
                      "zh": ";与去年同月({previous})相比{change}"},

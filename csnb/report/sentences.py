@@ -133,10 +133,11 @@ def _change_sentence(c: Change, lang: str) -> str | None:
         return t("sentence.count_change", lang, metric=metric, value=value,
                  previous=format_value(c.metric, c.previous, lang), change=_amount(c, lang),
                  chance=chance)
-    if c.notable is False or c.direction == "flat":
+    if c.direction == "flat":
         return t("sentence.held", lang, metric=metric, value=value, change=_amount(c, lang))
+    # A move within chance is still said as the move it is ("rose 5.5 pp ..., within chance"):
+    # "held at" read oddly beside a visible rise.
     key = "sentence.rose" if c.direction == "up" else "sentence.fell"
-    chance = t("sentence.beyond_chance", lang) if c.notable else ""
     return t(key, lang, metric=metric, value=value, change=_amount(c, lang, signed=False),
              chance=chance)
 
