@@ -42,7 +42,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Callaway & Sant'Anna group-time effects (each adoption group against teams that "
               "have not adopted yet, never-adopting teams included; base period varying), "
               "aggregated over the months after adoption. {inference} The naive two-way "
-              "fixed-effects regression beside it, which can be biased when adoption is "
+              "fixed-effects regression is shown beside it; it can be biased when adoption is "
               "staggered. Intervals are 95%. Effects on rates are in percentage points. The "
               "estimator is csnb's own, checked against the published mpdta figures of R's "
               "did package.",
@@ -62,7 +62,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Callaway & Sant'Anna group-time effects (each adoption group against teams that "
               "never adopt, base period varying), "
               "aggregated over the months after adoption. {inference} The naive two-way "
-              "fixed-effects regression beside it, which can be biased when adoption is "
+              "fixed-effects regression is shown beside it; it can be biased when adoption is "
               "staggered. Intervals are 95%. Effects on rates are in percentage points. The "
               "estimator is csnb's own, checked against the published mpdta figures of R's "
               "did package.",
@@ -144,13 +144,16 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "incentives.did.single_unit_groups": {
         "en": "{n_groups} adoption date(s) have a single team: that team's own month-to-month "
-              "spread cannot be estimated, so the analytic intervals are too narrow.",
-        "zh": "有 {n_groups} 个实行批次只有一个组别:无法估计该组自身的逐月波动,解析区间偏窄。",
+              "spread cannot be estimated, so even the corrected intervals may be too narrow.",
+        "zh": "有 {n_groups} 个实行批次只有一个组别:无法估计该组自身的逐月波动,即使经过修正,"
+              "区间也可能偏窄。",
     },
     "incentives.did.pretrend_singular": {
-        "en": "There are more pre-adoption estimates than independent teams; the pre-trend test "
-              "uses the {rank} direction(s) the data can inform.",
-        "zh": "实行前的估计值多于独立组别数;趋势检验只使用数据能识别的 {rank} 个维度。",
+        "en": "There are more pre-adoption estimates than independent teams; each outcome's "
+              "pre-trend test uses only the directions the data can inform (its degrees of "
+              "freedom in the pre-trend table).",
+        "zh": "实行前的估计值多于独立组别数;各指标的趋势检验只使用数据能识别的维度"
+              "(即趋势检验表中的自由度)。",
     },
     "incentives.did.no_pre_periods": {
         "en": "No month before adoption can be compared: there is no pre-trend test.",
