@@ -263,8 +263,9 @@ def fit_policy_effects(
         Few-cluster inference for CS (:func:`~csnb.analyses.did.cs.fit_cs_did`): covariance
         times ``G / (G - 1)`` and t critical values on ``G - 1`` degrees of freedom, as the
         TWFE estimate has. A team-month panel always has few clusters (teams), and with
-        8 teams the uncorrected normal interval covers a planted effect about 86% of the
-        time; the correction vanishes as the number of teams grows.
+        8 teams the uncorrected normal interval covers csnb simulate's planted effect in
+        17 of 20 worlds (18 with the correction); the correction vanishes as the number of
+        teams grows.
 
     Returns
     -------
