@@ -20,7 +20,7 @@ from ...metrics import UNKNOWN_TEAM, team_panel
 from ...months import check_month
 from ..base import Result, html_table
 from .base import DID_COLUMNS, DidResult, few_cluster_warnings
-from .cs import BasePeriod, Control, fit_cs_did
+from .cs import BasePeriod, Control, Weights, fit_cs_did
 from .twfe import fit_twfe
 
 __all__ = ["POLICY_OUTCOMES", "PolicyEffectsResult", "fit_policy_effects", "policy_panel"]
@@ -36,7 +36,7 @@ AUTO_BOOTSTRAP = 999
 
 #: Multiplier distribution of that bootstrap: Webb's six points, since with 8 teams
 #: Rademacher weights have only 2^8 = 256 distinct draws.
-AUTO_WEIGHTS = "webb"
+AUTO_WEIGHTS: Weights = "webb"
 
 #: Note key: a team's policy ended; its adoption is treated as lasting (intention to treat).
 NOTE_POLICY_ENDED = "did.policy_ended"
