@@ -41,13 +41,13 @@ TEXT: dict[str, dict[str, str]] = {
     "incentives.note.did_notyet": {
         "en": "Callaway & Sant'Anna group-time effects (each adoption group against teams that "
               "have not adopted yet, never-adopting teams included; base period varying), "
-              "aggregated over the months after adoption, with analytic standard errors "
-              "clustered by team; the naive two-way fixed-effects regression beside it, which "
-              "can be biased when adoption is staggered. Intervals are 95%. Effects on rates "
-              "are in percentage points. The estimator is csnb's own, checked against the "
-              "published mpdta figures of R's did package.",
+              "aggregated over the months after adoption. {inference} The naive two-way "
+              "fixed-effects regression is shown beside it; it can be biased when adoption is "
+              "staggered. Intervals are 95%. Effects on rates are in percentage points. The "
+              "estimator is csnb's own, checked against the published mpdta figures of R's "
+              "did package.",
         "zh": "Callaway & Sant'Anna 分组-时期效应(每个实行批次与尚未实行的组别比较,"
-              "含从未实行的组别;基期逐期变动),按实行后各月汇总,标准误为按组聚类的解析标准误;"
+              "含从未实行的组别;基期逐期变动),按实行后各月汇总。{inference}"
               "旁边是朴素双向固定效应回归,在分批实行时可能有偏。区间均为 95%。比率类指标的效果以"
               "百分点表示。估计量由 csnb 自行实现,并已用 R did 包公开的 mpdta 结果核对。",
     },
@@ -60,13 +60,14 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "incentives.note.did": {
         "en": "Callaway & Sant'Anna group-time effects (each adoption group against teams that "
-              "never adopt, base period varying), aggregated over the months after adoption, "
-              "with analytic standard errors clustered by team; the naive two-way fixed-effects "
-              "regression beside it, which can be biased when adoption is staggered. Intervals "
-              "are 95%. Effects on rates are in percentage points. The estimator is csnb's own, "
-              "checked against the published mpdta figures of R's did package.",
+              "never adopt, base period varying), "
+              "aggregated over the months after adoption. {inference} The naive two-way "
+              "fixed-effects regression is shown beside it; it can be biased when adoption is "
+              "staggered. Intervals are 95%. Effects on rates are in percentage points. The "
+              "estimator is csnb's own, checked against the published mpdta figures of R's "
+              "did package.",
         "zh": "Callaway & Sant'Anna 分组-时期效应(每个实行批次与从未实行的组别比较,基期逐期变动),"
-              "按实行后各月汇总,标准误为按组聚类的解析标准误;旁边是朴素双向固定效应回归,在分批实行时"
+              "按实行后各月汇总。{inference}旁边是朴素双向固定效应回归,在分批实行时"
               "可能有偏。区间均为 95%。比率类指标的效果以百分点表示。估计量由 csnb 自行实现,"
               "并已用 R did 包公开的 mpdta 结果核对。",
     },
@@ -94,6 +95,23 @@ TEXT: dict[str, dict[str, str]] = {
               "个人变化部分为同一批客服自身的变化(按询单量加权、含客服固定效应的回归);其余部分来自"
               "人员的离开与加入。未实行考核组别在同期的变化作为背景参照。",
     },
+    "incentives.note.inference_t": {
+        "en": "Standard errors come from the influence functions, clustered by team. The "
+              "evidence rests on only {teams} teams, and with so few clusters normal intervals "
+              "are too narrow (each adoption group's own spread is estimated from one or two "
+              "teams), so the variance is multiplied by {teams}/{df} and the intervals use t "
+              "critical values with {df} degrees of freedom (as fixest and Stata do for "
+              "clustered regressions); the pre-trend test is the matching F test.",
+        "zh": "标准误由影响函数按组聚类得到。证据只来自 {teams} 个组别,聚类这么少时正态区间偏窄"
+              "(每个实行批次自身的波动只能由一两个组别估计),因此方差乘以 {teams}/{df},区间采用"
+              "自由度为 {df} 的 t 分布临界值(与 fixest、Stata 对聚类回归的做法相同);实行前趋势"
+              "检验相应采用 F 检验。",
+    },
+    "incentives.note.inference_normal": {
+        "en": "Standard errors come from the influence functions, clustered by team, with "
+              "normal critical values ({teams} teams).",
+        "zh": "标准误由影响函数按组聚类得到,区间采用正态临界值({teams} 个组别)。",
+    },
     "incentives.none": {
         "en": "No team runs the bottom-ranked-out policy in this dataset: there is no ranking "
               "to show and no effect to estimate.",
@@ -116,21 +134,26 @@ TEXT: dict[str, dict[str, str]] = {
     # DiD warnings and notes (engine codes did.* shown as incentives.did.*)
     "incentives.did.few_clusters": {
         "en": "The inference rests on {n_treated} teams that adopted the policy and {n_control} "
-              "that did not: fewer than 5 on a side is very little, so the analytic intervals "
-              "are unreliable; read the bootstrap interval beside them and treat any verdict as "
-              "an indication.",
+              "that did not: fewer than 5 on a side is very little. The intervals carry the "
+              "few-cluster correction above, and a multiplier-bootstrap interval (Webb weights "
+              "by team) is shown beside them; where the two differ, or an interval barely "
+              "excludes zero, treat the verdict as an indication.",
         "zh": "推断仅基于 {n_treated} 个实行考核的组别和 {n_control} 个未实行的组别:任一侧少于 5 个"
-              "组别都非常少,解析区间不可靠;请同时参看旁边的自助法(bootstrap)区间,结论仅作参考。",
+              "组别都非常少。区间已按上文做了少聚类修正,旁边另列按组的乘数自助法(Webb 权重)区间;"
+              "两者不一致或区间刚好不含零时,结论仅作参考。",
     },
     "incentives.did.single_unit_groups": {
         "en": "{n_groups} adoption date(s) have a single team: that team's own month-to-month "
-              "spread cannot be estimated, so the analytic intervals are too narrow.",
-        "zh": "有 {n_groups} 个实行批次只有一个组别:无法估计该组自身的逐月波动,解析区间偏窄。",
+              "spread cannot be estimated, so even the corrected intervals may be too narrow.",
+        "zh": "有 {n_groups} 个实行批次只有一个组别:无法估计该组自身的逐月波动,即使经过修正,"
+              "区间也可能偏窄。",
     },
     "incentives.did.pretrend_singular": {
-        "en": "There are more pre-adoption estimates than independent teams; the pre-trend test "
-              "uses the {rank} direction(s) the data can inform.",
-        "zh": "实行前的估计值多于独立组别数;趋势检验只使用数据能识别的 {rank} 个维度。",
+        "en": "There are more pre-adoption estimates than independent teams; each outcome's "
+              "pre-trend test uses only the directions the data can inform (its degrees of "
+              "freedom in the pre-trend table).",
+        "zh": "实行前的估计值多于独立组别数;各指标的趋势检验只使用数据能识别的维度"
+              "(即趋势检验表中的自由度)。",
     },
     "incentives.did.no_pre_periods": {
         "en": "No month before adoption can be compared: there is no pre-trend test.",
@@ -183,6 +206,13 @@ TEXT: dict[str, dict[str, str]] = {
               "data and {n_control} that never did.",
         "zh": "关于考核效果的证据来自 {n_treated} 个在数据期间内开始实行的组别和 {n_control} 个从未"
               "实行的组别。",
+    },
+    "incentives.sentence.inference_t": {
+        "en": "With only {teams} teams, the intervals below are widened for few clusters (t "
+              "critical values with {df} degrees of freedom): normal intervals would claim "
+              "more certainty than {teams} teams give.",
+        "zh": "由于只有 {teams} 个组别,以下区间做了少聚类修正(采用自由度为 {df} 的 t 分布临界值):"
+              "正态区间会夸大 {teams} 个组别所能提供的确定性。",
     },
     "incentives.sentence.few_clusters": {
         "en": "That is very little: with fewer than 5 teams on a side, one team's unusual month "
@@ -314,7 +344,7 @@ TEXT: dict[str, dict[str, str]] = {
     # table columns
     "incentives.col.outcome": {"en": "Outcome", "zh": "指标"},
     "incentives.col.cs": {"en": "Effect (CS)", "zh": "效果(CS)"},
-    "incentives.col.cs_ci": {"en": "95% CI (analytic)", "zh": "95% 区间(解析)"},
+    "incentives.col.cs_ci": {"en": "95% CI (clustered)", "zh": "95% 区间(聚类)"},
     "incentives.col.boot_ci": {"en": "95% CI (bootstrap)", "zh": "95% 区间(自助法)"},
     "incentives.col.twfe": {"en": "Naive TWFE", "zh": "朴素双向固定效应"},
     "incentives.col.twfe_ci": {"en": "TWFE 95% CI", "zh": "双向固定效应 95% 区间"},

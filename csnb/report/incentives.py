@@ -224,6 +224,10 @@ class IncentivesReport:
         else:
             out.append(t("incentives.sentence.teams", lang, n_treated=eff.n_treated_teams,
                          n_control=eff.n_control_teams))
+            inf = self._inference()
+            if inf["method"] == "cluster_t":
+                out.append(t("incentives.sentence.inference_t", lang, teams=inf["clusters"],
+                             df=inf["df"]))
             few = "did.few_clusters" in eff.warnings
             if few:
                 out.append(t("incentives.sentence.few_clusters", lang))
@@ -404,12 +408,24 @@ class IncentivesReport:
                                                           level=self._level())})
         return IncentivesTable(table=tab, lang=lang, shown=shown)
 
+    def _inference(self) -> dict[str, Any]:
+        """The CS estimates' inference (:attr:`DidResult.inference` of the first outcome)."""
+        eff = self.effects
+        if eff is None or not eff.cs:
+            return {"method": None, "df": None, "clusters": 0}
+        return next(iter(eff.cs.values())).inference
+
     def did_notes(self) -> Block:
-        """The method note and the estimator's warnings (few teams, ...), in words."""
+        """The method note (which inference, and why) and the estimator's warnings."""
         eff = self.effects
         key = "incentives.note.did" if self.control == "never" else "incentives.note.did_notyet"
-        paras = [self._note(key).html]
-        texts = [self._note(key).text]
+        inf = self._inference()
+        inference = (t("incentives.note.inference_t", self.lang, teams=inf["clusters"],
+                       df=inf["df"]) if inf["method"] == "cluster_t" else
+                     t("incentives.note.inference_normal", self.lang, teams=inf["clusters"]))
+        method = self._note(key, inference=inference)
+        paras = [method.html]
+        texts = [method.text]
         if eff is None:
             msg = t("incentives.did.unavailable", self.lang, reason=self.why_not)
             paras.append(f"<p><strong>{escape(msg)}</strong></p>")
@@ -531,12 +547,15 @@ class IncentivesReport:
             p = w.p_value if w is not None else math.nan
             verdict = ("none" if not np.isfinite(p) else "rejected" if p < 0.05 else "ok")
             rows.append({"outcome": outcome, "statistic": w.statistic if w else math.nan,
-                         "df": w.df if w else 0, "p_value": p,
+                         "df": w.df if w else 0, "df_denom": w.df_denom if w else None,
+                         "p_value": p,
                          "n_estimates": w.n_estimates if w else 0, "verdict": verdict})
             shown.append({"outcome": self._outcome(outcome),
                           "statistic": f"{w.statistic:.2f}" if w and np.isfinite(w.statistic)
                           else "",
-                          "df": w.df if w else 0,
+                          # F test with few clusters: numerator, denominator df
+                          "df": (f"{w.df}, {w.df_denom}" if w and w.df_denom else
+                                 w.df if w else 0),
                           "p_value": f"{p:.3f}" if np.isfinite(p) else "",
                           "n_estimates": w.n_estimates if w else 0,
                           "verdict": t(f"incentives.pretrend.{verdict}", self.lang)})

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from coverage_rule import assert_coverage
 
 from csnb.analyses.did import (
     AGGREGATIONS,
@@ -130,7 +131,7 @@ def test_balanced_event_study(mpdta, published):
         ref["overall_att"], abs=5e-5)
 
 
-@pytest.mark.parametrize("weights", ["mammen", "rademacher"])
+@pytest.mark.parametrize("weights", ["mammen", "rademacher", "webb"])
 def test_bootstrap_se_close_to_analytic(mpdta, cs, published, weights):
     """Multiplier-bootstrap SEs (IQR-based, as R's ``mboot``) within 10% of the analytic ones;
     R's published bootstrap SEs vary run to run, so they are checked loosely too."""
@@ -152,6 +153,56 @@ def test_bootstrap_se_close_to_analytic(mpdta, cs, published, weights):
     assert (events["band"] == "uniform").all()
     z = 1.959963984540054
     assert ((events["ci_high"] - events["estimate"]) > z * events["se"]).all()
+
+
+def test_small_sample_inference_scales_the_clustered_covariance(mpdta, cs):
+    """``small_sample=True``: same estimates, SEs times sqrt(G / (G - 1)), t(G - 1) critical
+    values, the pre-trend test as F(rank, G - 1); the default stays R's ``did`` figure."""
+    from scipy import stats
+
+    ss = fit_cs_did(mpdta, "lemp", "countyreal", "year", "first.treat", small_sample=True)
+    g = cs.n_clusters
+    assert g == 500
+    a, b = cs.tidy(), ss.tidy()
+    assert (a["estimate"] == b["estimate"]).all()
+    ok = a["se"].notna()
+    assert np.allclose(b.loc[ok, "se"] / a.loc[ok, "se"], np.sqrt(g / (g - 1)), rtol=1e-12)
+    crit = stats.t.ppf(0.975, g - 1)
+    assert np.allclose(b.loc[ok, "ci_high"] - b.loc[ok, "estimate"], crit * b.loc[ok, "se"])
+    assert np.allclose(b.loc[ok, "estimate"] - b.loc[ok, "ci_low"], crit * b.loc[ok, "se"])
+    assert cs.overall("simple")["se"] == pytest.approx(0.012034, abs=5e-7)  # R's, unchanged
+    assert cs.inference["method"] == "normal" and cs.inference["df"] is None
+    assert ss.inference["method"] == "cluster_t" and ss.inference["df"] == g - 1
+    w = ss.pretrend
+    assert w is not None and w.df_denom == g - 1 and cs.pretrend.df_denom is None
+    assert w.p_value == pytest.approx(stats.f.sf(w.statistic / w.df, w.df, g - 1), rel=1e-12)
+    assert ss.to_json()["inference"]["df"] == g - 1
+
+
+@pytest.mark.slow
+def test_few_cluster_intervals_cover_a_planted_effect_with_eight_units():
+    """Eight units as eight teams: 1, 2 and 2 adopt on three dates, 3 never (csnb's samples).
+
+    With iid noise the influence-function SE is unbiased here (rms SE / sd of the errors
+    1.02 over 300 seeds), yet normal intervals cover only 266 of 300 (88.7%): a variance
+    estimated from 8 cluster sums varies so much that z = 1.96 is too small. With
+    ``small_sample`` (G / (G - 1), t on 7 df) 281 of 300 (93.7%). Measured 2026-12 on
+    seeds 0-299 (304 s at load 20); the test runs 100 seeds.
+    """
+    rows = []
+    for seed in range(100):
+        panel = simulate_staggered(seed, n_units=8, groups={3: 1 / 8, 5: 2 / 8, 7: 2 / 8})
+        truth = planted_truth(panel)["simple"]
+        res = fit_cs_did(panel, "y", "unit", "time", "group", small_sample=True)
+        assert res.n_treated_clusters == 5 and res.n_control_clusters == 3
+        o = res.overall("simple")
+        rows.append((truth, o["estimate"], o["ci_low"], o["ci_high"]))
+    r = np.array(rows)
+    err = r[:, 1] - r[:, 0]
+    # unbiased: the mean error within 3 Monte-Carlo standard errors of zero
+    assert abs(err.mean()) < 3 * err.std(ddof=1) / np.sqrt(len(err))
+    covered = int(((r[:, 2] <= r[:, 0]) & (r[:, 0] <= r[:, 3])).sum())
+    assert_coverage(covered, len(r), "CS simple ATT, 8 clusters, small_sample")
 
 
 def test_twfe_matches_fixest(mpdta, published):

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from scipy import stats
 
 from csnb.errors import ParameterError
 from csnb.i18n import t
@@ -109,6 +110,26 @@ def test_results_json_keys(reports):
     assert {"composition", "within_agent", "total"} <= set(js["decomposition"])
     assert {"agent_id", "name", "team", "score", "rank",
             "bottom_last_month"} <= set(js["bottom"][0])
+
+
+def test_report_says_which_inference_and_why(reports):
+    """Few teams: the intervals are the few-cluster t ones, and the report says so."""
+    for lang, inc in reports.items():
+        eff = inc.effects
+        teams = eff.n_clusters
+        inference = inc.results()["did"]["conversion_rate"]["inference"]
+        assert inference["method"] == "cluster_t"
+        assert inference["df"] == teams - 1 and inference["clusters"] == teams
+        cs = eff.cs["conversion_rate"]
+        o = cs.overall("simple")
+        crit = stats.t.ppf(0.975, teams - 1)
+        assert o["ci_high"] - o["estimate"] == pytest.approx(crit * o["se"])
+        sentence = t("incentives.sentence.inference_t", lang, teams=teams, df=teams - 1)
+        assert sentence in inc.sentences
+        assert t("incentives.note.inference_t", lang, teams=teams, df=teams - 1) in (
+            inc.did_notes().text)
+        assert inc.pretrend_table().tidy()["df_denom"].eq(teams - 1).all()
+    assert inc.effects.cs_bootstrap["conversion_rate"].options["weights"] == "webb"
 
 
 def _copy_samples(tmp_path: Path) -> Path:

@@ -70,9 +70,13 @@ WARN_PRETREND_SINGULAR = "did.pretrend_singular"
 WARN_SINGLE_UNIT_GROUPS = "did.single_unit_groups"
 
 
-def normal_ci(estimate, se, alpha: float):
-    """Pointwise normal confidence limits ``estimate -/+ z(1 - alpha/2) se``."""
-    z = stats.norm.ppf(1 - alpha / 2)
+def normal_ci(estimate, se, alpha: float, df: int | None = None):
+    """Pointwise confidence limits ``estimate -/+ c se``.
+
+    ``c`` is the normal quantile ``z(1 - alpha/2)``, or with ``df`` the t quantile on ``df``
+    degrees of freedom (few clusters: ``df = G - 1``).
+    """
+    z = stats.norm.ppf(1 - alpha / 2) if df is None else stats.t.ppf(1 - alpha / 2, df)
     est = np.asarray(estimate, dtype=float)
     s = np.asarray(se, dtype=float)
     return est - z * s, est + z * s
@@ -89,15 +93,19 @@ class WaldTestResult(Result):
     df : int
         Degrees of freedom: the rank of ``V`` (the number of estimates when ``V`` is regular).
     p_value : float
-        Upper tail of the chi-squared distribution with ``df`` degrees of freedom.
+        Upper tail of the chi-squared distribution with ``df`` degrees of freedom, or with
+        ``df_denom`` (few clusters) of the F distribution with ``(df, df_denom)`` degrees of
+        freedom at ``statistic / df``.
     n_estimates : int
         Number of estimates tested.
     alpha : float
         Level at which :attr:`rejected` is judged.
+    df_denom : int or None
+        Denominator degrees of freedom of the F test (``G - 1``), None for the chi-squared.
     """
 
-    columns: ClassVar[tuple[str, ...]] = ("test", "statistic", "df", "p_value", "n_estimates",
-                                          "rejected")
+    columns: ClassVar[tuple[str, ...]] = ("test", "statistic", "df", "df_denom", "p_value",
+                                          "n_estimates", "rejected")
 
     statistic: float
     df: int
@@ -105,6 +113,7 @@ class WaldTestResult(Result):
     n_estimates: int
     alpha: float = 0.05
     test: str = "pretrend"
+    df_denom: int | None = None
 
     @property
     def rejected(self) -> bool:
@@ -112,9 +121,10 @@ class WaldTestResult(Result):
         return bool(np.isfinite(self.p_value) and self.p_value < self.alpha)
 
     def tidy(self) -> pd.DataFrame:
-        """One row: test, statistic, df, p_value, n_estimates, rejected."""
+        """One row: test, statistic, df, df_denom, p_value, n_estimates, rejected."""
         return pd.DataFrame([{
             "test": self.test, "statistic": self.statistic, "df": self.df,
+            "df_denom": self.df_denom,
             "p_value": self.p_value, "n_estimates": self.n_estimates,
             "rejected": self.rejected,
         }], columns=list(self.columns))
@@ -224,6 +234,21 @@ class DidResult(Result):
         return math.nan if value is None else float(value)
 
     @property
+    def inference(self) -> dict[str, Any]:
+        """How the intervals were made: ``{method, df, clusters, ssc, bootstrap, weights}``.
+
+        ``method`` is ``"normal"`` (normal critical values, R ``did``'s default) or
+        ``"cluster_t"`` (covariance times ``ssc = G / (G - 1)``, t critical values on
+        ``df = G - 1`` degrees of freedom); ``bootstrap`` the number of multiplier draws
+        (None without) and ``weights`` their distribution.
+        """
+        df = self.options.get("df")
+        return {"method": "normal" if df is None else "cluster_t", "df": df,
+                "clusters": self.n_clusters, "ssc": self.options.get("ssc", 1.0),
+                "bootstrap": self.options.get("bootstrap"),
+                "weights": self.options.get("weights")}
+
+    @property
     def se(self) -> float:
         """Standard error of :attr:`estimate`."""
         value = self.overall("simple")["se"]
@@ -240,7 +265,7 @@ class DidResult(Result):
             ``event_study_overall``, ``by_group`` (list of {group, estimate, se, ci_low,
             ci_high}), ``group_overall``, ``pretrend_p``, ``n_units``, ``n_treated_units``,
             ``n_control_units``, ``n_clusters``, ``n_treated_clusters``,
-            ``n_control_clusters``, ``warnings``.
+            ``n_control_clusters``, ``inference`` (:attr:`inference`), ``warnings``.
         """
         keep = ["estimate", "se", "ci_low", "ci_high"]
         return {
@@ -258,6 +283,7 @@ class DidResult(Result):
             "n_clusters": self.n_clusters,
             "n_treated_clusters": self.n_treated_clusters,
             "n_control_clusters": self.n_control_clusters,
+            "inference": self.inference,
             "warnings": list(self.warnings),
         }
 

@@ -191,7 +191,8 @@ def fit_twfe(
         n_treated_units=int(ever.sum()), n_control_units=int((~ever).sum()),
         n_clusters=len(cluster_ids), n_treated_clusters=n_tc, n_control_clusters=n_cc,
         options={"cluster": cluster or unit, "event_study": event_study,
-                 "ssc": "fixest default: adj, fixef.K='nested', cluster.adj"},
+                 "ssc": ssc, "ssc_rule": "fixest default: adj, fixef.K='nested', cluster.adj",
+                 "df": len(cluster_ids) - 1},
         warnings=warns, warning_values=values, notes=tuple(notes), model=model,
     )
 
