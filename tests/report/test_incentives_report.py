@@ -10,7 +10,7 @@ from scipy import stats
 
 from csnb.errors import ParameterError
 from csnb.i18n import t
-from csnb.report import MonthReport, render_month
+from csnb.report import MonthReport
 from csnb.report.display import Block
 from csnb.report.incentives import IncentivesReport, IncentivesTable
 
@@ -178,13 +178,8 @@ def test_team_of_three_agents(tmp_path):
 
 
 @pytest.mark.slow
-def test_notebook_renders_in_both_languages(tmp_path):
-    for lang in ("en", "zh"):
-        summary = render_month(MONTH, SAMPLES, tmp_path, lang=lang, only=["incentives"],
-                               progress=False)
-        assert summary.ok
-    out = tmp_path / MONTH
-    js = json.loads((out / "incentives.json").read_text(encoding="utf-8"))
+def test_notebook_renders_in_both_languages(sample_reports):
+    js = json.loads(sample_reports.json_path("incentives", "en").read_text(encoding="utf-8"))
     assert "cutoff" in js and "did" in js
-    html = (out / "incentives.zh.html").read_text(encoding="utf-8")
+    html = sample_reports.html("incentives", "zh")
     assert "末位淘汰考核" in html and "均值回归" in html

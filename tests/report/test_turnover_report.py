@@ -5,7 +5,7 @@ Checks names and numbers against the metric book (the leavers are the month's ex
 generated sentences in both languages against the figures they speak about, the JSON keys,
 and edge cases: a month without exits, a team of three agents (too small to say), a month
 outside the data, a roster without exit reasons; and (slow) the notebook rendered by
-``csnb.render_month`` in both languages.
+``csnb.render_month`` in both languages (the shared rendering of the sample month).
 """
 
 import json
@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import csnb
 from csnb.analyses.base import TOTAL
 from csnb.i18n import t
 from csnb.metrics import headcount_table, month_figures
@@ -477,14 +476,10 @@ def test_figures_are_drawn(en):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_the_notebook_renders(tmp_path, lang):
-    summary = csnb.render_month(MONTH, SAMPLES, tmp_path, lang=lang, only=["turnover"],
-                                progress=False)
-    assert summary.ok
-    suffix = "" if lang == "en" else ".zh"
-    out = json.loads((tmp_path / MONTH / f"turnover{suffix}.json").read_text("utf-8"))
+def test_the_notebook_renders(sample_reports, lang):
+    out = json.loads(sample_reports.json_path("turnover", lang).read_text("utf-8"))
     assert len(out["leavers"]) == out["figures"]["exits"] > 0 and out["at_risk"]
-    html = (tmp_path / MONTH / f"turnover{suffix}.html").read_text("utf-8")
+    html = sample_reports.html("turnover", lang)
     assert html.count("<img") >= 6 or html.count("image/png") >= 6
 
 
