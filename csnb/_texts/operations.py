@@ -23,21 +23,27 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "需要加人或加班的日子"},
     # -- notes ---------------------------------------------------------------------------------
     "operations.note.load_curve": {
-        "en": "Each clock hour from {first} to {last} ({hours} hours with sessions in business "
-              "hours) is a point: its load is the sessions that started in it per agent "
-              "online (agents with a session in that hour), its response the share answered "
-              "within {fast}. A binomial model with a bend (knee) at {knee} sessions per "
-              "agent-hour is fitted; the sustainable load is where the fitted rate falls to "
-              "the target {target}, with a 95% profile-likelihood interval widened by the "
-              "hours' extra variation (dispersion {dispersion}). Points are bins of equal "
-              "numbers of hours with 95% intervals; the dotted line is the median first "
+        "en": "Each clock hour from {first} to {last} ({hours} hours, {sessions} sessions in "
+              "business hours) has a load: the sessions that started in it per agent online "
+              "(agents with a session in that hour). How load slows answers is learned "
+              "within each agent's own day: the log first response is fitted against the "
+              "hour's load with a bend (knee) at {knee} sessions per agent-hour and one level "
+              "per agent and day, so slow agents or slow promotion days are not taken for "
+              "load; above the knee each extra session per agent-hour makes first responses "
+              "{slowdown} longer. The line is the share of the {busy} sessions of hours above "
+              "the knee that would be answered within {fast} were their hours at that load; "
+              "the sustainable load is where it falls to the target {target}, with a 95% "
+              "interval from {reps} resamples of whole days. Points are bins of equal numbers "
+              "of hours as observed, with 95% intervals; the dotted line is the median first "
               "response (right axis).",
-        "zh": "{first} 至 {last} 的每个整点小时(服务时间内有接待的 {hours} 个小时)为一个点:"
-              "负荷 = 该小时开始的会话数 / 在线客服数(该小时有接待的客服),响应 = {fast}内"
-              "回复的占比。用带拐点的二项模型拟合(拐点 {knee} 个会话/人·小时);可持续负荷"
-              "是拟合的响应率降到目标 {target} 时的负荷,95% 区间为剖面似然区间,并按小时间的"
-              "额外波动放宽(离散系数 {dispersion})。圆点为按小时数等分的分组及其 95% 区间;"
-              "虚线为首响中位数(右轴)。"},
+        "zh": "{first} 至 {last} 的每个整点小时(共 {hours} 个小时、服务时间内 {sessions} 个会话)"
+              "都有一个负荷:该小时开始的会话数 / 在线客服数(该小时有接待的客服)。负荷如何拖慢"
+              "回复,是在每位客服自己的一天之内估计的:首次响应时长取对数,对该小时负荷做带拐点"
+              "(拐点 {knee} 个会话/人·小时)的回归,并为每位客服每天设一个水平,因此慢的客服或"
+              "大促日本身的慢不会被算作负荷;拐点以上,人均每小时每多一个会话,首次响应时长增加 "
+              "{slowdown}。曲线为拐点以上各小时的 {busy} 个会话在该负荷下{fast}内回复的占比;"
+              "可持续负荷是它降到目标 {target} 时的负荷,95% 区间来自按整天重抽样 {reps} 次。"
+              "圆点为按小时数等分的分组的实际值及其 95% 区间;虚线为首响中位数(右轴)。"},
     "operations.note.staffing": {
         "en": "Each cell is a weekday and business hour of {month}: sessions per agent-hour "
               "over the {weekday_days} such days. Red outline: understaffed (load above the "

@@ -330,8 +330,9 @@ class OperationsReport:
             return self._why("load_curve")
         return self._paragraph(self.text(
             "note.load_curve", first=r.first_day, last=r.last_day, hours=f"{r.hours:,}",
-            fast=self._fast(), knee=f"{r.knee:.2f}", target=self._rate(r.target),
-            dispersion=f"{r.dispersion:.2f}"))
+            sessions=f"{r.sessions:,}", busy=f"{r.busy_sessions:,}", fast=self._fast(),
+            knee=f"{r.knee:.2f}", target=self._rate(r.target),
+            slowdown=self._rate(float(np.expm1(r.slope_above))), reps=f"{len(r.draws):,}"))
 
     def plot_load_curve(self):
         """The fast-response rate and median first response against load, with the fit."""
