@@ -23,8 +23,9 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "需要加人或加班的日子"},
     # -- notes ---------------------------------------------------------------------------------
     "operations.note.load_curve": {
-        "en": "Each clock hour from {first} to {last} ({hours} hours, {sessions} sessions in "
-              "business hours) has a load: the sessions that started in it per agent online "
+        "en": "Each rostered clock hour ({shift}) from {first} to {last} ({hours} hours, "
+              "{sessions} sessions in business hours) has a load: the sessions that started "
+              "in it per agent online "
               "(agents with a session in that hour). How load slows answers is learned "
               "within each agent's own day: the log first response is fitted against the "
               "hour's load with a bend (knee) at {knee} sessions per agent-hour and one level "
@@ -36,7 +37,8 @@ TEXT: dict[str, dict[str, str]] = {
               "interval from {reps} resamples of whole days. Points are bins of equal numbers "
               "of hours as observed, with 95% intervals; the dotted line is the median first "
               "response (right axis).",
-        "zh": "{first} 至 {last} 的每个整点小时(共 {hours} 个小时、服务时间内 {sessions} 个会话)"
+        "zh": "{first} 至 {last} 排班时段({shift})内的每个整点小时"
+              "(共 {hours} 个小时、服务时间内 {sessions} 个会话)"
               "都有一个负荷:该小时开始的会话数 / 在线客服数(该小时有接待的客服)。负荷如何拖慢"
               "回复,是在每位客服自己的一天之内估计的:首次响应时长取对数,对该小时负荷做带拐点"
               "(拐点 {knee} 个会话/人·小时)的回归,并为每位客服每天设一个水平,因此慢的客服或"
@@ -45,13 +47,15 @@ TEXT: dict[str, dict[str, str]] = {
               "可持续负荷是它降到目标 {target} 时的负荷,95% 区间来自按整天重抽样 {reps} 次。"
               "圆点为按小时数等分的分组的实际值及其 95% 区间;虚线为首响中位数(右轴)。"},
     "operations.note.staffing": {
-        "en": "Each cell is a weekday and business hour of {month}: sessions per agent-hour "
-              "over the {weekday_days} such days. Red outline: understaffed (load above the "
+        "en": "Each cell is a weekday and rostered hour ({shift}, shift_hours in csnb.toml) "
+              "of {month}: sessions per agent-hour over the {weekday_days} such days. "
+              "Red outline: understaffed (load above the "
               "sustainable load {load}); blue outline: overstaffed (load below {share} of it "
               "with at least one whole agent to spare). Agents online counts agents with a "
               "session in the hour (the data hold no log-in times, so an agent idle for a "
               "whole hour is not counted).",
-        "zh": "每格为 {month} 的一个星期几与营业时段:该时段(共 {weekday_days} 天)的人均每小时"
+        "zh": "每格为 {month} 的一个星期几与排班时段({shift},csnb.toml 中的 shift_hours):"
+              "该时段(共 {weekday_days} 天)的人均每小时"
               "会话数。红框:人手不足(负荷高于可持续负荷 {load});蓝框:人手富余(负荷低于其 "
               "{share} 且至少多出一整名客服)。在线客服按该小时有接待的客服计(数据中没有登录"
               "时间,整小时空闲的客服不计入)。"},

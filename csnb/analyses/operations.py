@@ -154,6 +154,9 @@ def fit_load_response(ds: Dataset, month: str, *, months: int | None = None,
                       target: float | None = None) -> LoadResponseResult:
     """Fit the fast-response rate against load on the clock hours of the months to ``month``.
 
+    The clock hours are the rostered ones (``settings.shift_hours``) within business hours
+    (the metric book counts only sessions in business hours).
+
     Parameters
     ----------
     ds : Dataset
@@ -183,9 +186,14 @@ def fit_load_response(ds: Dataset, month: str, *, months: int | None = None,
         raise ParameterError(f"target must be a rate in (0, 1); got {target!r}")
     first = month_bounds(shift_month(month, -(months - 1)))[0]
     last = month_bounds(month)[1]
+    # the rostered clock hours (settings.shift_hours): on-call hours outside them have a
+    # load that says nothing about the roster
+    start, end = s.shift_clock_hours
     hours = hourly_load_table(ds, first, last)
-    hours = hours[hours["counted_sessions"] > 0].reset_index(drop=True)
+    hours = hours[(hours["counted_sessions"] > 0) & (hours["hour"] >= start)
+                  & (hours["hour"] < end)].reset_index(drop=True)
     sessions = session_load_table(ds, first, last)
+    sessions = sessions[(sessions["hour"] >= start) & (sessions["hour"] < end)]
     try:
         fit = fit_shift(sessions["sessions_per_agent_hour"].to_numpy(float),
                         sessions["first_response_s"].to_numpy(float),
@@ -277,7 +285,7 @@ class StaffingResult(Result):
     promotion_days: tuple = ()
 
     def tidy(self) -> pd.DataFrame:
-        """One row per weekday (0 = Monday) and business hour of the month.
+        """One row per weekday (0 = Monday) and rostered hour (``settings.shift_hours``).
 
         Columns: weekday; hour; days (ordinary days of that weekday in the month with
         sessions in the hour); sessions; agent_hours (agents online summed over those days);
@@ -306,7 +314,9 @@ class StaffingResult(Result):
 
 def staffing_table(ds: Dataset, month: str, sustainable_load: float | None, *,
                    exclude_promotions: bool = True) -> StaffingResult:
-    """Label each weekday x business hour of ``month`` against the sustainable load.
+    """Label each weekday x rostered hour of ``month`` against the sustainable load.
+
+    The hours are those of ``settings.shift_hours`` (clock hours the shift touches).
 
     Parameters
     ----------
@@ -328,7 +338,7 @@ def staffing_table(ds: Dataset, month: str, sustainable_load: float | None, *,
     s = ds.settings
     first, last = month_bounds(month)
     hours = hourly_load_table(ds, first, last)
-    start, end = s.business_start.hour, s.business_end.hour + (s.business_end.minute > 0)
+    start, end = s.shift_clock_hours  # the rostered hours (settings.shift_hours)
     hours = hours[(hours["hour"] >= start) & (hours["hour"] < end)]
     promo = promotion_of(pd.Series(pd.to_datetime(hours["day"])), s.promotions).to_numpy()
     left_out = sorted({d for d, p in zip(hours["day"], promo, strict=True) if p is not None})

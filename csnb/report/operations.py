@@ -172,6 +172,10 @@ class OperationsReport:
     def _rate(self, value: float) -> str:
         return format_value("fast_response_rate", value, self.lang)
 
+    def _shift(self) -> str:
+        start, end = self.ds.settings.shift_hours
+        return f"{start}-{end}"
+
     def _fast(self) -> str:
         s = self.ds.settings.fast_response_s
         if self.lang == "en":
@@ -331,6 +335,7 @@ class OperationsReport:
         return self._paragraph(self.text(
             "note.load_curve", first=r.first_day, last=r.last_day, hours=f"{r.hours:,}",
             sessions=f"{r.sessions:,}", busy=f"{r.busy_sessions:,}", fast=self._fast(),
+            shift=self._shift(),
             knee=f"{r.knee:.2f}", target=self._rate(r.target),
             slowdown=self._rate(float(np.expm1(r.slope_above))), reps=f"{len(r.draws):,}"))
 
@@ -353,6 +358,7 @@ class OperationsReport:
         days = st.tidy()["days"]
         span = (f"{days.min()}" if days.min() == days.max() else f"{days.min()}–{days.max()}")
         text = self.text("note.staffing", month=self.month, weekday_days=span,
+                         shift=self._shift(),
                          load=f"{st.sustainable_load:.2f}",
                          share=f"{100 * self.ds.settings.overstaffed_load_share:.0f}%")
         if st.promotion_days:

@@ -189,6 +189,31 @@ def test_the_sustainable_load_is_near_the_planted_one(sim, load_result):
 # -- staffing -----------------------------------------------------------------------------------
 
 
+def test_shift_hours_from_csnb_toml_set_the_staffing_hours_and_the_fitted_hours(
+        sim, load_result, tmp_path):
+    """A csnb.toml with shift_hours 09:00-18:00 shows only those clock hours, with the same
+    figures in each, and fits the curve on their sessions only."""
+    import shutil
+
+    from csnb.settings import Settings, load_settings
+
+    _, _, folder = sim
+    copy = tmp_path / "shop"
+    shutil.copytree(folder, copy)
+    (copy / "csnb.toml").write_text(Settings(shift_hours=("09:00", "18:00")).to_toml(),
+                                    encoding="utf-8")
+    assert load_settings(copy).shift_clock_hours == (9, 18)
+    ds = load_dataset(copy)
+    default = staffing_table(load_dataset(folder), MONTH, 2.0).tidy()
+    assert (default["hour"].min(), default["hour"].max()) == (8, 22)
+    short = staffing_table(ds, MONTH, 2.0).tidy()
+    assert sorted(short["hour"].unique()) == list(range(9, 18))
+    same = default[default["hour"].between(9, 17)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(short, same)
+    r = fit_load_response(ds, MONTH)
+    assert r.hours < load_result.hours and r.sessions < load_result.sessions
+
+
 def test_staffing_labels_follow_the_rules(sim, load_result):
     ds, _, _ = sim
     L = load_result.estimate
