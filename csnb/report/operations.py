@@ -30,9 +30,9 @@ from ..analyses.operations import (
     forecast_staffing,
     staffing_table,
 )
-from ..errors import CsnbError
 from ..i18n import METRICS, column_label, format_value, t
 from ..plots.operations import WEEKDAY_KEYS
+from ._parts import Parts
 from .display import Block, escape
 from .month_report import MonthReport
 from .needs import needs_data
@@ -101,7 +101,7 @@ class OperationsTable(TableResult):
 
 
 @needs_data
-class OperationsReport:
+class OperationsReport(Parts):
     """The sections of the operations report for one month (issue 12, items 5 and 6).
 
     Parameters
@@ -124,6 +124,9 @@ class OperationsReport:
         #: Why a part could not be computed, by part (report-language text).
         self.unavailable: dict[str, str] = {}
 
+    #: Every part reads the sessions table (see :class:`~csnb.report._parts.Parts`).
+    needs_table = "sessions"
+
     # -- helpers -------------------------------------------------------------------------------
 
     def text(self, key: str, **values: Any) -> str:
@@ -137,20 +140,6 @@ class OperationsReport:
 
     def _paragraph(self, text: str) -> Block:
         return Block.paragraph(text)
-
-    def _why(self, part: str) -> Block:
-        return self._paragraph(self.text("unavailable", reason=self.unavailable.get(part, "")))
-
-    def _attempt(self, part: str, fit: Callable[[], Any]) -> Any:
-        """Run ``fit``; on a failure the data explain, note the reason and return None."""
-        if not self.ds.has("sessions"):
-            self.unavailable[part] = self.text("reason.no_sessions")
-            return None
-        try:
-            return fit()
-        except (CsnbError, ValueError, np.linalg.LinAlgError) as exc:
-            self.unavailable[part] = str(exc)
-        return None
 
     def _figure(self, draw: Callable[[], Any]):
         """Draw, close (so a notebook shows the figure once, as the cell's value), return it."""
