@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from coverage_rule import assert_coverage
 
 from csnb.analyses._load_curve import fit_shift, hinge
 from csnb.analyses.operations import fit_load_response, forecast_staffing, staffing_table
@@ -18,7 +19,6 @@ from csnb.errors import ParameterError
 from csnb.io import load_dataset
 from csnb.metrics import hourly_load_table
 from csnb.simulate import simulate
-from coverage_rule import assert_coverage
 
 MONTH = "2025-11"
 # Thirteen months to the report month: 双12 of last year is in the data (its lift).
@@ -57,7 +57,7 @@ def _synthetic_sessions(rng, days=150, slope=1.5, knee=2.2, never=0.015):
     for d in range(days):
         busy_day = rng.random() < 0.15
         day_effect = 0.4 * busy_day + rng.normal(0, 0.1)
-        for h in range(14):
+        for _hour in range(14):
             online = rng.choice(12, rng.integers(3, 9), replace=False)
             load = rng.gamma(8, 0.25) * (1.5 if busy_day else 1.0)
             n = max(1, int(round(load * len(online))))
