@@ -347,8 +347,18 @@ def test_the_sustainable_load_interval_covers_the_planted_value(tmp_path):
 
     Coverage is judged by the one rule (tests/coverage_rule.py: floor 16 of 20); bias by
     the mean error over seeds against three Monte-Carlo standard errors, and the interval's
-    width by the bootstrap SE against the spread of the errors. Measured on seeds 0-19
-    (40 agents, 12 months each): see MEASURED below.
+    width by the bootstrap SE against the spread of the errors.
+
+    Measured on seeds 0-19 (40 agents, 12 months each, 2025-12-02): covered 20 of 20;
+    mean error -0.0024 sessions per agent-hour (MC SE 0.0024, planted values 2.40-2.48),
+    largest relative error 1.0%; the errors' SD 0.011 against a mean interval half-width /
+    1.96 of 0.034. The interval is about three times wider than the spread of the errors
+    around each world's planted value: it is a day bootstrap, so it also carries the
+    variation of which sessions and agents a new stretch of days would bring, which the
+    planted value (the realised busy-hour sessions' own mean) holds fixed. It is therefore
+    conservative for this finite-world truth. The old binomial hinge covered it 1 of 20
+    (estimates 1.0-1.8% high, +-0.5% intervals). About 25 s of one core per seed
+    (simulation 16 s, fit 8 s).
     """
     errors, covered, ses = [], 0, []
     for seed in COVERAGE_SEEDS:
