@@ -30,8 +30,9 @@ TEXT: dict[str, dict[str, str]] = {
               "within each agent's own day: the log first response is fitted against the "
               "hour's load with a bend (knee) at {knee} sessions per agent-hour and one level "
               "per agent and day, so slow agents or slow promotion days are not taken for "
-              "load; above the knee each extra session per agent-hour makes first responses "
-              "{slowdown} longer. The line is the share of the {busy} sessions of hours above "
+              "load; above the knee each extra session per agent-hour multiplies first "
+              "responses by {slowdown}. The line is the share of the {busy} sessions of hours "
+              "above "
               "the knee that would be answered within {fast} were their hours at that load; "
               "the sustainable load is where it falls to the target {target}, with a 95% "
               "interval from {reps} resamples of whole days. Points are bins of equal numbers "
@@ -42,8 +43,8 @@ TEXT: dict[str, dict[str, str]] = {
               "都有一个负荷:该小时开始的会话数 / 在线客服数(该小时有接待的客服)。负荷如何拖慢"
               "回复,是在每位客服自己的一天之内估计的:首次响应时长取对数,对该小时负荷做带拐点"
               "(拐点 {knee} 个会话/人·小时)的回归,并为每位客服每天设一个水平,因此慢的客服或"
-              "大促日本身的慢不会被算作负荷;拐点以上,人均每小时每多一个会话,首次响应时长增加 "
-              "{slowdown}。曲线为拐点以上各小时的 {busy} 个会话在该负荷下{fast}内回复的占比;"
+              "大促日本身的慢不会被算作负荷;拐点以上,人均每小时每多一个会话,首次响应时长变为 "
+              "{slowdown} 倍。曲线为拐点以上各小时的 {busy} 个会话在该负荷下{fast}内回复的占比;"
               "可持续负荷是它降到目标 {target} 时的负荷,95% 区间来自按整天重抽样 {reps} 次。"
               "圆点为按小时数等分的分组的实际值及其 95% 区间;虚线为首响中位数(右轴)。"},
     "operations.note.staffing": {

@@ -326,7 +326,7 @@ class OperationsReport(Parts):
             sessions=f"{r.sessions:,}", busy=f"{r.busy_sessions:,}", fast=self._fast(),
             shift=self._shift(),
             knee=f"{r.knee:.2f}", target=self._rate(r.target),
-            slowdown=self._rate(float(np.expm1(r.slope_above))), reps=f"{len(r.draws):,}"))
+            slowdown=f"{np.exp(r.slope_above):.2f}", reps=f"{len(r.draws):,}"))
 
     def plot_load_curve(self):
         """The fast-response rate and median first response against load, with the fit."""
