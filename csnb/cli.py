@@ -64,6 +64,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _add_render_options(parser: argparse.ArgumentParser, period: str) -> None:
+    """The options every rendering command shares (``report`` and ``daily``)."""
+    parser.add_argument("--data", required=True, type=Path, help="data folder")
+    parser.add_argument("--out", required=True, type=Path, help="reports folder")
+    parser.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
+    parser.add_argument(
+        "--notebooks",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder of the notebook templates (default: the notebooks shipped with csnb)",
+    )
+    parser.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
+    parser.add_argument(
+        "--allow-outside-data",
+        action="store_true",
+        help=f"render a {period} outside the data's span (every figure shows as not available)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of ``csnb`` (one subcommand per task)."""
     parser = argparse.ArgumentParser(
@@ -80,9 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
         "OUT/index.html.",
     )
     report.add_argument("--month", required=True, help="report month, YYYY-MM")
-    report.add_argument("--data", required=True, type=Path, help="data folder")
-    report.add_argument("--out", required=True, type=Path, help="reports folder")
-    report.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
+    _add_render_options(report, "month")
     report.add_argument(
         "--only",
         type=_comma_list,
@@ -92,19 +110,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--workers", type=_positive_int, default=2, help="notebooks run at once (default 2)"
-    )
-    report.add_argument(
-        "--notebooks",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="folder of the notebook templates (default: the notebooks shipped with csnb)",
-    )
-    report.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
-    report.add_argument(
-        "--allow-outside-data",
-        action="store_true",
-        help="render a month outside the data's span (every figure shows as not available)",
     )
     report.add_argument(
         "--engine",
@@ -122,14 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
         "with the chats to read beside it (CSV and XLSX), and refresh OUT/index.html.",
     )
     daily.add_argument("--date", required=True, help="day of the brief, YYYY-MM-DD")
-    daily.add_argument("--data", required=True, type=Path, help="data folder")
-    daily.add_argument("--out", required=True, type=Path, help="reports folder")
-    daily.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
-    daily.add_argument("--notebooks", type=Path, default=None, metavar="DIR",
-                       help="folder of the notebook templates (default: those shipped with csnb)")
-    daily.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
-    daily.add_argument("--allow-outside-data", action="store_true",
-                       help="render a day outside the data's span (the brief has no figures)")
+    _add_render_options(daily, "day")
     daily.set_defaults(command="daily", func=_cmd_daily)
 
     validate = sub.add_parser(

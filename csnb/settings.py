@@ -28,6 +28,9 @@ Example ``csnb.toml``::
     forecast_days = 60             # surge plan: days forecast after the report month
     logit_sample_sessions = 500000 # conversion model: above this many presale sessions in
                                    # the fitted months, fit on a seeded sample of inquiries
+    shift_hours = ["08:00", "23:00"]  # staffing: the hours the team is rostered; the
+                                   # weekday x hour picture and the load-response curve's
+                                   # clock hours are these (within business hours)
 
     [targets]                      # optional; met means at least (or at most, for figures
     conversion_rate = 0.40         # where lower is better, such as complaints)
@@ -122,6 +125,11 @@ class Settings:
     load_fit_months: int = 12
     overstaffed_load_share: float = 0.75
     forecast_days: int = 60
+    #: Staffing (人效): the hours the team is rostered, "HH:MM" start (inclusive) and end
+    #: (exclusive). The weekday x hour picture shows and labels these clock hours and the
+    #: load-response curve is fitted on their sessions; hours outside them are covered by
+    #: whoever is on call, whose load says nothing about the roster.
+    shift_hours: tuple[str, str] = ("08:00", "23:00")
     #: Chats the daily brief samples for reading (about an hour at two minutes a chat).
     qa_quota: int = 30
     #: Presale sessions of the fitted months above which the conversion logit fits on a
@@ -152,7 +160,8 @@ class Settings:
         if unknown:
             raise SettingsError(f"unknown settings {sorted(unknown)}; allowed: {sorted(known)}")
         args = dict(raw)
-        for name in ("business_hours", "fine_schedule", "non_service_categories"):
+        for name in ("business_hours", "shift_hours", "fine_schedule",
+                     "non_service_categories"):
             if name in args:
                 args[name] = tuple(args[name])
         if "promotions" in args:
@@ -174,6 +183,9 @@ class Settings:
             raise SettingsError(
                 f"business_hours must start before they end; got {self.business_hours}"
             )
+        start, end = (_parse_hhmm("shift_hours", v) for v in self.shift_hours)
+        if not start < end:
+            raise SettingsError(f"shift_hours must start before they end; got {self.shift_hours}")
         for name in ("fast_response_s", "response_cap_s"):
             if not getattr(self, name) > 0:
                 raise SettingsError(f"{name} must be positive; got {getattr(self, name)!r}")
@@ -261,6 +273,16 @@ class Settings:
     def business_end(self) -> time:
         """End of business hours (exclusive)."""
         return _parse_hhmm("business_hours", self.business_hours[1])
+
+    @property
+    def shift_clock_hours(self) -> tuple[int, int]:
+        """Clock hours of the shift: the first, and one past the last.
+
+        An hour the shift only starts or ends within is included.
+        """
+        start = _parse_hhmm("shift_hours", self.shift_hours[0])
+        end = _parse_hhmm("shift_hours", self.shift_hours[1])
+        return start.hour, end.hour + (end.minute > 0 or end.second > 0)
 
     @property
     def fast_response_target(self) -> float:

@@ -173,9 +173,11 @@ TEXT: dict[str, dict[str, str]] = {
               "(95%置信区间 {low} 至 {high});被抽查记录的合格率为 {unweighted},"
               "因有意多抽问题会话而偏低。",
     },
-    "qa.s.below": {"en": "Below the team beyond chance (interval under the team's rate): "
-                         "{agents}.",
-                   "zh": "显著低于全组水平(置信区间上限低于全组合格率):{agents}。"},
+    "qa.s.below": {"en": "Below the team beyond chance (interval under the team's rate, and "
+                         "an exact test of the agent's reviews against it; one or two failed "
+                         "chats are not enough): {agents}.",
+                   "zh": "显著低于全组水平(置信区间上限低于全组合格率,且按精确检验该客服的"
+                         "抽检结果低于全组;一两条不合格不足以判定):{agents}。"},
     "qa.s.none_below": {"en": "No agent's pass rate is below the team's beyond chance.",
                         "zh": "没有客服的合格率显著低于全组水平。"},
     "qa.s.top_tag": {"en": "Most frequent issue: {tag} ({n} reviews, {failed} failed).",

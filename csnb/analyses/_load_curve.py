@@ -1,20 +1,14 @@
-"""The segmented (hinge) binomial model of the fast-response rate against load.
+"""The load-response curve: how load slows answers, and the sustainable load.
 
-Private helpers of :mod:`csnb.analyses.operations`. The model of clock hour i with n_i
-counted sessions, y_i of them fast, at load x_i (sessions per agent-hour) is
+Private helpers of :mod:`csnb.analyses.operations`.
 
-    logit P(fast) = a + b x + c max(0, x - k)
-
-with the knee k profiled over a grid. The sustainable load L is where the fitted rate falls
-to the target t. Its interval is a profile-likelihood interval: for a candidate L the
-constraint "rate at L = t" fixes a = logit(t) - b L - c max(0, L - k), so the constrained
-model is a binomial GLM with offset logit(t) and regressors x - L and
-max(0, x - k) - max(0, L - k), again profiled over k; L is inside the interval while its
-deviance exceeds the best fit's by at most the chi-square(1) quantile times the Pearson
-dispersion (clock hours share agents and days, so they vary more than binomially).
-
-The many small fits use a Newton (IRLS) solver on clock hours merged by load; the chosen
-fit is refitted with statsmodels (tests check that both give the same deviance).
+An earlier version fitted a binomial hinge to the clock hours' observed fast-response rate
+against load. That curve mixes two things: how load slows each answer, and which sessions
+busy hours hold (promotion days are slower for their own reasons; some agents work the busy
+hours more). Its crossing estimated the working-model value, 1.0-1.8% above the load at which
+load itself brings the rate to the target: on the simulator's planted knee its +-0.5%
+interval covered that planted value in 1 of 20 seeds. The shift model below estimates the
+structural quantity directly.
 """
 
 from __future__ import annotations
@@ -22,76 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
-from scipy.special import expit, logit, ndtr, ndtri, xlogy
-from scipy.stats import chi2
-
-#: Loads are merged to this resolution (sessions per agent-hour) for the profile fits.
-LOAD_RESOLUTION = 0.02
-#: Knee candidates: quantiles of the clock hours' loads.
-KNEE_QUANTILES = np.linspace(0.05, 0.98, 32)
-#: Candidate sustainable loads drawn in the profile (the interval's ends are solved for).
-PROFILE_POINTS = 41
-
-
-def binomial_deviance(y: np.ndarray, n: np.ndarray, p: np.ndarray) -> float:
-    """Deviance of a binomial fit (y successes of n at probabilities p)."""
-    p = np.clip(p, 1e-12, 1 - 1e-12)
-    mu = n * p
-    return float(2 * np.sum(xlogy(y, y / np.where(mu > 0, mu, 1))
-                            + xlogy(n - y, (n - y) / np.where(n - mu > 0, n - mu, 1))))
-
-
-LINK = "logit"
-
-
-def _inverse(eta: np.ndarray) -> np.ndarray:
-    return expit(eta) if LINK == "logit" else ndtr(eta)
-
-
-def _link(p):
-    return logit(p) if LINK == "logit" else ndtri(p)
-
-
-def fit_binomial(X: np.ndarray, y: np.ndarray, n: np.ndarray, offset: np.ndarray | float = 0.0,
-                 iterations: int = 50) -> tuple[np.ndarray, float]:
-    """Maximum-likelihood binomial fit of grouped data by Fisher scoring.
-
-    Returns
-    -------
-    (beta, deviance)
-    """
-    beta = np.zeros(X.shape[1])
-    prop = np.clip((y + 0.5) / (n + 1), 1e-6, 1 - 1e-6)
-    # start from the weighted least-squares fit of the empirical link values
-    w0 = n * prop * (1 - prop)
-    z0 = _link(prop) - offset
-    beta = np.linalg.lstsq(X * np.sqrt(w0)[:, None], z0 * np.sqrt(w0), rcond=None)[0]
-    dev_old = np.inf
-    for _ in range(iterations):
-        eta = X @ beta + offset
-        p = np.clip(_inverse(eta), 1e-12, 1 - 1e-12)
-        d = p * (1 - p) if LINK == "logit" else np.exp(-0.5 * eta ** 2) / np.sqrt(2 * np.pi)
-        w = n * d ** 2 / (p * (1 - p))
-        grad = X.T @ ((y - n * p) * d / (p * (1 - p)))
-        hess = X.T @ (X * w[:, None])
-        try:
-            step = np.linalg.solve(hess + 1e-10 * np.eye(len(beta)), grad)
-        except np.linalg.LinAlgError:
-            break
-        # halve the step while the deviance grows (keeps Newton stable near separation)
-        for _ in range(30):
-            new = beta + step
-            dev = binomial_deviance(y, n, _inverse(X @ new + offset))
-            if dev <= dev_old + 1e-9:
-                break
-            step /= 2
-        beta = new
-        if abs(dev_old - dev) < 1e-10 * (1 + abs(dev)):
-            dev_old = dev
-            break
-        dev_old = dev
-    return beta, float(binomial_deviance(y, n, _inverse(X @ beta + offset)))
 
 
 def hinge(x: np.ndarray | float, knee: float) -> np.ndarray:
@@ -99,186 +23,205 @@ def hinge(x: np.ndarray | float, knee: float) -> np.ndarray:
     return np.maximum(0.0, np.asarray(x, dtype=float) - knee)
 
 
-@dataclass(frozen=True)
-class CurveFit:
-    """The profiled hinge fit and the sustainable load with its interval.
+# ---------------------------------------------------------------------------------------------
+# The response-time shift model: what the sustainable load means structurally
+# ---------------------------------------------------------------------------------------------
+#
+#     log first response of session i = alpha_(agent, day) + b x_h + c max(0, x_h - k) + e_i
+#
+# with an effect per agent and day (absorbing agents' speed, the day's promotions and
+# policy), so b, c and k are learned from how the same agent's answers slow from hour to
+# hour of one day as its hour's load x_h changes. The fast-response rate of the busy hours'
+# sessions (hours above the knee) at load L is then their own first responses moved to load
+# L, m(L) = share of the sessions with log first response - s(x_i) + s(L) <= log(fast),
+# s(x) = b x + c max(0, x - k), never-answered sessions counting as slow; the sustainable
+# load solves m(L) = target. Its interval is a percentile bootstrap over whole days.
 
-    ``estimate`` and the interval bounds are None when the fitted curve does not cross the
-    target within the observed loads; ``crossing`` says why ("reached", "above_target": the
-    rate stays above the target at every observed load, "below_target": it is below even at
-    the lowest).
+#: Bootstrap resamples of days for the interval of the shift model.
+SHIFT_REPS = 399
+#: Knee candidates of the shift model: quantiles of the counted sessions' loads.
+SHIFT_KNEE_QUANTILES = np.linspace(0.02, 0.99, 98)
+
+
+@dataclass(frozen=True)
+class ShiftFit:
+    """The response-time shift model and the sustainable load it gives.
+
+    ``estimate`` and the bounds are None when the rate does not reach the target within the
+    observed loads (``crossing``: "above_target" or "below_target"), a bound None when the
+    interval runs past them; ``draws`` are the
+    bootstrap estimates (+inf: the resample's rate stays above the target at every observed
+    load; -inf: below it even at the lowest).
     """
 
-    beta: np.ndarray  # a, b, c
+    b: float
+    c: float
     knee: float
-    deviance: float
-    dispersion: float
     estimate: float | None
     ci_low: float | None
     ci_high: float | None
     crossing: str
     load_min: float
     load_max: float
-    profile: pd.DataFrame  # load, deviance (constrained), inside (bool)
+    sessions: int
+    busy_sessions: int
+    draws: np.ndarray
+    deloaded: np.ndarray  # busy sessions' log first response minus s(x_i); +inf unanswered
+    log_fast: float
+
+    def shift(self, load: np.ndarray | float) -> np.ndarray:
+        """s(load): how much load adds to the log first response."""
+        x = np.asarray(load, dtype=float)
+        return self.b * x + self.c * hinge(x, self.knee)
 
     def rate(self, load: np.ndarray | float) -> np.ndarray:
-        """The fitted fast-response rate at ``load``."""
-        a, b, c = self.beta
-        x = np.asarray(load, dtype=float)
-        return _inverse(a + b * x + c * hinge(x, self.knee))
+        """m(load): the busy hours' fast-response rate were their hours at ``load``."""
+        cut = self.log_fast - np.atleast_1d(self.shift(load))
+        out = np.searchsorted(self.deloaded, cut, side="right") / len(self.deloaded)
+        return out if np.ndim(load) else out[0]
 
 
-def merge_by_load(x: np.ndarray, y: np.ndarray, n: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Clock hours merged by load rounded to :data:`LOAD_RESOLUTION` (sums of y and n)."""
-    key = np.round(x / LOAD_RESOLUTION).astype(np.int64)
-    keys, inv = np.unique(key, return_inverse=True)
-    return (keys * LOAD_RESOLUTION, np.bincount(inv, weights=y), np.bincount(inv, weights=n))
+def _group_demean(values: np.ndarray, group: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """``values`` minus their group means (columns of a 2-D array separately)."""
+    if values.ndim == 1:
+        return values - (np.bincount(group, weights=values) / size)[group]
+    return np.column_stack([_group_demean(values[:, j], group, size)
+                            for j in range(values.shape[1])])
 
 
-def _crossing(beta: np.ndarray, knee: float, target: float, lo: float, hi: float
-              ) -> tuple[float | None, str]:
-    """Smallest load in [lo, hi] where the fitted rate falls to the target."""
-    a, b, c = beta
-    z = _link(target)
+def _shift_sums(x: np.ndarray, y: np.ndarray, group: np.ndarray, day: np.ndarray,
+                n_days: int, knees: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-day cross-products of the within (agent x day) regression, for every knee.
+
+    A resample of days reweights these sums, so the bootstrap never revisits sessions.
+    """
+    size = np.bincount(group).astype(float)
+    xd, yd = _group_demean(x, group, size), _group_demean(y, group, size)
+
+    def by_day(v: np.ndarray) -> np.ndarray:
+        return np.bincount(day, weights=v, minlength=n_days)
+
+    sums = {"xx": by_day(xd * xd), "xy": by_day(xd * yd), "yy": by_day(yd * yd),
+            "xh": np.empty((n_days, len(knees))), "hh": np.empty((n_days, len(knees))),
+            "hy": np.empty((n_days, len(knees)))}
+    for j, k in enumerate(knees):
+        hd = _group_demean(hinge(x, k), group, size)
+        sums["xh"][:, j], sums["hh"][:, j] = by_day(xd * hd), by_day(hd * hd)
+        sums["hy"][:, j] = by_day(hd * yd)
+    return sums
+
+
+def _shift_coefficients(sums: dict[str, np.ndarray], w: np.ndarray, knees: np.ndarray
+                        ) -> tuple[float, float, float]:
+    """(b, c, knee) of the least-squares knee for day weights ``w``."""
+    xx, xy, yy = w @ sums["xx"], w @ sums["xy"], w @ sums["yy"]
+    xh, hh, hy = w @ sums["xh"], w @ sums["hh"], w @ sums["hy"]
+    det = xx * hh - xh ** 2
+    ok = det > 1e-12 * np.maximum(xx * hh, 1e-300)
+    det = np.where(ok, det, 1.0)
+    b = (hh * xy - xh * hy) / det
+    c = (xx * hy - xh * xy) / det
+    rss = np.where(ok, yy - b * xy - c * hy, np.inf)
+    j = int(np.argmin(rss))
+    return float(b[j]), float(c[j]), float(knees[j])
+
+
+def _shift_crossing(b: float, c: float, knee: float, deloaded: np.ndarray,
+                    weights: np.ndarray | None, log_fast: float, target: float,
+                    lo: float, hi: float) -> tuple[float, str]:
+    """Where m(L) falls to the target (+-inf when it does not within [lo, hi])."""
+    order = np.argsort(deloaded)
+    r = deloaded[order]
+    cum = np.cumsum(np.ones_like(r) if weights is None else weights[order])
+    cum /= cum[-1]
+    j = int(np.searchsorted(cum, target, side="left"))
+    if j >= len(r) or not np.isfinite(r[j]):
+        return -np.inf, "below_target"  # more never answered than the target allows
+    # m(L) <= target once s(L) >= log_fast - (the target quantile of the deloaded times)
+    if j > 0 and np.isfinite(r[j - 1]) and cum[j] > cum[j - 1]:
+        q = r[j - 1] + (target - cum[j - 1]) / (cum[j] - cum[j - 1]) * (r[j] - r[j - 1])
+    else:
+        q = r[j]
+    need = log_fast - q
     grid = np.linspace(lo, hi, 2001)
-    eta = a + b * grid + c * hinge(grid, knee)
-    if eta[0] <= z:
-        return None, "below_target"
-    below = np.flatnonzero(eta <= z)
-    if len(below) == 0:
-        return None, "above_target"
-    j = below[0]
-    # exact on the linear piece holding the crossing
-    x0, x1, e0, e1 = grid[j - 1], grid[j], eta[j - 1], eta[j]
-    return float(x0 + (e0 - z) / (e0 - e1) * (x1 - x0)), "reached"
+    s = b * grid + c * hinge(grid, knee)
+    if s[0] >= need:
+        return -np.inf, "below_target"
+    above = np.flatnonzero(s >= need)
+    if len(above) == 0:
+        return np.inf, "above_target"
+    i = above[0]
+    x0, x1, s0, s1 = grid[i - 1], grid[i], s[i - 1], s[i]
+    return float(x0 + (need - s0) / (s1 - s0) * (x1 - x0)), "reached"
 
 
-def _best_knee(deviance_at, knees: np.ndarray) -> tuple[float, float]:
-    """Minimise ``deviance_at(k)`` over the knee: the grid, then between its neighbours."""
-    from scipy.optimize import minimize_scalar
+def fit_shift(x: np.ndarray, first_response: np.ndarray, agent: np.ndarray, day: np.ndarray,
+              fast_s: float, target: float, level: float = 0.95, reps: int = SHIFT_REPS,
+              seed: int = 0) -> ShiftFit:
+    """Fit the shift model to counted sessions and bootstrap the sustainable load.
 
-    devs = np.array([deviance_at(k) for k in knees])
-    j = int(np.argmin(devs))
-    lo, hi = knees[max(0, j - 1)], knees[min(len(knees) - 1, j + 1)]
-    best_k, best_d = float(knees[j]), float(devs[j])
-    if hi > lo:
-        res = minimize_scalar(deviance_at, bounds=(lo, hi), method="bounded",
-                              options={"xatol": 1e-3})
-        if res.fun < best_d:
-            best_k, best_d = float(res.x), float(res.fun)
-    return best_k, best_d
-
-
-def fit_curve(x: np.ndarray, y: np.ndarray, n: np.ndarray, target: float,
-              level: float = 0.95) -> CurveFit:
-    """Fit the hinge model to clock hours (load x, fast y of counted n) and profile it.
+    Parameters
+    ----------
+    x : array
+        Each counted session's clock-hour load (sessions per agent-hour).
+    first_response : array
+        Seconds to the first answer (NaN: never answered).
+    agent, day : array
+        Labels of each session's agent and day (the fixed effects; days are resampled).
+    fast_s, target : float
+        The fast-response threshold (seconds) and the target rate.
 
     Raises
     ------
     ValueError
-        Fewer than 20 clock hours with counted sessions, or loads that do not vary.
+        Fewer than 20 clock hours' worth of load values, or loads that do not vary within
+        an agent's day.
     """
-    keep = n > 0
-    x, y, n = x[keep].astype(float), y[keep].astype(float), n[keep].astype(float)
-    if len(x) < 20 or np.ptp(x) <= 0:
+    x = np.asarray(x, dtype=float)
+    fr = np.asarray(first_response, dtype=float)
+    if len(np.unique(x)) < 20 or np.ptp(x) <= 0:
         raise ValueError("too few clock hours with counted sessions to fit the curve")
-    xm, ym, nm = merge_by_load(x, y, n)
-    knees = np.unique(np.quantile(x, KNEE_QUANTILES))
-    ones = np.ones_like(xm)
-
-    def free(k: float) -> float:
-        return fit_binomial(np.column_stack([ones, xm, hinge(xm, k)]), ym, nm)[1]
-
-    knee, dev_hat = _best_knee(free, knees)
-    beta = fit_binomial(np.column_stack([ones, xm, hinge(xm, knee)]), ym, nm)[0]
-    # Pearson dispersion on the clock hours themselves (merging would hide overdispersion)
-    p = _inverse(beta[0] + beta[1] * x + beta[2] * hinge(x, knee))
-    pearson = float(np.sum((y - n * p) ** 2 / np.maximum(n * p * (1 - p), 1e-12)))
-    dispersion = max(1.0, pearson / max(1, len(x) - 4))
+    day_codes, day_idx = np.unique(np.asarray(day), return_inverse=True)
+    n_days = len(day_codes)
+    answered = ~np.isnan(fr)
+    # log of the first response; a zero-second answer is read as half a second
+    y = np.log(np.maximum(fr[answered], 0.5))
+    xa, da = x[answered], day_idx[answered]
+    agent_idx = np.unique(np.asarray(agent), return_inverse=True)[1][answered]
+    # one fixed effect per agent and day
+    group = np.unique(da * (agent_idx.max() + 1) + agent_idx, return_inverse=True)[1]
+    knees = np.unique(np.quantile(x, SHIFT_KNEE_QUANTILES))
+    sums = _shift_sums(xa, y, group, da, n_days, knees)
+    log_fast = float(np.log(fast_s))
     lo, hi = float(x.min()), float(x.max())
-    estimate, crossing = _crossing(beta, knee, target, lo, hi)
-    z = _link(target)
+    y_all = np.full(len(x), np.inf)
+    y_all[answered] = y
 
-    def constrained(L: float) -> float:
-        def at(k: float) -> float:
-            X = np.column_stack([xm - L, hinge(xm, k) - hinge(L, k)])
-            return fit_binomial(X, ym, nm, offset=z)[1]
-        return _best_knee(at, knees)[1]
+    def estimate(w: np.ndarray) -> tuple[float, float, float, float, str, np.ndarray]:
+        b, c, k = _shift_coefficients(sums, w, knees)
+        busy = x > k
+        if not busy.any():
+            busy = x >= np.quantile(x, 0.99)
+        r = y_all[busy] - (b * x[busy] + c * hinge(x[busy], k))
+        est, crossing = _shift_crossing(b, c, k, r, w[day_idx[busy]], log_fast, target, lo, hi)
+        return b, c, k, est, crossing, r
 
-    crit = chi2.ppf(level, 1) * dispersion
-    devs: dict[float, float] = {}
-
-    def excess(L: float) -> float:
-        if L not in devs:
-            devs[L] = constrained(L)
-        return devs[L] - dev_hat
-
+    if not np.isfinite(sums["xx"].sum()) or sums["xx"].sum() <= 0:
+        raise ValueError("loads do not vary within any agent's day")
+    b, c, k, est, crossing, r = estimate(np.ones(n_days))
+    rng = np.random.default_rng(seed)
+    draws = np.array([estimate(rng.multinomial(n_days, np.full(n_days, 1 / n_days))
+                               .astype(float))[3] for _ in range(reps)])
     ci_low = ci_high = None
     if crossing == "reached":
-        assert estimate is not None
-        ci_low = _edge(excess, estimate, lo, crit)
-        ci_high = _edge(excess, estimate, hi, crit)
-    for L in np.linspace(lo, hi, PROFILE_POINTS):  # the profile drawn in the report
-        excess(float(L))
-    cands = np.array(sorted(devs))
-    values = np.array([devs[L] for L in cands]) - dev_hat
-    ok = values <= crit
-    profile = pd.DataFrame({"load": cands, "deviance": values, "inside": ok})
-    return CurveFit(beta=beta, knee=knee, deviance=dev_hat, dispersion=dispersion,
-                    estimate=estimate, ci_low=ci_low, ci_high=ci_high, crossing=crossing,
-                    load_min=lo, load_max=hi, profile=profile)
-
-
-def _edge(excess, estimate: float, bound: float, crit: float) -> float | None:
-    """Where the profile's excess deviance reaches ``crit`` between estimate and ``bound``.
-
-    Steps out from the estimate with growing steps until the excess passes ``crit``, then
-    finds the crossing by Brent's method; None when it never does before ``bound`` (the
-    interval is open on that side: the data hold no load beyond it).
-    """
-    from scipy.optimize import brentq
-
-    inner = estimate
-    step = 0.01 * (1 if bound > estimate else -1)
-    while True:
-        outer = inner + step
-        if (outer - bound) * np.sign(step) >= 0:
-            if excess(bound) < crit:
-                return None
-            outer = bound
-        if excess(outer) >= crit:
-            return float(brentq(lambda L: excess(L) - crit, inner, outer, xtol=1e-4))
-        if outer == bound:
-            return None
-        inner, step = outer, step * 1.6
-
-
-def bootstrap_estimates(x: np.ndarray, y: np.ndarray, n: np.ndarray, day: np.ndarray,
-                        target: float, reps: int = 200, seed: int = 0) -> np.ndarray:
-    """Sustainable-load estimates of ``reps`` resamples of whole days (NaN: not reached).
-
-    Clock hours of one day share its agents and its conditions, so days, not hours, are
-    the independent units a resample draws.
-    """
-    keep = n > 0
-    x, y, n, day = x[keep], y[keep], n[keep], day[keep]
-    days, inv = np.unique(day, return_inverse=True)
-    rows = [np.flatnonzero(inv == i) for i in range(len(days))]
-    knees = np.unique(np.quantile(x, KNEE_QUANTILES))
-    rng = np.random.default_rng(seed)
-    out = np.full(reps, np.nan)
-    for r in range(reps):
-        pick = np.concatenate([rows[i] for i in rng.integers(0, len(days), len(days))])
-        xm, ym, nm = merge_by_load(x[pick], y[pick], n[pick])
-        ones = np.ones_like(xm)
-
-        def free(k: float, xm=xm, ym=ym, nm=nm, ones=ones) -> float:
-            return fit_binomial(np.column_stack([ones, xm, hinge(xm, k)]), ym, nm)[1]
-
-        k, _ = _best_knee(free, knees)
-        beta = fit_binomial(np.column_stack([ones, xm, hinge(xm, k)]), ym, nm)[0]
-        est, crossing = _crossing(beta, k, target, float(x[pick].min()), float(x[pick].max()))
-        if est is not None:
-            out[r] = est
-    return out
+        # percentile interval on the extended line: an infinite end stays open (None)
+        ordered = np.sort(draws)
+        tail = (1 - level) / 2
+        low = ordered[int(np.floor(tail * (reps + 1))) - 1]
+        high = ordered[int(np.ceil((1 - tail) * (reps + 1))) - 1]
+        ci_low = float(low) if np.isfinite(low) else None
+        ci_high = float(high) if np.isfinite(high) else None
+    return ShiftFit(b=b, c=c, knee=k, estimate=est if crossing == "reached" else None,
+                    ci_low=ci_low, ci_high=ci_high, crossing=crossing, load_min=lo,
+                    load_max=hi, sessions=len(x), busy_sessions=len(r), draws=draws,
+                    deloaded=np.sort(r), log_fast=log_fast)

@@ -6,8 +6,10 @@ Load is sessions per agent-hour: the sessions that started in a clock hour divid
 agents with a session in it (:func:`csnb.metrics.hourly_load_table`; the data hold no log-in
 times, so an agent idle for a whole hour is not counted as online). The **sustainable
 load** is where the fitted 3-minute response rate (the metric book's fast-response rate)
-falls to the target (``targets.fast_response_rate``, default 0.85): a segmented binomial
-model with a profiled knee and a profile-likelihood interval (:mod:`._load_curve`).
+falls to the target (``targets.fast_response_rate``, default 0.85), structurally: the
+busy hours' own sessions, their answers slowed or sped as load moves to L, with load's
+effect on the log first response learned within each agent's day (a hinge with a knee) and
+a bootstrap interval over days (:mod:`._load_curve`, "the response-time shift model").
 
 Each weekday x hour block of the report month is then labelled against it, and the next
 ``forecast_days`` days of inquiries and sessions are forecast (:mod:`._forecast`) to show the
@@ -26,9 +28,10 @@ import pandas as pd
 from ..errors import ParameterError
 from ..io.dataset import Dataset
 from ..metrics import hourly_load_table, kpi_table
+from ..metrics.load import session_load_table
 from ..months import check_month, month_bounds, shift_month
 from ._forecast import forecast_series
-from ._load_curve import CurveFit, fit_curve
+from ._load_curve import ShiftFit, fit_shift, hinge
 from .base import Result, json_value, records
 from .complaint_trends import promotion_of
 
@@ -69,24 +72,30 @@ class LoadResponseResult(Result):
     target : float
         The fast-response rate target.
     estimate, ci_low, ci_high : float or None
-        The sustainable load (sessions per agent-hour) and its 95% profile-likelihood
-        interval; None when the fitted rate does not reach the target within the observed
-        loads (see ``crossing``), a bound None when the interval runs past them.
+        The sustainable load (sessions per agent-hour) and its 95% bootstrap interval
+        (percentile, whole days resampled); None when the fitted rate does not reach the
+        target within the observed loads (see ``crossing``), a bound None when the interval
+        runs past them.
     crossing : {"reached", "above_target", "below_target"}
         "above_target": the rate stays above the target at every observed load (the team
         was never saturated); "below_target": below it even at the lowest load.
     knee : float
-        The fitted knee: the load above which the rate falls faster.
-    dispersion : float
-        Pearson dispersion of the clock hours (at least 1); the interval is widened by it.
+        The fitted knee: the load above which answers slow faster.
+    slope_below, slope_above : float
+        Change of the log first response per session per agent-hour of load below and above
+        the knee (exp(slope) - 1 is the relative slowdown per unit of load).
     hours : int
         Clock hours (with counted sessions) fitted.
+    sessions, busy_sessions : int
+        Counted sessions fitted, and those of the hours above the knee (the rate m(L) is
+        theirs).
     bins : DataFrame
         See :meth:`tidy`.
     curve : DataFrame
-        load, fast_response_rate (fitted) on a fine grid of the observed loads.
-    profile : DataFrame
-        load, deviance (excess over the best fit), inside (in the interval).
+        load, fast_response_rate (the busy hours' sessions moved to that load) on a fine
+        grid of the observed loads.
+    draws : ndarray
+        The bootstrap estimates (+inf / -inf: the resample never / always below target).
     """
 
     columns = ("load_low", "load_high", "load", "hours", "counted_sessions",
@@ -101,19 +110,23 @@ class LoadResponseResult(Result):
     ci_high: float | None
     crossing: str
     knee: float
-    dispersion: float
+    slope_below: float
+    slope_above: float
     hours: int
+    sessions: int
+    busy_sessions: int
     bins: pd.DataFrame = field(repr=False)
     curve: pd.DataFrame = field(repr=False)
-    profile: pd.DataFrame = field(repr=False)
-    fit: CurveFit | None = field(default=None, repr=False, compare=False)
+    draws: np.ndarray = field(repr=False, compare=False)
+    fit: ShiftFit | None = field(default=None, repr=False, compare=False)
 
     def tidy(self) -> pd.DataFrame:
         """The observed curve by load bin (equal numbers of clock hours), with the fit.
 
         Columns: load_low, load_high (the bin's loads); load (its sessions per agent-hour:
         sessions / agent-hours); hours (clock hours); counted_sessions; fast_response_rate
-        (observed); fitted_fast_response_rate (the model at ``load``);
+        (observed); fitted_fast_response_rate (the model at ``load``: the busy hours' sessions
+        moved to it, so below the knee it can sit above the observed bins);
         median_first_response_s (median of the clock hours' medians).
         """
         return self.bins.copy()
@@ -123,7 +136,9 @@ class LoadResponseResult(Result):
         return {"estimate": json_value(self.estimate), "ci_low": json_value(self.ci_low),
                 "ci_high": json_value(self.ci_high), "target_fast_rate": self.target,
                 "crossing": self.crossing, "knee": json_value(self.knee),
-                "dispersion": json_value(self.dispersion), "clock_hours": self.hours,
+                "slope_below": json_value(self.slope_below),
+                "slope_above": json_value(self.slope_above), "clock_hours": self.hours,
+                "sessions": self.sessions, "busy_sessions": self.busy_sessions,
                 "first_day": str(self.first_day), "last_day": str(self.last_day)}
 
     def plot(self, ax=None, *, lang: str = "en"):
@@ -138,6 +153,9 @@ class LoadResponseResult(Result):
 def fit_load_response(ds: Dataset, month: str, *, months: int | None = None,
                       target: float | None = None) -> LoadResponseResult:
     """Fit the fast-response rate against load on the clock hours of the months to ``month``.
+
+    The clock hours are the rostered ones (``settings.shift_hours``) within business hours
+    (the metric book counts only sessions in business hours).
 
     Parameters
     ----------
@@ -168,38 +186,54 @@ def fit_load_response(ds: Dataset, month: str, *, months: int | None = None,
         raise ParameterError(f"target must be a rate in (0, 1); got {target!r}")
     first = month_bounds(shift_month(month, -(months - 1)))[0]
     last = month_bounds(month)[1]
+    # the rostered clock hours (settings.shift_hours): on-call hours outside them have a
+    # load that says nothing about the roster
+    start, end = s.shift_clock_hours
     hours = hourly_load_table(ds, first, last)
-    hours = hours[hours["counted_sessions"] > 0].reset_index(drop=True)
-    x = hours["sessions_per_agent_hour"].to_numpy(float)
+    hours = hours[(hours["counted_sessions"] > 0) & (hours["hour"] >= start)
+                  & (hours["hour"] < end)].reset_index(drop=True)
+    sessions = session_load_table(ds, first, last)
+    sessions = sessions[(sessions["hour"] >= start) & (sessions["hour"] < end)]
     try:
-        fit = fit_curve(x, hours["fast_sessions"].to_numpy(float),
-                        hours["counted_sessions"].to_numpy(float), target)
+        fit = fit_shift(sessions["sessions_per_agent_hour"].to_numpy(float),
+                        sessions["first_response_s"].to_numpy(float),
+                        sessions["agent_id"].to_numpy(), sessions["day"].to_numpy(),
+                        s.fast_response_s, target)
     except ValueError as exc:
         raise ParameterError(f"load-response curve {first} to {last}: {exc}") from exc
     bins = _curve_bins(hours, fit)
     grid = np.linspace(fit.load_min, fit.load_max, 200)
     curve = pd.DataFrame({"load": grid, "fast_response_rate": fit.rate(grid)})
-    model = _statsmodels_fit(x, hours, fit)
     return LoadResponseResult(
         month=month, first_day=first, last_day=last, target=target, estimate=fit.estimate,
         ci_low=fit.ci_low, ci_high=fit.ci_high, crossing=fit.crossing, knee=fit.knee,
-        dispersion=fit.dispersion, hours=len(hours), bins=bins, curve=curve,
-        profile=fit.profile, fit=fit, model=model)
+        slope_below=fit.b, slope_above=fit.b + fit.c, hours=len(hours),
+        sessions=fit.sessions, busy_sessions=fit.busy_sessions, bins=bins, curve=curve,
+        draws=fit.draws, fit=fit, model=_statsmodels_fit(sessions, fit))
 
 
-def _statsmodels_fit(x: np.ndarray, hours: pd.DataFrame, fit: CurveFit):
-    """The chosen knee's model refitted by statsmodels (GLM, binomial), for ``.model``."""
+def _statsmodels_fit(sessions: pd.DataFrame, fit: ShiftFit):
+    """The chosen knee's regression refitted by statsmodels, for ``.model``.
+
+    OLS of the log first response on load and its hinge after removing each agent-day's
+    mean (the fixed effects), with standard errors clustered by day.
+    """
     import statsmodels.api as sm
 
-    from ._load_curve import hinge
+    answered = sessions[sessions["first_response_s"].notna()]
+    x = answered["sessions_per_agent_hour"].to_numpy(float)
+    frame = pd.DataFrame({
+        "group": answered["agent_id"].astype(str) + "|" + answered["day"].astype(str),
+        "y": np.log(np.maximum(answered["first_response_s"].to_numpy(float), 0.5)),
+        "load": x, "above_knee": hinge(x, fit.knee)})
+    within = frame[["y", "load", "above_knee"]] - frame.groupby("group")[
+        ["y", "load", "above_knee"]].transform("mean")
+    days = pd.factorize(answered["day"])[0]
+    return sm.OLS(within["y"].to_numpy(), within[["load", "above_knee"]]).fit(
+        cov_type="cluster", cov_kwds={"groups": days})
 
-    exog = np.column_stack([np.ones_like(x), x, hinge(x, fit.knee)])
-    fast = hours["fast_sessions"].to_numpy(float)
-    endog = np.column_stack([fast, hours["counted_sessions"].to_numpy(float) - fast])
-    return sm.GLM(endog, exog, family=sm.families.Binomial()).fit(scale="X2")
 
-
-def _curve_bins(hours: pd.DataFrame, fit: CurveFit) -> pd.DataFrame:
+def _curve_bins(hours: pd.DataFrame, fit: ShiftFit) -> pd.DataFrame:
     """Clock hours in bins of equal size by load, pooled."""
     x = hours["sessions_per_agent_hour"]
     # equal numbers of hours, finer in the busy tail where the curve bends
@@ -251,7 +285,7 @@ class StaffingResult(Result):
     promotion_days: tuple = ()
 
     def tidy(self) -> pd.DataFrame:
-        """One row per weekday (0 = Monday) and business hour of the month.
+        """One row per weekday (0 = Monday) and rostered hour (``settings.shift_hours``).
 
         Columns: weekday; hour; days (ordinary days of that weekday in the month with
         sessions in the hour); sessions; agent_hours (agents online summed over those days);
@@ -280,7 +314,9 @@ class StaffingResult(Result):
 
 def staffing_table(ds: Dataset, month: str, sustainable_load: float | None, *,
                    exclude_promotions: bool = True) -> StaffingResult:
-    """Label each weekday x business hour of ``month`` against the sustainable load.
+    """Label each weekday x rostered hour of ``month`` against the sustainable load.
+
+    The hours are those of ``settings.shift_hours`` (clock hours the shift touches).
 
     Parameters
     ----------
@@ -302,7 +338,7 @@ def staffing_table(ds: Dataset, month: str, sustainable_load: float | None, *,
     s = ds.settings
     first, last = month_bounds(month)
     hours = hourly_load_table(ds, first, last)
-    start, end = s.business_start.hour, s.business_end.hour + (s.business_end.minute > 0)
+    start, end = s.shift_clock_hours  # the rostered hours (settings.shift_hours)
     hours = hours[(hours["hour"] >= start) & (hours["hour"] < end)]
     promo = promotion_of(pd.Series(pd.to_datetime(hours["day"])), s.promotions).to_numpy()
     left_out = sorted({d for d, p in zip(hours["day"], promo, strict=True) if p is not None})

@@ -12,10 +12,12 @@ from datetime import date
 
 import pandas as pd
 
+from .._sql import lit
 from ..io.dataset import Dataset
 from .sql import metric_sql
 
-__all__ = ["HOURLY_LOAD_COLUMNS", "hourly_load_table"]
+__all__ = ["HOURLY_LOAD_COLUMNS", "SESSION_LOAD_COLUMNS", "hourly_load_table",
+           "session_load_table"]
 
 #: Columns of :func:`hourly_load_table`.
 HOURLY_LOAD_COLUMNS = ("day", "hour", "weekday", "sessions", "agents_online", "agents_day",
@@ -57,3 +59,57 @@ def hourly_load_table(ds: Dataset, start: date | None = None, end: date | None =
     out["sessions_per_agent_hour"] = out["sessions"] / out["agents_online"]
     out["median_first_response_s"] = pd.to_numeric(raw["median_first_response_s"])
     return out[list(HOURLY_LOAD_COLUMNS)].reset_index(drop=True)
+
+
+#: Columns of :func:`session_load_table`.
+SESSION_LOAD_COLUMNS = ("day", "hour", "agent_id", "first_response_s",
+                        "sessions_per_agent_hour")
+
+# The counted sessions (started in business hours) of the days {first} to {last}, with their
+# uncapped first response: the load-response model shifts each one's response time, and a
+# cap would censor exactly the slow answers of busy hours it learns from.
+_COUNTED_SESSIONS_SQL = """
+SELECT agent_id, CAST(start_ts AS DATE) AS day, EXTRACT(HOUR FROM start_ts) AS hour,
+       first_response_s
+FROM sessions
+WHERE CAST(start_ts AS DATE) BETWEEN {first} AND {last}
+  AND EXTRACT(HOUR FROM start_ts) * 3600 + EXTRACT(MINUTE FROM start_ts) * 60
+      + EXTRACT(SECOND FROM start_ts) >= {start_s}
+  AND EXTRACT(HOUR FROM start_ts) * 3600 + EXTRACT(MINUTE FROM start_ts) * 60
+      + EXTRACT(SECOND FROM start_ts) < {end_s}
+ORDER BY day, hour, agent_id
+"""
+
+
+def session_load_table(ds: Dataset, start: date, end: date) -> pd.DataFrame:
+    """Return the counted sessions of ``start`` to ``end`` with their clock hour's load.
+
+    Parameters
+    ----------
+    ds : Dataset
+        Needs ``sessions``.
+    start, end : datetime.date
+        First and last day (inclusive).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`SESSION_LOAD_COLUMNS`: day (``datetime.date``), hour, agent_id,
+        first_response_s (uncapped; NaN when never answered), sessions_per_agent_hour (of
+        the session's clock hour, as :func:`hourly_load_table` gives it).
+    """
+    s = ds.settings
+    sql = _COUNTED_SESSIONS_SQL.format(
+        first=f"DATE {lit(start.isoformat())}", last=f"DATE {lit(end.isoformat())}",
+        start_s=float(s.business_start.hour * 3600 + s.business_start.minute * 60
+                      + s.business_start.second),
+        end_s=float(s.business_end.hour * 3600 + s.business_end.minute * 60
+                    + s.business_end.second))
+    raw = ds.query(sql)
+    out = pd.DataFrame({"day": pd.to_datetime(raw["day"]).dt.date,
+                        "hour": raw["hour"].astype(int),
+                        "agent_id": raw["agent_id"].astype(str),
+                        "first_response_s": pd.to_numeric(raw["first_response_s"])})
+    hours = hourly_load_table(ds, start, end)[["day", "hour", "sessions_per_agent_hour"]]
+    out = out.merge(hours, on=["day", "hour"], how="left", validate="many_to_one")
+    return out[list(SESSION_LOAD_COLUMNS)].reset_index(drop=True)

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from functools import cached_property, partial
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ..analyses.compare import ALPHA
@@ -31,11 +30,12 @@ from ..analyses.complaints import (
     resolution_table,
 )
 from ..analyses.counts import CountModelResult, ModelFitError, RateComparisonResult, compare_rates
-from ..errors import CsnbError, ParameterError, check_one_of
+from ..errors import ParameterError, check_one_of
 from ..i18n import t
 from ..metrics import complaint_rate_table, data_months
 from ..months import shift_month
 from ._complaint_tables import _missing
+from ._parts import Parts
 from .display import Block, escape
 from .month_report import MonthReport
 
@@ -47,7 +47,7 @@ MODEL_MONTHS = 24
 RESOLUTION_MONTHS = 12
 
 
-class ComplaintParts:
+class ComplaintParts(Parts):
     """The complaints analyses of one month, each computed once, and the text helpers.
 
     Parameters
@@ -63,6 +63,9 @@ class ComplaintParts:
         self.lang = report.lang
         #: Why a part could not be computed, by part (report-language text).
         self.unavailable: dict[str, str] = {}
+
+    #: Every part reads the complaints table (see :class:`~csnb.report._parts.Parts`).
+    needs_table = "complaints"
 
     # -- shared helpers --------------------------------------------------------------------
 
@@ -84,26 +87,16 @@ class ComplaintParts:
     def _paragraph(self, text: str) -> Block:
         return Block.paragraph(text)
 
-    def _why(self, part: str) -> Block:
-        return self._paragraph(self.text("unavailable", reason=self.unavailable.get(part, "")))
-
-    def _attempt(self, part: str, fit: Callable[[], Any]) -> Any:
-        """Run ``fit``; on a failure the data explain, note the reason and return None."""
-        if not self.ds.has("complaints"):
-            self.unavailable[part] = self.text("reason.no_complaints")
-            return None
-        try:
-            return fit()
-        except ModelFitError:
-            self.unavailable[part] = self.text("reason.model")
-        except ParameterError as exc:
-            message = str(exc)
+    def _reason(self, exc: Exception) -> str:
+        """A failed fit, a missing baseline or a short history in the report's words."""
+        if isinstance(exc, ModelFitError):
+            return self.text("reason.model")
+        message = str(exc)
+        if isinstance(exc, ParameterError):
             key = ("reason.no_baseline" if "baseline" in message else
                    "reason.too_short" if "14 days" in message else None)
-            self.unavailable[part] = self.text(key) if key else message
-        except (CsnbError, KeyError, ValueError, np.linalg.LinAlgError) as exc:
-            self.unavailable[part] = str(exc)
-        return None
+            return self.text(key) if key else message
+        return message
 
     def _day(self, d: Any) -> str:
         d = pd.Timestamp(d)

@@ -37,7 +37,7 @@ from ..i18n import check_lang, format_value, t, use_settings
 from ..io import load_dataset
 from ..metrics import METRIC_BOOK_VERSION, data_span, kpi_table
 from .display import Block, escape
-from .month_report import RESULTS_SCHEMA, MonthReport, package_versions
+from .month_report import RESULTS_SCHEMA, MonthReport, report_header
 from .qa import QASection
 
 __all__ = ["DAILY_FIGURES", "DailyBrief", "daily_name"]
@@ -119,33 +119,13 @@ class DailyBrief(MonthReport):
 
     def header(self) -> Block:
         """Title, provisional banner, parameters, data fingerprint and versions."""
-        lang = self.lang
-        first, last = data_span(self.ds)
-        title = f'{t("title.daily", lang)} · {self.day.isoformat()}'
+        lag = self.ds.settings.lag_days
         if self.provisional:
-            status = t("daily.provisional", lang, last_date=last, lag=self.ds.settings.lag_days)
-            banner = (f'<p class="csnb-provisional" style="background:#fff3cd;padding:8px;'
-                      f'border-left:4px solid #e0a800">{escape(status)}</p>')
+            status = t("daily.provisional", self.lang, last_date=data_span(self.ds)[1], lag=lag)
         else:
-            status = t("daily.final", lang, lag=self.ds.settings.lag_days)
-            banner = f'<p class="csnb-final">{escape(status)}</p>'
-        params = "".join(f"<tr><td>{escape(k)}</td><td><code>{escape(v)}</code></td></tr>"
-                         for k, v in self.params.items())
-        versions = ", ".join(f"{escape(k)} {escape(v)}" for k, v in package_versions().items())
-        facts = [
-            (t("header.fingerprint", lang), f"<code>{escape(self.ds.fingerprint)}</code>"),
-            (t("header.data_range", lang), f"{escape(first)} – {escape(last)}"),
-            (t("header.metric_book", lang), escape(METRIC_BOOK_VERSION)),
-            (t("header.versions", lang), versions),
-        ]
-        facts_html = "".join(f"<tr><td>{escape(k)}</td><td>{v}</td></tr>" for k, v in facts)
-        return Block(
-            f"<h1>{escape(title)}</h1>{banner}"
-            f'<details><summary>{escape(t("header.parameters", lang))} · '
-            f'{escape(t("header.data", lang))}</summary>'
-            f'<table class="csnb-table">{params}{facts_html}</table></details>',
-            f"{title}\n{status}",
-        )
+            status = t("daily.final", self.lang, lag=lag)
+        return report_header(self.ds, self.lang, kind="daily", period=self.day.isoformat(),
+                             params=self.params, status=status, provisional=self.provisional)
 
     @cached_property
     def sentences(self) -> list[str]:

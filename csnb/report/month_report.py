@@ -50,7 +50,7 @@ from .needs import ALWAYS_SHOWN, NEEDS
 from .runs import attachment_file
 from .sentences import LAGGING_METRICS, headline_sentences
 
-__all__ = ["RESULTS_SCHEMA", "MonthReport", "package_versions"]
+__all__ = ["RESULTS_SCHEMA", "MonthReport", "package_versions", "report_header"]
 
 VERSIONED_PACKAGES = ("csnb", "pandas", "duckdb", "statsmodels", "seaborn", "matplotlib",
                       "papermill")
@@ -190,41 +190,20 @@ class MonthReport:
         """Title, provisional banner, parameters, data fingerprint and versions."""
         lang = self.lang
         lag = self.ds.settings.lag_days
-        first, last = data_span(self.ds)
-        title = f'{t(f"title.{self.name}", lang)} · {self.month}'
+        last = data_span(self.ds)[1]
         if self.lacking:
             # Nothing is computed, so nothing is provisional or final: the summary says why.
-            status, banner = "", ""
+            status = ""
         elif self.provisional:
             lagging = t("sentence.list_sep", lang).join(
                 metric_label(m, lang) for m in LAGGING_METRICS
                 if not lacking(FIGURE_NEEDS.get(m, ()), self.ds.tables))
             status = t("header.provisional", lang, last_date=last, lag=lag, metrics=lagging)
-            banner = (f'<p class="csnb-provisional" style="background:#fff3cd;padding:8px;'
-                      f'border-left:4px solid #e0a800">{escape(status)}</p>')
         else:
             status = t("header.final", lang, lag=lag)
-            banner = f'<p class="csnb-final">{escape(status)}</p>'
-        params = "".join(
-            f"<tr><td>{escape(k)}</td><td><code>{escape(v)}</code></td></tr>"
-            for k, v in self.params.items()
-        )
-        versions = ", ".join(f"{escape(k)} {escape(v)}" for k, v in package_versions().items())
-        facts = [
-            (t("header.fingerprint", lang), f"<code>{escape(self.ds.fingerprint)}</code>"),
-            (t("header.data_range", lang), f"{escape(first)} – {escape(last)}"),
-            (t("header.metric_book", lang), escape(METRIC_BOOK_VERSION)),
-            (t("header.versions", lang), versions),
-        ]
-        facts_html = "".join(f"<tr><td>{escape(k)}</td><td>{v}</td></tr>" for k, v in facts)
-        return Block(
-            f"<h1>{escape(title)}</h1>"
-            f"{banner}"
-            f'<details><summary>{escape(t("header.parameters", lang))} · '
-            f'{escape(t("header.data", lang))}</summary>'
-            f'<table class="csnb-table">{params}{facts_html}</table></details>',
-            f"{title}\n{status}",
-        )
+        return report_header(self.ds, lang, kind=self.name, period=self.month,
+                             params=self.params, status=status,
+                             provisional=self.provisional and not self.lacking)
 
     @cached_property
     def sentences(self) -> list[str]:
@@ -490,3 +469,52 @@ class MonthReport:
             json.dumps(self.results(**extra), ensure_ascii=False, indent=2, default=str),
             encoding="utf-8",
         )
+
+
+def report_header(ds: Dataset, lang: str, *, kind: str, period: str, params: dict[str, Any],
+                  status: str, provisional: bool) -> Block:
+    """The header of a report of any period: title, status banner, parameters and data.
+
+    Parameters
+    ----------
+    ds : Dataset
+        Its fingerprint and data range are shown.
+    lang : str
+    kind : str
+        The report (``title.KIND`` is its title).
+    period : str
+        What the report covers, as shown after the title: a month ``YYYY-MM`` or a day.
+    params : dict
+        The notebook's parameters, shown as given.
+    status : str
+        The provisional or final sentence ("" shows no banner).
+    provisional : bool
+        Whether ``status`` is the provisional warning (highlighted) or the final note.
+    """
+    first, last = data_span(ds)
+    title = f'{t(f"title.{kind}", lang)} · {period}'
+    if not status:
+        banner = ""
+    elif provisional:
+        banner = (f'<p class="csnb-provisional" style="background:#fff3cd;padding:8px;'
+                  f'border-left:4px solid #e0a800">{escape(status)}</p>')
+    else:
+        banner = f'<p class="csnb-final">{escape(status)}</p>'
+    rows = "".join(f"<tr><td>{escape(k)}</td><td><code>{escape(v)}</code></td></tr>"
+                   for k, v in params.items())
+    versions = ", ".join(f"{escape(k)} {escape(v)}" for k, v in package_versions().items())
+    facts = [
+        (t("header.fingerprint", lang), f"<code>{escape(ds.fingerprint)}</code>"),
+        (t("header.data_range", lang), f"{escape(first)} – {escape(last)}"),
+        (t("header.metric_book", lang), escape(METRIC_BOOK_VERSION)),
+        (t("header.versions", lang), versions),
+    ]
+    facts_html = "".join(f"<tr><td>{escape(k)}</td><td>{v}</td></tr>" for k, v in facts)
+    return Block(
+        f"<h1>{escape(title)}</h1>"
+        f"{banner}"
+        f'<details><summary>{escape(t("header.parameters", lang))} · '
+        f'{escape(t("header.data", lang))}</summary>'
+        f'<table class="csnb-table">{rows}{facts_html}</table></details>',
+        f"{title}\n{status}",
+    )

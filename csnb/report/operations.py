@@ -30,9 +30,9 @@ from ..analyses.operations import (
     forecast_staffing,
     staffing_table,
 )
-from ..errors import CsnbError
 from ..i18n import METRICS, column_label, format_value, t
 from ..plots.operations import WEEKDAY_KEYS
+from ._parts import Parts
 from .display import Block, escape
 from .month_report import MonthReport
 from .needs import needs_data
@@ -101,7 +101,7 @@ class OperationsTable(TableResult):
 
 
 @needs_data
-class OperationsReport:
+class OperationsReport(Parts):
     """The sections of the operations report for one month (issue 12, items 5 and 6).
 
     Parameters
@@ -124,6 +124,9 @@ class OperationsReport:
         #: Why a part could not be computed, by part (report-language text).
         self.unavailable: dict[str, str] = {}
 
+    #: Every part reads the sessions table (see :class:`~csnb.report._parts.Parts`).
+    needs_table = "sessions"
+
     # -- helpers -------------------------------------------------------------------------------
 
     def text(self, key: str, **values: Any) -> str:
@@ -137,20 +140,6 @@ class OperationsReport:
 
     def _paragraph(self, text: str) -> Block:
         return Block.paragraph(text)
-
-    def _why(self, part: str) -> Block:
-        return self._paragraph(self.text("unavailable", reason=self.unavailable.get(part, "")))
-
-    def _attempt(self, part: str, fit: Callable[[], Any]) -> Any:
-        """Run ``fit``; on a failure the data explain, note the reason and return None."""
-        if not self.ds.has("sessions"):
-            self.unavailable[part] = self.text("reason.no_sessions")
-            return None
-        try:
-            return fit()
-        except (CsnbError, ValueError, np.linalg.LinAlgError) as exc:
-            self.unavailable[part] = str(exc)
-        return None
 
     def _figure(self, draw: Callable[[], Any]):
         """Draw, close (so a notebook shows the figure once, as the cell's value), return it."""
@@ -171,6 +160,10 @@ class OperationsReport:
 
     def _rate(self, value: float) -> str:
         return format_value("fast_response_rate", value, self.lang)
+
+    def _shift(self) -> str:
+        start, end = self.ds.settings.shift_hours
+        return f"{start}-{end}"
 
     def _fast(self) -> str:
         s = self.ds.settings.fast_response_s
@@ -330,8 +323,10 @@ class OperationsReport:
             return self._why("load_curve")
         return self._paragraph(self.text(
             "note.load_curve", first=r.first_day, last=r.last_day, hours=f"{r.hours:,}",
-            fast=self._fast(), knee=f"{r.knee:.2f}", target=self._rate(r.target),
-            dispersion=f"{r.dispersion:.2f}"))
+            sessions=f"{r.sessions:,}", busy=f"{r.busy_sessions:,}", fast=self._fast(),
+            shift=self._shift(),
+            knee=f"{r.knee:.2f}", target=self._rate(r.target),
+            slowdown=f"{np.exp(r.slope_above):.2f}", reps=f"{len(r.draws):,}"))
 
     def plot_load_curve(self):
         """The fast-response rate and median first response against load, with the fit."""
@@ -352,6 +347,7 @@ class OperationsReport:
         days = st.tidy()["days"]
         span = (f"{days.min()}" if days.min() == days.max() else f"{days.min()}–{days.max()}")
         text = self.text("note.staffing", month=self.month, weekday_days=span,
+                         shift=self._shift(),
                          load=f"{st.sustainable_load:.2f}",
                          share=f"{100 * self.ds.settings.overstaffed_load_share:.0f}%")
         if st.promotion_days:

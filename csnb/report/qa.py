@@ -67,7 +67,7 @@ class QASection:
                  high=_pct(pr["ci_high"], lang),
                  unweighted=_pct(total["unweighted_rate"], lang))]
         agents = res.by_agent
-        below = agents[agents["ci_high"] < pr["estimate"]]
+        below = agents_below(agents, pr["estimate"])
         if len(below):
             who = t("sentence.list_sep", lang).join(
                 f"{r['name'] or r['agent_id']} ({_pct(r['pass_rate'], lang)}, "
@@ -134,3 +134,28 @@ class _QATable(TableResult):
 
 
 _SHARES = {"unweighted_rate", "pass_rate", "ci_low", "ci_high", "share_of_failed"}
+
+
+def agents_below(by_agent: pd.DataFrame, team_rate: float, alpha: float = 0.05
+                 ) -> pd.DataFrame:
+    """The agents a supervisor is told are below the team beyond chance.
+
+    Two conditions: the agent's weighted interval lies under the team's rate, and an exact
+    one-sided binomial test of the agent's reviews (passed of reviews) against the team's
+    rate gives p < ``alpha``. The second keeps an agent with one or two failed chats out of
+    the sentence: a single failed review has p = 1 - team rate (about 0.15), yet a normal or
+    Wilson interval on one review already lies under the team's rate.
+    """
+    from scipy.stats import binomtest
+
+    if by_agent.empty or team_rate is None or pd.isna(team_rate):
+        return by_agent.iloc[0:0]
+    rate = min(max(float(team_rate), 0.0), 1.0)
+
+    def exact(row) -> float:
+        n = int(row["reviews"])
+        return binomtest(int(row["passed"]), n, rate, alternative="less").pvalue if n else 1.0
+
+    under = by_agent["ci_high"] < team_rate
+    p = by_agent.apply(exact, axis=1) if len(by_agent) else pd.Series(dtype=float)
+    return by_agent[under & (p < alpha)]

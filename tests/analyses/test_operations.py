@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.special import expit, logit
+from coverage_rule import assert_coverage
 
-from csnb.analyses._load_curve import fit_binomial, fit_curve, hinge
+from csnb.analyses._load_curve import fit_shift, hinge
 from csnb.analyses.operations import fit_load_response, forecast_staffing, staffing_table
 from csnb.errors import ParameterError
 from csnb.io import load_dataset
@@ -38,82 +38,99 @@ def load_result(sim):
     return fit_load_response(ds, MONTH)
 
 
-# -- the binomial fits --------------------------------------------------------------------------
+# -- the shift model on sessions drawn from it ----------------------------------------------
 
 
-def test_the_newton_fit_matches_statsmodels(rng):
-    """Reference: sm.GLM(endog=[y, n - y], exog, family=Binomial(), offset=o).fit()."""
+def _synthetic_sessions(rng, days=150, slope=1.5, knee=2.2, never=0.015):
+    """Sessions of clock hours drawn from the shift model, with confounders planted.
+
+    Busy days are slower for their own reason (a day effect that rises with the day's
+    load, as promotion days do) and agents differ in speed; the within agent-day model must
+    not take either for load. Returns the sessions and the structural truth m(L) = target
+    (over the sessions of the hours above the knee).
+    """
+    from scipy.optimize import brentq
+    from scipy.stats import norm
+
+    rows = []
+    agent_speed = rng.normal(0, 0.3, 12)
+    for d in range(days):
+        busy_day = rng.random() < 0.15
+        day_effect = 0.4 * busy_day + rng.normal(0, 0.1)
+        for _hour in range(14):
+            online = rng.choice(12, rng.integers(3, 9), replace=False)
+            load = rng.gamma(8, 0.25) * (1.5 if busy_day else 1.0)
+            n = max(1, int(round(load * len(online))))
+            agent = rng.choice(online, n)
+            x = n / len(np.unique(agent))
+            mu = np.log(30) + agent_speed[agent] + day_effect
+            rows.append(pd.DataFrame({"day": d, "agent": agent, "x": x, "mu": mu}))
+    frame = pd.concat(rows, ignore_index=True)
+    log_fr = frame["mu"] + slope * hinge(frame["x"], knee) + rng.normal(0, 1.1, len(frame))
+    fr = np.maximum(1, np.round(np.exp(log_fr)))
+    frame["fr"] = np.where(rng.random(len(frame)) < never, np.nan, fr)
+    busy = frame[frame["x"] > knee]
+    z = np.log(180.5)
+
+    def rate(L: float) -> float:
+        return float(np.mean((1 - never) * norm.cdf((z - busy["mu"] - slope * (L - knee))
+                                                    / 1.1)))
+
+    if slope <= 0:
+        return frame, None
+    return frame, brentq(lambda L: rate(L) - 0.85, knee, knee + 10)
+
+
+def _fit(frame, reps=99, target=0.85):
+    return fit_shift(frame["x"].to_numpy(), frame["fr"].to_numpy(), frame["agent"].to_numpy(),
+                     frame["day"].to_numpy(), 180.0, target, reps=reps)
+
+
+def test_the_shift_fit_matches_statsmodels_with_agent_day_dummies(rng):
+    """Reference: sm.OLS(log first response, [load, hinge at the chosen knee, one dummy per
+    agent and day]); the chosen knee has the least residual sum of squares of its grid."""
     import statsmodels.api as sm
 
-    x = rng.uniform(1, 4, 300)
-    n = rng.integers(5, 60, 300).astype(float)
-    eta = 2.5 - 0.1 * x - 2.0 * hinge(x, 2.4)
-    y = rng.binomial(n.astype(int), expit(eta)).astype(float)
-    X = np.column_stack([np.ones_like(x), x, hinge(x, 2.4)])
-    beta, dev = fit_binomial(X, y, n)
-    ref = sm.GLM(np.column_stack([y, n - y]), X, family=sm.families.Binomial()).fit()
-    np.testing.assert_allclose(beta, ref.params, rtol=1e-6, atol=1e-8)
-    assert dev == pytest.approx(ref.deviance, rel=1e-8)
-    # with an offset and no intercept (the constrained fits of the profile)
-    off = logit(0.85)
-    X2 = np.column_stack([x - 2.6, hinge(x, 2.4) - hinge(2.6, 2.4)])
-    beta2, dev2 = fit_binomial(X2, y, n, offset=off)
-    ref2 = sm.GLM(np.column_stack([y, n - y]), X2, family=sm.families.Binomial(),
-                  offset=np.full_like(x, off)).fit()
-    np.testing.assert_allclose(beta2, ref2.params, rtol=1e-6, atol=1e-8)
-    assert dev2 == pytest.approx(ref2.deviance, rel=1e-8)
+    frame, _ = _synthetic_sessions(rng, days=20)
+    fit = _fit(frame)
+    ans = frame[frame["fr"].notna()]
+    dummies = pd.get_dummies(ans["agent"].astype(str) + "|" + ans["day"].astype(str),
+                             dtype=float)
+    y = np.log(ans["fr"].to_numpy())
+
+    def ols(k):
+        X = np.column_stack([ans["x"], hinge(ans["x"].to_numpy(), k), dummies])
+        return sm.OLS(y, X).fit()
+
+    ref = ols(fit.knee)
+    np.testing.assert_allclose([fit.b, fit.c], ref.params[:2], rtol=1e-6, atol=1e-8)
+    for k in np.quantile(frame["x"], [0.3, 0.6, 0.9]):
+        assert ref.ssr <= ols(k).ssr + 1e-6
 
 
-def _synthetic_hours(rng, hours=4000, a=2.6, b=0.0, c=-2.5, knee=2.2):
-    x = np.round(np.clip(rng.gamma(9, 0.2, hours), 0.8, 7), 3)
-    n = rng.integers(5, 60, hours).astype(float)
-    p = expit(a + b * x + c * hinge(x, knee))
-    y = rng.binomial(n.astype(int), p).astype(float)
-    return x, y, n
-
-
-def _crossing(a, b, c, knee, target):
-    """Where a + b x + c max(0, x - knee) = logit(target), on the bent piece."""
-    return knee + (logit(target) - a - b * knee) / (b + c)
-
-
-def test_the_curve_recovers_a_planted_crossing_and_its_invariants(rng):
-    x, y, n = _synthetic_hours(rng)
-    fit = fit_curve(x, y, n, 0.85)
-    truth = _crossing(2.6, 0.0, -2.5, 2.2, 0.85)
+def test_the_shift_model_recovers_a_planted_sustainable_load_and_its_invariants(rng):
+    frame, truth = _synthetic_sessions(rng)
+    fit = _fit(frame, reps=199)
     assert fit.crossing == "reached"
-    # about three standard errors (the interval's coverage is the slow test below)
-    assert abs(fit.estimate - truth) < 0.03
+    assert abs(fit.knee - 2.2) < 0.2 and abs(fit.b + fit.c - 1.5) < 0.15
+    # within about three of its bootstrap standard errors
+    se = np.std(fit.draws[np.isfinite(fit.draws)])
+    assert abs(fit.estimate - truth) < 3 * se
     assert fit.ci_low <= fit.estimate <= fit.ci_high
-    assert abs(fit.knee - 2.2) < 0.15
-    # the fitted rate at the sustainable load is the target
-    assert float(fit.rate(fit.estimate)) == pytest.approx(0.85, abs=1e-3)
-    # the profile is (about) zero at the estimate and positive away from it
-    prof = fit.profile
-    assert prof["deviance"].min() >= -1e-6
-    assert prof.loc[prof["deviance"].idxmin(), "load"] == pytest.approx(fit.estimate, abs=0.2)
-
-
-@pytest.mark.slow
-def test_the_interval_covers_a_planted_crossing_in_18_of_20_samples():
-    """Data drawn from the model itself: the profile interval's coverage is nominal."""
-    truth = _crossing(2.6, 0.0, -2.5, 2.2, 0.85)
-    covered = 0
-    for seed in range(20):
-        fit = fit_curve(*_synthetic_hours(np.random.default_rng(1000 + seed)), 0.85)
-        covered += fit.ci_low <= truth <= fit.ci_high
-    print(f"synthetic coverage {covered}/20")
-    assert covered >= 18
+    # the model's rate at the sustainable load is the target; it falls with load
+    assert float(fit.rate(fit.estimate)) == pytest.approx(0.85, abs=2e-3)
+    grid = np.linspace(fit.load_min, fit.load_max, 50)
+    assert np.all(np.diff(fit.rate(grid)) <= 1e-12)
 
 
 def test_a_target_never_reached_or_always_missed_says_so(rng):
-    x = rng.uniform(1, 4, 500)
-    n = np.full(500, 30.0)
-    high = rng.binomial(30, 0.97, 500).astype(float)
-    fit = fit_curve(x, high, n, 0.85)
+    # load does not slow answers: about 90% are fast at every load, so a target of 50% is
+    # never reached (with no knee, which hours count as busy is the noise's choice, and
+    # those hours' own rate can sit anywhere near 90%)
+    frame, _ = _synthetic_sessions(rng, days=40, slope=0.0)
+    fit = _fit(frame, target=0.5)
     assert fit.crossing == "above_target" and fit.estimate is None and fit.ci_low is None
-    low = rng.binomial(30, 0.6, 500).astype(float)
-    fit = fit_curve(x, low, n, 0.85)
+    fit = _fit(frame, target=0.999)
     assert fit.crossing == "below_target" and fit.estimate is None
 
 
@@ -157,27 +174,47 @@ def test_hourly_load_matches_pandas(sim):
 
 def test_the_sustainable_load_is_near_the_planted_one(sim, load_result):
     """One seed, 24 agents: the estimate is within 4% of the structural truth of the busy
-    hours' sessions, and its interval covers the working-model value of the noise-free
-    expected counts (the simulator's load_truth.csv)."""
-    _, truth, folder = sim
+    hours' sessions and its interval holds it; statsmodels' clustered OLS on the agent-day
+    demeaned sessions gives the same slopes (the result's ``.model``)."""
+    _, truth, _ = sim
     r = load_result
-    lr = truth["load_response"]
+    planted = truth["load_response"]["sustainable_load"]
     assert r.crossing == "reached"
     assert r.ci_low <= r.estimate <= r.ci_high
-    assert abs(r.estimate - lr["sustainable_load"]) / lr["sustainable_load"] < 0.04
+    assert abs(r.estimate - planted) / planted < 0.04
+    assert r.ci_low <= planted <= r.ci_high
     assert r.target == 0.85 and r.to_json()["target_fast_rate"] == 0.85
-    h = pd.read_csv(folder / "load_truth.csv")
-    h = h[pd.to_datetime(h["day"]) >= pd.Timestamp(str(r.first_day))]
-    pseudo = fit_curve(h["load"].to_numpy(), h["expected_fast"].to_numpy(),
-                       h["counted_sessions"].to_numpy(), 0.85).estimate
-    assert r.ci_low <= pseudo <= r.ci_high
-    # the tidy bins pool every fitted clock hour; statsmodels' refit on the unmerged hours
-    # (loads not rounded to 0.02) gives about the same curve
     assert r.tidy()["hours"].sum() == r.hours
-    np.testing.assert_allclose(r.model.params, r.fit.beta, rtol=0.05, atol=0.05)
+    np.testing.assert_allclose(r.model.params, [r.slope_below, r.slope_above - r.slope_below],
+                               rtol=1e-6, atol=1e-8)
 
 
 # -- staffing -----------------------------------------------------------------------------------
+
+
+def test_shift_hours_from_csnb_toml_set_the_staffing_hours_and_the_fitted_hours(
+        sim, load_result, tmp_path):
+    """A csnb.toml with shift_hours 09:00-18:00 shows only those clock hours, with the same
+    figures in each, and fits the curve on their sessions only."""
+    import shutil
+
+    from csnb.settings import Settings, load_settings
+
+    _, _, folder = sim
+    copy = tmp_path / "shop"
+    shutil.copytree(folder, copy)
+    (copy / "csnb.toml").write_text(Settings(shift_hours=("09:00", "18:00")).to_toml(),
+                                    encoding="utf-8")
+    assert load_settings(copy).shift_clock_hours == (9, 18)
+    ds = load_dataset(copy)
+    default = staffing_table(load_dataset(folder), MONTH, 2.0).tidy()
+    assert (default["hour"].min(), default["hour"].max()) == (8, 22)
+    short = staffing_table(ds, MONTH, 2.0).tidy()
+    assert sorted(short["hour"].unique()) == list(range(9, 18))
+    same = default[default["hour"].between(9, 17)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(short, same)
+    r = fit_load_response(ds, MONTH)
+    assert r.hours < load_result.hours and r.sessions < load_result.sessions
 
 
 def test_staffing_labels_follow_the_rules(sim, load_result):
@@ -300,30 +337,43 @@ def test_a_short_history_is_a_parameter_error(tmp_path):
 
 # -- the planted knee over 20 seeds (slow) ----------------------------------------------------
 
-COVERAGE_SEEDS = range(1, 21)
+COVERAGE_SEEDS = range(20)
 
 
 @pytest.mark.slow
-def test_the_sustainable_load_interval_covers_the_planted_value_in_18_of_20_seeds(tmp_path):
-    """The interval covers the working-model value of the planted curve (the hinge fit of
-    the simulator's noise-free expected counts) in at least 18 of 20 seeds; the estimates
-    stay within 4% of the structural truth of the busy hours. Both coverages are printed."""
-    covered, structural, errors = 0, 0, []
+def test_the_sustainable_load_interval_covers_the_planted_value(tmp_path):
+    """The 95% interval covers the simulator's structural sustainable load (the busy hours'
+    sessions, truth.json) at the nominal rate, and the estimates are unbiased.
+
+    Coverage is judged by the one rule (tests/coverage_rule.py: floor 16 of 20); bias by
+    the mean error over seeds against three Monte-Carlo standard errors, and the interval's
+    width by the bootstrap SE against the spread of the errors.
+
+    Measured on seeds 0-19 (40 agents, 12 months each, 2025-12-02): covered 20 of 20;
+    mean error -0.0024 sessions per agent-hour (MC SE 0.0024, planted values 2.40-2.48),
+    largest relative error 1.0%; the errors' SD 0.011 against a mean interval half-width /
+    1.96 of 0.034. The interval is about three times wider than the spread of the errors
+    around each world's planted value: it is a day bootstrap, so it also carries the
+    variation of which sessions and agents a new stretch of days would bring, which the
+    planted value (the realised busy-hour sessions' own mean) holds fixed. It is therefore
+    conservative for this finite-world truth. The old binomial hinge covered it 1 of 20
+    (estimates 1.0-1.8% high, +-0.5% intervals). About 25 s of one core per seed
+    (simulation 16 s, fit 8 s).
+    """
+    errors, covered, ses = [], 0, []
     for seed in COVERAGE_SEEDS:
         folder = tmp_path / f"s{seed}"
-        truth = simulate(folder, seed=seed, agents=40, months=12, start="2024-12",
-                         params={"load": {"write_hourly_truth": True}})
+        truth = simulate(folder, seed=seed, agents=40, months=12, start="2024-12")
         r = fit_load_response(load_dataset(folder), "2025-11")
-        h = pd.read_csv(folder / "load_truth.csv")
-        pseudo = fit_curve(h["load"].to_numpy(), h["expected_fast"].to_numpy(),
-                           h["counted_sessions"].to_numpy(), 0.85).estimate
         planted = truth["load_response"]["sustainable_load"]
-        covered += r.ci_low <= pseudo <= r.ci_high
-        structural += r.ci_low <= planted <= r.ci_high
-        errors.append((r.estimate - planted) / planted)
+        covered += r.ci_low <= planted <= r.ci_high
+        errors.append(r.estimate - planted)
+        ses.append(np.std(r.draws[np.isfinite(r.draws)]))
         print(f"seed {seed}: {r.estimate:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}] "
-              f"working-model {pseudo:.3f} structural {planted:.3f}")
-    print(f"coverage of the working-model value {covered}/20; of the structural value "
-          f"{structural}/20; largest relative error {max(map(abs, errors)):.3f}")
-    assert covered >= 18
-    assert max(map(abs, errors)) < 0.04
+              f"planted {planted:.3f}")
+    err = np.array(errors)
+    mc_se = err.std(ddof=1) / np.sqrt(len(err))
+    print(f"covered {covered}/{len(err)}; mean error {err.mean():+.4f} (MC SE {mc_se:.4f}); "
+          f"bootstrap SE {np.mean(ses):.4f} against the errors' SD {err.std(ddof=1):.4f}")
+    assert_coverage(covered, len(err), "sustainable load (planted knee)")
+    assert abs(err.mean()) < 3 * mc_se

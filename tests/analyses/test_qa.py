@@ -8,7 +8,6 @@ import pytest
 
 from csnb.analyses.qa import (
     STRATA,
-    _allocate,
     complaint_links,
     daily_agents,
     mask_customer,
@@ -16,6 +15,7 @@ from csnb.analyses.qa import (
     ratio_estimate,
     sample_chats,
 )
+from csnb.analyses.qa.sample import _allocate
 from csnb.errors import ParameterError
 from csnb.io import load_dataset
 from csnb.io.dataset import dataset_from_frames
