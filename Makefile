@@ -45,9 +45,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check csnb tests notebooks benchmarks scripts
 	$(BIN)/mypy
 
+## Benchmarks; the scale bench runs 200k sessions by default, the issue's sizes with
+## `make bench SCALE=--full` (datasets cached under ~/.cache/csnb-bench).
+SCALE ?=
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_prep.py
+	$(BIN)/python benchmarks/bench_scale.py $(SCALE)
 
 ## Copy the report templates (notebooks/, what analysts edit) into the package (a test checks).
 notebooks:

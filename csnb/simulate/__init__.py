@@ -75,6 +75,8 @@ def simulate(
     start: str = "2024-01",
     params: dict | None = None,
     agent_daily_only: bool = False,
+    volume: float = 1.0,
+    session_months: int | None = None,
 ) -> dict:
     """Simulate a dataset in the data contract and write it to ``out``.
 
@@ -99,6 +101,14 @@ def simulate(
         names), aggregated from the simulated sessions and orders by the metric book's
         agent-day definitions, as most shops have; no sessions, orders, agents,
         complaints or policies (see :func:`~csnb.simulate.output.write_agent_daily_only`).
+    volume : float, default 1.0
+        Multiplier of every team's sessions per working agent-day (and of the load knee in
+        sessions per agent-hour, so response times stay as planted): platform-sized months
+        for benchmarks (``benchmarks/bench_scale.py``) without thousands more agents.
+    session_months : int, optional
+        Only the last ``session_months`` months have sessions, orders and complaints (and the
+        simulator's internal ranking); the months before have staff only (hires and hazard
+        exits), so a year of agents costs no year of sessions. None: every month.
 
     Returns
     -------
@@ -128,7 +138,12 @@ def simulate(
     except ValueError as exc:
         raise ValueError(f"start must be a month YYYY-MM; got {start!r}") from exc
     rng = np.random.default_rng(seed)
-    sim = Simulation(p, rng, agents=agents, months=months, start=start, seed=seed)
+    if volume <= 0:
+        raise ValueError(f"volume must be positive; got {volume}")
+    if session_months is not None and session_months < 1:
+        raise ValueError(f"session_months must be at least 1; got {session_months}")
+    sim = Simulation(p, rng, agents=agents, months=months, start=start, seed=seed,
+                     volume=volume, session_months=session_months)
     sim.run()
     out = Path(out)
     counts = write_files(sim, out)
@@ -140,6 +155,11 @@ def simulate(
     if agent_daily_only:
         counts["agent_daily"] = write_agent_daily_only(out)
     truth = truth_dict(sim, seed=seed, agents=agents, months=months, start=start, counts=counts)
+    # scale arguments only when used, so a default run's truth.json is as before
+    if volume != 1.0:
+        truth["arguments"]["volume"] = volume
+    if session_months is not None:
+        truth["arguments"]["session_months"] = session_months
     if p["load"].get("write_hourly_truth"):
         hourly_truth_table(sim).to_csv(out / "load_truth.csv", index=False)
     if qa:

@@ -19,9 +19,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--start", default="2024-01", help="first month, YYYY-MM")
     ap.add_argument("--agent-daily-only", action="store_true",
                     help="write only daily per-agent exports (agent_daily), as most shops have")
+    ap.add_argument("--volume", type=float, default=1.0,
+                    help="multiplier of sessions per working agent-day (benchmarks)")
+    ap.add_argument("--session-months", type=int, default=None,
+                    help="only the last N months have sessions, orders and complaints")
     args = ap.parse_args(argv)
     truth = simulate(args.out, args.seed, agents=args.agents, months=args.months,
-                     start=args.start, agent_daily_only=args.agent_daily_only)
+                     start=args.start, agent_daily_only=args.agent_daily_only,
+                     volume=args.volume, session_months=args.session_months)
     c = truth["counts"]
     print(f"wrote {args.out}: {c['agents']} agents, {c['sessions']['total']} sessions, "
           f"{c['orders']['total']} orders, {c['complaints']} complaints "

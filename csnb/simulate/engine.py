@@ -174,8 +174,19 @@ class Simulation:
     """One simulated world, month by month (see :mod:`csnb.simulate`)."""
 
     def __init__(self, p: dict, rng: np.random.Generator, *, agents: int, months: int,
-                 start: str, seed: int = 0):
+                 start: str, seed: int = 0, volume: float = 1.0,
+                 session_months: int | None = None):
         self.p, self.rng, self.months, self.start = p, rng, months, start
+        # Scale (benchmarks): sessions per working agent-day and the load knee are multiplied
+        # by ``volume`` (an agent handling more chats works more of them in parallel, so the
+        # knee in sessions per agent-hour moves with it); only the last ``session_months``
+        # months have sessions, orders and complaints. 1.0 and None draw exactly what they
+        # drew before these parameters existed.
+        self.volume = float(volume)
+        if self.volume != 1.0:  # p is the caller's merged copy; truth.json shows the knee used
+            p["load"]["knee_sessions_per_agent_hour"] *= self.volume
+        self.first_session_month = 0 if session_months is None else max(
+            0, months - int(session_months))
         self.seed = seed  # for streams drawn after the world (ratings), see output
         # The agents table as written (set by csnb.simulate.output.write_files).
         self.written_agents: Any = None
@@ -234,7 +245,8 @@ class Simulation:
             while new:
                 self._hazard_exits(mi, d0, d1, np.asarray(new, dtype=np.int64))
                 new = self._hires(d1)
-            self._month(mi, d0, d1)
+            if mi >= self.first_session_month:
+                self._month(mi, d0, d1)
 
     def _hires(self, d1: int) -> list[int]:
         """Hire the queued agents whose hire day is on or before ``d1``; return their index."""
@@ -325,6 +337,8 @@ class Simulation:
             (shift == "rotating")[:, None] & (rng.random((n_ag, nd)) < 0.5)))
         lam_p = np.array([p["teams"][t]["presale_per_day"] for t in team])
         lam_a = np.array([p["teams"][t]["aftersale_per_day"] for t in team])
+        if self.volume != 1.0:
+            lam_p, lam_a = lam_p * self.volume, lam_a * self.volume
         n_pre = rng.poisson(lam_p[:, None] * (pre_mult * trend)[None, :] * works)
         n_aft = rng.poisson(lam_a[:, None] * (after_mult * trend)[None, :] * works)
 

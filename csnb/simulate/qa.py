@@ -43,6 +43,18 @@ def review_days(sim: Simulation) -> list[date]:
     return [end - timedelta(days=i) for i in range(n)][::-1]
 
 
+def _review_time(i: int) -> str:
+    """Clock time of a day's ``i``-th review: ten an hour from 10:00, within 10:00-23:00.
+
+    A large shop's day has more sampled chats than fit ten an hour (hour 24 is no time):
+    from the 130th on they are spread 30 s apart from 10:00, wrapping within those hours.
+    """
+    sec = 36_000 + (i // 10) * 3600 + (i % 10) * 300
+    if sec >= 23 * 3600:
+        sec = 36_000 + (i * 30) % (13 * 3600)
+    return f"{sec // 3600:02d}:{sec % 3600 // 60:02d}:{sec % 60:02d}"
+
+
 def write_reviews(sim: Simulation, out: Path) -> dict[str, Any]:
     """Write ``qa_reviews.csv`` for the sampled chats of :func:`review_days`; return the truth.
 
@@ -111,8 +123,7 @@ def write_reviews(sim: Simulation, out: Path) -> dict[str, Any]:
                          "score": round(float(v["score"]), 1),
                          "pass": "true" if v["passed"] else "false",
                          "issue_tags": "、".join(tags) or None,
-                         "reviewed_at": f"{d + timedelta(days=1)} {10 + i // 10:02d}:"
-                                        f"{(i % 10) * 5:02d}:00"})
+                         "reviewed_at": f"{d + timedelta(days=1)} {_review_time(i)}"})
     ds.con.close()
     reviews = pd.DataFrame(rows, columns=["session_id", "reviewer", "score", "pass",
                                           "issue_tags", "reviewed_at"])

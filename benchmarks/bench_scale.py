@@ -1,0 +1,467 @@
+"""Scale benchmark (issue 13): platform-sized months, from Parquet files to rendered reports.
+
+For each size (sessions in the report month) it generates a dataset with ``python -m
+csnb.simulate`` (12 months of agents, sessions, orders and complaints in the last two months
+only, as the issue's 9M two-month dataset), kept in a cache folder outside the repository and
+reused when present, then prints, each step in a process of its own:
+
+- load + validate (``load_dataset``, load cache off): wall, CPU and peak RSS;
+- prep to panels: ``kpi_table`` by agent and month (the agent-month panel statement), by team,
+  the shop by day, ``agent_month_panel`` and ``team_month_panel``;
+- the floor: the same agent-month panel written by hand directly in DuckDB over the same
+  Parquet files, in a fresh process; its figures are checked against ``kpi_table``'s;
+- the whole ``csnb report`` (a subprocess; peak RSS of every process of its tree, parent and
+  kernels, read from ``/proc/PID/status`` VmHWM while they run), and each notebook's time
+  from papermill's record in the executed notebook, with its slowest cells;
+- ratios and pass/fail lines against the issue's targets, and the machine (cores, RAM, CPU,
+  load average at start and end: on a shared machine wall time also measures the neighbours,
+  so CPU seconds are printed beside it).
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_scale.py                 # 200k sessions (make bench)
+    .venv/bin/python benchmarks/bench_scale.py --full          # 1M, 5M and 20M
+    .venv/bin/python benchmarks/bench_scale.py --sizes 1M,5M --cache ~/.cache/csnb-bench
+
+Linux only (``/proc``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GiB = 2**30
+#: Simulator settings: 12 months ending in the report month, sessions in its last two.
+START, MONTHS, REPORT_MONTH, SESSION_MONTHS = "2024-11", 12, "2025-10", 2
+#: Sessions per working agent-day multiplier, and agents per report-month session (measured:
+#: 200 agents at volume 14 gave 0.82M sessions in 2025-10), so the panels grow with the shop.
+VOLUME, SESSIONS_PER_AGENT = 14.0, 4115
+SEED = 13
+#: Targets of issue 13 (2-core, 24 GiB machine).
+PREP_RATIO_MAX = 1.5
+REPORT_5M_WALL_S, REPORT_5M_RSS, RSS_20M = 60.0, 2 * GiB, 3 * GiB
+
+
+# -- machine -------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    """Cores, RAM, CPU model and Python/DuckDB versions, one line."""
+    import duckdb
+
+    model = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / GiB
+    return (f"{os.cpu_count()} cores, {mem:.1f} GiB RAM, {model}; Python "
+            f"{platform.python_version()}, DuckDB {duckdb.__version__}")
+
+
+def load_avg() -> str:
+    """The 1, 5 and 15-minute load averages."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+# -- data ----------------------------------------------------------------------------------------
+
+
+def parse_size(text: str) -> int:
+    """``200k``, ``1M``, ``5M``, ``20000000`` -> sessions."""
+    t = text.strip().lower()
+    mult = {"k": 1_000, "m": 1_000_000}.get(t[-1], 1)
+    return int(float(t[:-1] if t[-1] in "km" else t) * mult)
+
+
+def dataset(size: int, cache: Path) -> tuple[Path, dict]:
+    """The dataset folder of ``size`` report-month sessions (generated when missing)."""
+    folder = cache / f"sessions-{size}-seed{SEED}"
+    if not (folder / "truth.json").exists():
+        tmp = folder.with_name(folder.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        agents = max(8, size // SESSIONS_PER_AGENT)
+        cmd = [sys.executable, "-m", "csnb.simulate", "--out", str(tmp), "--seed", str(SEED),
+               "--agents", str(agents), "--months", str(MONTHS), "--start", START,
+               "--volume", str(VOLUME), "--session-months", str(SESSION_MONTHS)]
+        print(f"  generating: {' '.join(cmd[1:])}", flush=True)
+        run = measured(cmd)
+        if run["rc"] != 0:
+            raise SystemExit(f"simulate failed:\n{run['stderr']}")
+        tmp.rename(folder)
+        print(f"  generated in {run['wall']:.0f} s, peak RSS {run['peak'] / GiB:.2f} GiB",
+              flush=True)
+    return folder, json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+
+
+# -- measuring a process tree --------------------------------------------------------------------
+
+
+def _children() -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            kids.setdefault(ppid, []).append(int(d.name))
+    return kids
+
+
+def _hwm(pid: int) -> int:
+    """Peak resident set size of a live process (VmHWM), in bytes; 0 when gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def measured(cmd: list[str], env: dict | None = None, poll_s: float = 0.2) -> dict:
+    """Run ``cmd``; return wall seconds, CPU seconds of the tree, and each process's peak RSS."""
+    peaks: dict[int, tuple[str, int]] = {}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    import threading
+
+    out: dict[str, str] = {}
+
+    def drain(name: str, stream) -> None:
+        out[name] = stream.read()
+
+    threads = [threading.Thread(target=drain, args=(n, s))
+               for n, s in (("stdout", proc.stdout), ("stderr", proc.stderr))]
+    for t in threads:
+        t.start()
+    while proc.poll() is None:
+        kids = _children()
+        todo, tree = [proc.pid], []
+        while todo:
+            p = todo.pop()
+            tree.append(p)
+            todo += kids.get(p, [])
+        for p in tree:
+            hwm = _hwm(p)
+            if hwm:
+                try:
+                    name = Path(f"/proc/{p}/cmdline").read_bytes().replace(b"\0", b" ")
+                    label = name.decode(errors="replace")[:80]
+                except OSError:
+                    label = "?"
+                old = peaks.get(p, (label, 0))
+                peaks[p] = (old[0], max(old[1], hwm))
+        time.sleep(poll_s)
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    peak = max([v for _, v in peaks.values()] + [after.ru_maxrss * 1024 if not peaks else 0])
+    return {"rc": proc.returncode, "wall": wall, "cpu": cpu, "peak": peak, "peaks": peaks,
+            "stdout": out.get("stdout", ""), "stderr": out.get("stderr", "")}
+
+
+# -- steps run in a child process (python bench_scale.py --step NAME DIR) ------------------------
+
+
+def _rss() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def step_prep(folder: Path) -> dict:
+    """Load + validate, then the metric-book panels; wall, CPU and peak RSS of each."""
+    from csnb.io import load_dataset
+    from csnb.metrics import agent_month_panel, kpi_table, team_month_panel
+
+    res: dict = {}
+    t, c = time.perf_counter(), time.process_time()
+    ds = load_dataset(folder, strict=False, cache=False)
+    res["load"] = (time.perf_counter() - t, time.process_time() - c, _rss())
+    res["rows"] = {n: int(ds.con.execute(f"SELECT COUNT(*) FROM {n}").fetchone()[0])
+                   for n in ("sessions", "orders", "complaints")}
+    panel = None
+    for label, fn in (
+        ("kpi_table(by=agent_id, freq=month)",
+         lambda: kpi_table(ds, by=("agent_id",), freq="month")),
+        ("kpi_table(by=team, freq=month)", lambda: kpi_table(ds, by=("team",), freq="month")),
+        ("kpi_table(by=(), freq=day)", lambda: kpi_table(ds, by=(), freq="day")),
+        ("agent_month_panel", lambda: agent_month_panel(ds)),
+        ("team_month_panel", lambda: team_month_panel(ds)),
+    ):
+        t, c = time.perf_counter(), time.process_time()
+        out = fn()
+        res[label] = (time.perf_counter() - t, time.process_time() - c, _rss())
+        if panel is None:
+            panel = out
+    assert panel is not None
+    cols = ["sessions", "inquiries", "converted_inquiries", "credited_sales",
+            "counted_sessions", "fast_response_rate", "median_first_response_s",
+            "complaints"]
+    res["panel"] = {f"{r['period']}|{r['agent_id']}": [None if v != v else float(v)
+                                                         for v in r[cols]]
+                    for _, r in panel.iterrows()}
+    return res
+
+
+def floor_sql(folder: Path) -> str:
+    """The agent-month panel written by hand in DuckDB over the Parquet files (the floor)."""
+    from csnb.settings import load_settings
+
+    st = load_settings(folder)
+    w = int(st.attribution_window_days)
+    b0 = st.business_start.hour * 3600 + st.business_start.minute * 60
+    b1 = st.business_end.hour * 3600 + st.business_end.minute * 60
+    cap, fast = float(st.response_cap_s), float(st.fast_response_s)
+    s, o = f"'{folder}/sessions/*.parquet'", f"'{folder}/orders/*.parquet'"
+    c = f"'{folder}/complaints.csv'"
+    return f"""
+WITH s AS (
+  SELECT session_id, agent_id, customer_id, start_ts, kind, first_response_s,
+         CAST(start_ts AS DATE) AS d,
+         (EPOCH(start_ts) % 86400) BETWEEN {b0} AND {b1 - 1} AS counted
+  FROM read_parquet({s})),
+pre AS (SELECT * FROM s WHERE kind = 'presale'),
+paid AS (
+  SELECT order_id, customer_id, agent_id AS tag, paid_ts, CAST(paid_ts AS DATE) AS pd,
+         CAST(amount AS DECIMAL(18, 2)) AS amount
+  FROM read_parquet({o}) WHERE paid_ts IS NOT NULL),
+last AS (
+  SELECT p.order_id, ARG_MAX(x.agent_id, (x.start_ts, x.session_id)) AS agent_id
+  FROM paid p JOIN pre x ON x.customer_id = p.customer_id
+   AND x.d BETWEEN p.pd - {w} AND p.pd AND x.start_ts < p.paid_ts
+  WHERE p.tag IS NULL GROUP BY p.order_id),
+cred AS (
+  SELECT p.*, COALESCE(p.tag, l.agent_id) AS agent_id
+  FROM paid p LEFT JOIN last l USING (order_id)),
+inq AS (SELECT DISTINCT customer_id, agent_id, d FROM pre),
+conv AS (
+  SELECT * FROM inq i SEMI JOIN cred c ON c.customer_id = i.customer_id
+   AND c.agent_id = i.agent_id AND c.pd BETWEEN i.d AND i.d + {w}),
+fs AS (
+  SELECT strftime(d, '%Y-%m') AS period, agent_id, COUNT(*) AS sessions,
+         COUNT(*) FILTER (counted) AS counted_sessions,
+         AVG(LEAST(COALESCE(first_response_s, {cap}), {cap})) FILTER (counted) AS avg_fr,
+         MEDIAN(LEAST(COALESCE(first_response_s, {cap}), {cap})) FILTER (counted) AS med_fr,
+         COUNT(*) FILTER (counted AND first_response_s <= {fast}) AS fast_n
+  FROM s GROUP BY ALL),
+fi AS (SELECT strftime(d, '%Y-%m') AS period, agent_id, COUNT(*) AS inquiries
+       FROM inq GROUP BY ALL),
+fc AS (SELECT strftime(d, '%Y-%m') AS period, agent_id, COUNT(*) AS converted
+       FROM conv GROUP BY ALL),
+fo AS (SELECT strftime(pd, '%Y-%m') AS period, agent_id, SUM(amount) AS sales
+       FROM cred WHERE agent_id IS NOT NULL GROUP BY ALL),
+fq AS (SELECT strftime(CAST(created_ts AS DATE), '%Y-%m') AS period, agent_id,
+              COUNT(*) AS complaints
+       FROM read_csv({c}) WHERE agent_id IS NOT NULL GROUP BY ALL),
+k AS (SELECT period, agent_id FROM fs UNION SELECT period, agent_id FROM fo
+      UNION SELECT period, agent_id FROM fq)
+SELECT k.period, k.agent_id, COALESCE(fs.sessions, 0) AS sessions,
+       COALESCE(fi.inquiries, 0) AS inquiries, COALESCE(fc.converted, 0) AS converted,
+       COALESCE(fo.sales, 0) AS sales, COALESCE(fs.counted_sessions, 0) AS counted,
+       fs.fast_n / NULLIF(fs.counted_sessions, 0) AS fast_rate, fs.med_fr,
+       COALESCE(fq.complaints, 0) AS complaints
+FROM k LEFT JOIN fs USING (period, agent_id) LEFT JOIN fi USING (period, agent_id)
+LEFT JOIN fc USING (period, agent_id) LEFT JOIN fo USING (period, agent_id)
+LEFT JOIN fq USING (period, agent_id)
+"""
+
+
+def step_floor(folder: Path) -> dict:
+    """Run the hand-written floor query in a fresh DuckDB connection."""
+    import duckdb
+
+    con = duckdb.connect()
+    sql = floor_sql(folder)
+    t, c = time.perf_counter(), time.process_time()
+    rows = con.execute(sql).fetchall()
+    res = {"floor": (time.perf_counter() - t, time.process_time() - c, _rss())}
+    res["panel"] = {f"{r[0]}|{r[1]}": [None if v is None else float(v) for v in r[2:]]
+                    for r in rows}
+    return res
+
+
+def child(step: str, folder: Path) -> dict:
+    """Run a step in a fresh process (its own peak RSS); return its JSON result."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--step", step, str(folder)]
+    run = measured(cmd, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if run["rc"] != 0:
+        raise SystemExit(f"step {step} failed:\n{run['stderr'][-3000:]}")
+    res = json.loads(run["stdout"].strip().splitlines()[-1])
+    res["_peak"] = run["peak"]
+    return res
+
+
+# -- report --------------------------------------------------------------------------------------
+
+
+def report(folder: Path, out: Path, cache_dir: Path | None, only: str | None = None) -> dict:
+    """Run ``csnb report`` for the report month; return its measures and notebook timings."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if cache_dir is None:
+        env["CSNB_CACHE"] = "0"
+    else:
+        env["CSNB_CACHE_DIR"] = str(cache_dir)
+    cmd = [str(Path(sys.executable).with_name("csnb")), "report", "--month", REPORT_MONTH,
+           "--data", str(folder), "--out", str(out), "--no-progress"]
+    if only:
+        cmd += ["--only", only]
+    run = measured(cmd, env=env)
+    run["notebooks"] = {}
+    for nb in sorted((out / REPORT_MONTH).glob("*.ipynb")):
+        meta = json.loads(nb.read_text(encoding="utf-8"))
+        cells = []
+        for cell in meta.get("cells", []):
+            dur = cell.get("metadata", {}).get("papermill", {}).get("duration")
+            if cell.get("cell_type") == "code" and dur:
+                src = "".join(cell.get("source", "")).strip().splitlines()
+                cells.append((float(dur), src[0][:70] if src else ""))
+        total = meta.get("metadata", {}).get("papermill", {}).get("duration")
+        run["notebooks"][nb.stem] = (total, sorted(cells, reverse=True)[:3])
+    return run
+
+
+# -- main ----------------------------------------------------------------------------------------
+
+
+def compare(prep: dict, floor: dict) -> str:
+    """How the floor's agent-month figures compare with kpi_table's."""
+    a, b = prep["panel"], floor["panel"]
+    if set(a) != set(b):
+        return f"NO: keys differ ({len(set(a) ^ set(b))} agent-months)"
+    worst = 0.0
+    for k in a:
+        for x, y in zip(a[k], b[k], strict=True):
+            if (x is None) != (y is None):
+                return f"NO: {k} missing on one side"
+            if x is not None and y is not None:
+                worst = max(worst, abs(x - y) / max(1.0, abs(x)))
+    return ("yes" if worst < 1e-9 else "NO") + f" ({len(a)} agent-months, 8 figures each, " \
+        f"largest relative difference {worst:.1e})"
+
+
+def line(label: str, wall: float, cpu: float, rss: int, extra: str = "") -> str:
+    """One printed figure line."""
+    return f"  {label:<38} {wall:8.2f} s wall {cpu:8.2f} s CPU {rss / GiB:6.2f} GiB{extra}"
+
+
+def run_size(size: int, cache: Path, per_notebook: bool, modes: list[str]) -> list[str]:
+    """Measure one size and print its lines; return its pass/fail lines."""
+    verdicts: list[str] = []
+    print(f"\n== {size:,} sessions in {REPORT_MONTH} (load average {load_avg()}) ==", flush=True)
+    folder, truth = dataset(size, cache)
+    c = truth["counts"]
+    print(f"  data: {folder}: {c['agents']} agents, sessions {c['sessions']['files']}, "
+          f"orders {c['orders']['total']:,}, complaints {c['complaints']:,}", flush=True)
+    prep = child("prep", folder)
+    floor = child("floor", folder)
+    lw, lc, lr = prep["load"]
+    print(line("load + validate", lw, lc, lr), flush=True)
+    steps = [k for k in prep if k.startswith(("kpi_table", "agent_month", "team_month"))]
+    for k in steps:
+        w, cp, r = prep[k]
+        print(line(k, w, cp, r))
+    pw = sum(prep[k][0] for k in steps)
+    pc = sum(prep[k][1] for k in steps)
+    print(line("prep to panels (all of the above)", pw, pc, prep["_peak"]))
+    fw, fc, fr = floor["floor"]
+    print(line("floor: hand-written DuckDB, Parquet", fw, fc, fr))
+    kw, kc, _ = prep["kpi_table(by=agent_id, freq=month)"]
+    ratio_w, ratio_c = kw / fw, kc / max(fc, 1e-9)
+    print(f"  agent-month panel / floor: {ratio_w:.2f}x wall, {ratio_c:.2f}x CPU; "
+          f"all prep / floor: {pw / fw:.2f}x wall, {pc / max(fc, 1e-9):.2f}x CPU")
+    print(f"  floor figures equal kpi_table's: {compare(prep, floor)}")
+    ok = ratio_c <= PREP_RATIO_MAX
+    verdicts.append(f"{'PASS' if ok else 'FAIL'} {size:,}: agent-month prep <= "
+                    f"{PREP_RATIO_MAX}x floor (CPU {ratio_c:.2f}x, wall {ratio_w:.2f}x)")
+    with tempfile.TemporaryDirectory(prefix="csnb-bench-") as tmp:
+        for mode in modes:
+            cache_dir = Path(tmp) / "cache" if mode in ("cold", "warm") else None
+            out = Path(tmp) / f"reports-{mode}"
+            rep = report(folder, out, cache_dir)
+            status = "ok" if rep["rc"] == 0 else f"FAILED rc={rep['rc']}"
+            print(line(f"csnb report ({mode} cache), {status}", rep["wall"], rep["cpu"],
+                       rep["peak"], f" largest process; load avg {load_avg()}"), flush=True)
+            if rep["rc"] != 0:
+                print("    " + rep["stderr"][-1500:].replace("\n", "\n    "))
+            for pid, (label, peak) in sorted(rep["peaks"].items(), key=lambda x: -x[1][1])[:7]:
+                print(f"    process {pid:>7} {peak / GiB:5.2f} GiB  {label}")
+            for name, (total, cells) in rep["notebooks"].items():
+                print(f"    notebook {name:<12} {total or float('nan'):7.1f} s; slowest cells: "
+                      + "; ".join(f"{d:.1f} s {s!r}" for d, s in cells))
+            if mode == modes[0]:
+                if size >= 5_000_000 and size < 20_000_000:
+                    ok = rep["rc"] == 0 and rep["wall"] < REPORT_5M_WALL_S
+                    verdicts.append(f"{'PASS' if ok else 'FAIL'} {size:,}: csnb report < "
+                                    f"{REPORT_5M_WALL_S:.0f} s wall ({rep['wall']:.1f} s)")
+                    ok = rep["peak"] <= REPORT_5M_RSS
+                    verdicts.append(f"{'PASS' if ok else 'FAIL'} {size:,}: no process > 2 GiB "
+                                    f"(largest {rep['peak'] / GiB:.2f} GiB)")
+                if size >= 20_000_000:
+                    ok = rep["rc"] == 0 and rep["peak"] < RSS_20M
+                    verdicts.append(f"{'PASS' if ok else 'FAIL'} {size:,}: completes with peak "
+                                    f"RSS < 3 GiB ({rep['peak'] / GiB:.2f} GiB)")
+        if per_notebook:
+            for name in ("overview", "turnover", "conversion", "complaints", "incentives"):
+                out = Path(tmp) / f"only-{name}"
+                rep = report(folder, out, None, only=name)
+                print(line(f"csnb report --only {name} (no cache)", rep["wall"], rep["cpu"],
+                           rep["peak"]), flush=True)
+    return verdicts
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark and print its figures."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="200k",
+                    help="report-month sessions, comma-separated (default 200k)")
+    ap.add_argument("--full", action="store_true", help="the issue's sizes: 1M, 5M, 20M")
+    ap.add_argument("--cache", type=Path,
+                    default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+                    / "csnb-bench", help="folder of the generated datasets (reused)")
+    ap.add_argument("--modes", default="cold",
+                    help="csnb report runs: cold, warm (same cache again), off (no cache)")
+    ap.add_argument("--per-notebook", action="store_true",
+                    help="also run csnb report --only NAME for each report")
+    ap.add_argument("--step", help=argparse.SUPPRESS)
+    ap.add_argument("folder", nargs="?", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.step:
+        sys.path.insert(0, str(ROOT))
+        res = {"prep": step_prep, "floor": step_floor}[args.step](args.folder)
+        print(json.dumps(res))
+        return
+    sizes = [1_000_000, 5_000_000, 20_000_000] if args.full else [
+        parse_size(s) for s in args.sizes.split(",")]
+    if ROOT in args.cache.resolve().parents or args.cache.resolve() == ROOT:
+        raise SystemExit(f"--cache {args.cache} is inside the repository; choose another")
+    args.cache.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {machine()}")
+    print(f"load average at start: {load_avg()}; cache: {args.cache}")
+    t0 = time.perf_counter()
+    verdicts = []
+    for size in sizes:
+        verdicts += run_size(size, args.cache, args.per_notebook, args.modes.split(","))
+    print(f"\nload average at end: {load_avg()}; bench took {time.perf_counter() - t0:.0f} s")
+    print("targets (issue 13; prep compared in CPU seconds, as the machine is shared):")
+    for v in verdicts:
+        print("  " + v)
+
+
+if __name__ == "__main__":
+    main()
