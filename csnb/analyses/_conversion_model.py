@@ -39,7 +39,7 @@ from scipy import stats
 from ..errors import MAX_EXAMPLES, DataContractError, Problem
 from ..io.dataset import Dataset
 from ..metrics import kpi_table
-from ..metrics.inquiries import inquiry_facts_table
+from ..metrics.inquiries import inquiry_facts_table, typed_inquiry_facts
 from ..metrics.sql import metric_sql
 from ..months import check_month, month_bounds, months_ending
 from ..settings import Settings
@@ -546,23 +546,16 @@ def _sample_plan(ds: Dataset, month: str, span: list[str]) -> dict[str, Any]:
 def _sampled_facts(ds: Dataset, months: list[str], plan: dict[str, Any]) -> pd.DataFrame:
     """Return the sample of the metric book's inquiry facts.
 
-    The columns are those :func:`~csnb.metrics.inquiries.inquiry_facts_table` returns (it
-    adds month, hour and weekday to the statement's, as here); only the sample leaves the
-    engine.
+    The columns are those :func:`~csnb.metrics.inquiries.inquiry_facts_table` returns (both
+    type the rows with :func:`~csnb.metrics.inquiries.typed_inquiry_facts`); only the sample
+    leaves the engine.
     """
     first, last = month_bounds(months[0])[0], month_bounds(months[-1])[1]
     facts = metric_sql("inquiry_facts", start=first, end=last, settings=ds.settings,
                        tables=ds.tables)
     out = ds.query(_SAMPLE_SQL.format(columns=", ".join(_FACT_COLUMNS), seed=plan["seed"],
                                       facts=facts, fraction=float(plan["fraction"])))
-    ts = pd.to_datetime(out["start_ts"])
-    out["day"] = pd.to_datetime(out["day"])
-    out["month"] = out["day"].dt.strftime("%Y-%m")
-    out["hour"] = ts.dt.hour.astype(int)
-    out["weekday"] = ts.dt.day_of_week.astype(int)
-    for col in ("converted", "never_answered", "counted"):
-        out[col] = out[col].astype(int)
-    return out
+    return typed_inquiry_facts(out)
 
 
 def _inquiry_frame(ds: Dataset, months: list[str], promo: dict[date, str],

@@ -268,6 +268,15 @@ def inquiry_facts_table(ds: Dataset, months: Sequence[str]) -> pd.DataFrame:
     start, end = _span(months)
     out = ds.query(metric_sql("inquiry_facts", start=start, end=end, settings=ds.settings,
                                tables=ds.tables))
+    return typed_inquiry_facts(out)[cols]
+
+
+def typed_inquiry_facts(out: pd.DataFrame) -> pd.DataFrame:
+    """Type the rows of an ``"inquiry_facts"`` query (all of them or a sample) in place.
+
+    ``day`` becomes a timestamp, the flags integers, and month (``YYYY-MM``), hour (0-23) and
+    weekday (0 = Monday) of the first session's start are added. Returns ``out``.
+    """
     ts = pd.to_datetime(out["start_ts"])
     out["day"] = pd.to_datetime(out["day"])
     out["month"] = out["day"].dt.strftime("%Y-%m")
@@ -275,7 +284,7 @@ def inquiry_facts_table(ds: Dataset, months: Sequence[str]) -> pd.DataFrame:
     out["weekday"] = ts.dt.day_of_week.astype(int)
     for col in ("converted", "never_answered", "counted"):
         out[col] = out[col].astype(int)
-    return out[cols]
+    return out
 
 
 def session_quality_table(ds: Dataset, months: Sequence[str]) -> pd.DataFrame:
