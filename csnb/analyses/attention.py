@@ -143,10 +143,7 @@ def agents_to_discuss(ds: Dataset, month: str) -> AttentionResult:
         now = ranking[(ranking["month"] == month) & ranking["bottom"].fillna(False).astype(bool)]
         before = ranking[(ranking["month"] == shift_month(month, -1))
                          & ranking["bottom"].fillna(False).astype(bool)]
-        now = now.merge(shrunk[["agent_id", "shrunk_rate", "ci_low", "ci_high", "p_bottom"]]
-                        if len(shrunk) else
-                        pd.DataFrame(columns=["agent_id", "shrunk_rate", "ci_low", "ci_high",
-                                              "p_bottom"]),
+        now = now.merge(shrunk[["agent_id", "shrunk_rate", "ci_low", "ci_high", "p_bottom"]],
                         on="agent_id", how="left")
         again = now["agent_id"].isin(before["agent_id"])
         parts.append(_rows(now[again], "bottom_again", value="p_bottom", low="ci_low",
