@@ -17,7 +17,7 @@ LANG_OPT ?= en
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
+	$(BIN)/python -m pip install --quiet -e '.[test,spark,bench]'
 	touch $(STAMP)
 
 ## Render the sample month's five reports into reports/ (English; `make report LANG_OPT=zh`).
