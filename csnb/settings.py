@@ -28,6 +28,9 @@ Example ``csnb.toml``::
     forecast_days = 60             # surge plan: days forecast after the report month
     logit_sample_sessions = 500000 # conversion model: above this many presale sessions in
                                    # the fitted months, fit on a seeded sample of inquiries
+    load_fit_sample_sessions = 500000  # load-response curve: above this many counted
+                                   # sessions in its months, fit on a seeded sample of
+                                   # agent-days
     shift_hours = ["08:00", "23:00"]  # staffing: the hours the team is rostered; the
                                    # weekday x hour picture and the load-response curve's
                                    # clock hours are these (within business hours)
@@ -136,6 +139,10 @@ class Settings:
     #: seeded sample of inquiries, stratified by agent (analyses.conversion); intervals
     #: widen by at most sqrt(population / sample).
     logit_sample_sessions: int = 500_000
+    #: Counted sessions of the load-response curve's months (rostered hours) above which the
+    #: curve fits on a seeded sample of agent-days, stratified by day (analyses.operations);
+    #: the interval widens by at most sqrt(population / sample).
+    load_fit_sample_sessions: int = 500_000
 
     # -- DuckDB resources (csnb.io.resources: memory limit, spilling, threads) --------------
     #: Share of the machine's memory csnb's DuckDB connections may use in all, divided among
@@ -193,9 +200,10 @@ class Settings:
             value = getattr(self, name)
             if not isinstance(value, int) or value < 0:
                 raise SettingsError(f"{name} must be a non-negative integer; got {value!r}")
-        if not isinstance(self.logit_sample_sessions, int) or self.logit_sample_sessions < 1:
-            raise SettingsError("logit_sample_sessions must be a positive integer; got "
-                                f"{self.logit_sample_sessions!r}")
+        for name in ("logit_sample_sessions", "load_fit_sample_sessions"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise SettingsError(f"{name} must be a positive integer; got {value!r}")
         if not 0 < self.bottom_share < 1:
             raise SettingsError(f"bottom_share must be in (0, 1); got {self.bottom_share!r}")
         unknown = set(self.ranking_weights) - set(_default_weights())

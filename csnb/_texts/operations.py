@@ -22,6 +22,19 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Days that need extra agents or overtime",
         "zh": "需要加人或加班的日子"},
     # -- notes ---------------------------------------------------------------------------------
+    "operations.note.load_sample": {
+        "en": "These months have {population} counted sessions in the rostered hours, more "
+              "than the {threshold} set in csnb.toml (load_fit_sample_sessions), so the curve "
+              "is fitted on a sample of whole agent-days: {n} sessions ({share}), drawn at the "
+              "same rate within every day and seeded by the month, so the same data give the "
+              "same report. The loads are those of all sessions. The interval is up to "
+              "√({population} / {n}) = {scale}× wider than on all sessions.",
+        "zh": "这几个月排班时段内共有 {population} 个计入会话,超过 csnb.toml 中设定的 "
+              "{threshold}(load_fit_sample_sessions),因此曲线在整天的客服样本上拟合:"
+              "{n} 个会话({share}),每天按相同比例抽取客服-日,随机种子取自月份,同样的数据"
+              "得到同样的报告。负荷仍按全部会话计算。置信区间最多比用全部会话宽 "
+              "√({population} / {n}) = {scale} 倍。",
+    },
     "operations.note.load_curve": {
         "en": "Each rostered clock hour ({shift}) from {first} to {last} ({hours} hours, "
               "{sessions} sessions in business hours) has a load: the sessions that started "

@@ -96,6 +96,11 @@ class LoadResponseResult(Result):
         grid of the observed loads.
     draws : ndarray
         The bootstrap estimates (+inf / -inf: the resample never / always below target).
+    sample : dict
+        How the sessions were sampled: ``sampled``, ``threshold_sessions``
+        (``settings.load_fit_sample_sessions``), ``population_sessions`` (counted sessions
+        of the rostered hours), ``fraction``, ``seed`` and ``ci_scale`` (at most how much
+        wider the interval is than on all sessions: sqrt(population / fitted)).
     """
 
     columns = ("load_low", "load_high", "load", "hours", "counted_sessions",
@@ -119,6 +124,7 @@ class LoadResponseResult(Result):
     curve: pd.DataFrame = field(repr=False)
     draws: np.ndarray = field(repr=False, compare=False)
     fit: ShiftFit | None = field(default=None, repr=False, compare=False)
+    sample: dict[str, Any] = field(default_factory=lambda: {"sampled": False})
 
     def tidy(self) -> pd.DataFrame:
         """The observed curve by load bin (equal numbers of clock hours), with the fit.
@@ -139,7 +145,8 @@ class LoadResponseResult(Result):
                 "slope_below": json_value(self.slope_below),
                 "slope_above": json_value(self.slope_above), "clock_hours": self.hours,
                 "sessions": self.sessions, "busy_sessions": self.busy_sessions,
-                "first_day": str(self.first_day), "last_day": str(self.last_day)}
+                "first_day": str(self.first_day), "last_day": str(self.last_day),
+                "sample": {k: json_value(v) for k, v in self.sample.items()}}
 
     def plot(self, ax=None, *, lang: str = "en"):
         """The fast-response rate against load: observed bins, fit, target, sustainable load."""
@@ -192,7 +199,10 @@ def fit_load_response(ds: Dataset, month: str, *, months: int | None = None,
     hours = hourly_load_table(ds, first, last)
     hours = hours[(hours["counted_sessions"] > 0) & (hours["hour"] >= start)
                   & (hours["hour"] < end)].reset_index(drop=True)
-    sessions = session_load_table(ds, first, last)
+    sample = _sample_plan(int(hours["counted_sessions"].sum()), s.load_fit_sample_sessions,
+                          month)
+    sessions = session_load_table(ds, first, last, fraction=sample["fraction"],
+                                  seed=sample["seed"] or "")
     sessions = sessions[(sessions["hour"] >= start) & (sessions["hour"] < end)]
     try:
         fit = fit_shift(sessions["sessions_per_agent_hour"].to_numpy(float),
@@ -209,7 +219,23 @@ def fit_load_response(ds: Dataset, month: str, *, months: int | None = None,
         ci_low=fit.ci_low, ci_high=fit.ci_high, crossing=fit.crossing, knee=fit.knee,
         slope_below=fit.b, slope_above=fit.b + fit.c, hours=len(hours),
         sessions=fit.sessions, busy_sessions=fit.busy_sessions, bins=bins, curve=curve,
-        draws=fit.draws, fit=fit, model=_statsmodels_fit(sessions, fit))
+        draws=fit.draws, fit=fit, model=_statsmodels_fit(sessions, fit),
+        sample={**sample, "ci_scale": (np.sqrt(sample["population_sessions"] / fit.sessions)
+                                       if sample["sampled"] else 1.0)})
+
+
+def _sample_plan(population: int, threshold: int, month: str) -> dict[str, Any]:
+    """Whether the curve's sessions are sampled (more than ``threshold``), at which fraction.
+
+    Whole agent-days are sampled at one rate within every day, so the agent-day levels keep
+    all their sessions and resampling days still resamples the sample; the seed is the
+    month's, so the same data give the same report.
+    """
+    sampled = population > threshold
+    return {"sampled": sampled, "threshold_sessions": threshold,
+            "population_sessions": population,
+            "fraction": threshold / population if sampled else 1.0,
+            "seed": f"csnb-load-{month}" if sampled else None}
 
 
 def _statsmodels_fit(sessions: pd.DataFrame, fit: ShiftFit):

@@ -67,21 +67,45 @@ SESSION_LOAD_COLUMNS = ("day", "hour", "agent_id", "first_response_s",
 
 # The counted sessions (started in business hours) of the days {first} to {last}, with their
 # uncapped first response: the load-response model shifts each one's response time, and a
-# cap would censor exactly the slow answers of busy hours it learns from.
+# cap would censor exactly the slow answers of busy hours it learns from. {keep} restricts
+# them to a sample of agent-days (empty: all).
 _COUNTED_SESSIONS_SQL = """
-SELECT agent_id, CAST(start_ts AS DATE) AS day, EXTRACT(HOUR FROM start_ts) AS hour,
-       first_response_s
-FROM sessions
-WHERE CAST(start_ts AS DATE) BETWEEN {first} AND {last}
-  AND EXTRACT(HOUR FROM start_ts) * 3600 + EXTRACT(MINUTE FROM start_ts) * 60
-      + EXTRACT(SECOND FROM start_ts) >= {start_s}
-  AND EXTRACT(HOUR FROM start_ts) * 3600 + EXTRACT(MINUTE FROM start_ts) * 60
-      + EXTRACT(SECOND FROM start_ts) < {end_s}
-ORDER BY day, hour, agent_id
+WITH counted AS (
+    SELECT agent_id, CAST(start_ts AS DATE) AS day, EXTRACT(HOUR FROM start_ts) AS hour,
+           first_response_s
+    FROM sessions
+    WHERE CAST(start_ts AS DATE) BETWEEN {first} AND {last}
+      AND EXTRACT(HOUR FROM start_ts) * 3600 + EXTRACT(MINUTE FROM start_ts) * 60
+          + EXTRACT(SECOND FROM start_ts) >= {start_s}
+      AND EXTRACT(HOUR FROM start_ts) * 3600 + EXTRACT(MINUTE FROM start_ts) * 60
+          + EXTRACT(SECOND FROM start_ts) < {end_s}
+)
+SELECT c.agent_id, c.day, c.hour, c.first_response_s
+FROM counted AS c{keep}
+ORDER BY c.day, c.hour, c.agent_id
 """
 
+# A sample of the agent-days of ``counted``, stratified by day: within each day the agents
+# ordered by the MD5 digest of (agent, day, seed), the first ceil(fraction x agents) kept.
+_AGENT_DAY_SAMPLE_SQL = """
+JOIN (
+    SELECT agent_id, day
+    FROM (
+        SELECT agent_id, day,
+               ROW_NUMBER() OVER (
+                   PARTITION BY day
+                   ORDER BY MD5(CONCAT(CAST(agent_id AS VARCHAR), '|', CAST(day AS VARCHAR),
+                                       '|', {seed})), agent_id
+               ) AS sample_rank,
+               COUNT(*) OVER (PARTITION BY day) AS day_agents
+        FROM (SELECT DISTINCT agent_id, day FROM counted) AS agent_days
+    ) AS ranked
+    WHERE sample_rank <= CEIL(day_agents * {fraction!r})
+) AS kept ON kept.agent_id = c.agent_id AND kept.day = c.day"""
 
-def session_load_table(ds: Dataset, start: date, end: date) -> pd.DataFrame:
+
+def session_load_table(ds: Dataset, start: date, end: date, *, fraction: float = 1.0,
+                       seed: str = "") -> pd.DataFrame:
     """Return the counted sessions of ``start`` to ``end`` with their clock hour's load.
 
     Parameters
@@ -90,6 +114,11 @@ def session_load_table(ds: Dataset, start: date, end: date) -> pd.DataFrame:
         Needs ``sessions``.
     start, end : datetime.date
         First and last day (inclusive).
+    fraction, seed : float, str
+        With ``fraction`` < 1, only the sessions of a sample of agent-days: within each day,
+        the agents ordered by the MD5 digest of (agent, day, ``seed``) and the first
+        ceil(``fraction`` x that day's agents) kept, drawn in the engine (the same data and
+        seed give the same sample). The loads stay those of all sessions.
 
     Returns
     -------
@@ -99,7 +128,12 @@ def session_load_table(ds: Dataset, start: date, end: date) -> pd.DataFrame:
         the session's clock hour, as :func:`hourly_load_table` gives it).
     """
     s = ds.settings
+    if not 0 < fraction <= 1:
+        raise ValueError(f"fraction must be in (0, 1]; got {fraction!r}")
+    keep = ("" if fraction >= 1 else
+            _AGENT_DAY_SAMPLE_SQL.format(seed=lit(seed), fraction=float(fraction)))
     sql = _COUNTED_SESSIONS_SQL.format(
+        keep=keep,
         first=f"DATE {lit(start.isoformat())}", last=f"DATE {lit(end.isoformat())}",
         start_s=float(s.business_start.hour * 3600 + s.business_start.minute * 60
                       + s.business_start.second),

@@ -321,12 +321,19 @@ class OperationsReport(Parts):
         r = self.load_result
         if r is None:
             return self._why("load_curve")
-        return self._paragraph(self.text(
+        text = self.text(
             "note.load_curve", first=r.first_day, last=r.last_day, hours=f"{r.hours:,}",
             sessions=f"{r.sessions:,}", busy=f"{r.busy_sessions:,}", fast=self._fast(),
             shift=self._shift(),
             knee=f"{r.knee:.2f}", target=self._rate(r.target),
-            slowdown=f"{np.exp(r.slope_above):.2f}", reps=f"{len(r.draws):,}"))
+            slowdown=f"{np.exp(r.slope_above):.2f}", reps=f"{len(r.draws):,}")
+        if r.sample.get("sampled"):
+            population = r.sample["population_sessions"]
+            text += (" " if self.lang == "en" else "") + self.text(
+                "note.load_sample", population=f"{population:,}",
+                threshold=f"{r.sample['threshold_sessions']:,}", n=f"{r.sessions:,}",
+                share=self._rate(r.sessions / population), scale=f"{r.sample['ci_scale']:.1f}")
+        return self._paragraph(text)
 
     def plot_load_curve(self):
         """The fast-response rate and median first response against load, with the fit."""

@@ -189,6 +189,52 @@ def test_the_sustainable_load_is_near_the_planted_one(sim, load_result):
                                rtol=1e-6, atol=1e-8)
 
 
+def test_above_the_threshold_the_curve_fits_a_seeded_sample_of_whole_agent_days(sim,
+                                                                               load_result):
+    """A month with more counted sessions than ``load_fit_sample_sessions`` fits on whole
+    agent-days, the same share within every day, the same sample on every run; the estimate
+    still holds the planted load within its (wider) interval."""
+    import dataclasses
+    from datetime import date
+
+    from csnb.metrics.load import session_load_table
+
+    ds, truth, _ = sim
+    population = load_result.sample["population_sessions"]
+    assert load_result.sample["sampled"] is False and load_result.sessions == population
+    low = dataclasses.replace(ds.settings, load_fit_sample_sessions=population // 3)
+    small = load_dataset(sim[2], settings=low)
+    r = fit_load_response(small, MONTH)
+    assert r.sample["sampled"] is True and r.sample["seed"] == f"csnb-load-{MONTH}"
+    assert r.sample["fraction"] == pytest.approx(1 / 3, rel=0.01)
+    assert 0.25 * population < r.sessions < 0.45 * population
+    assert r.sample["ci_scale"] == pytest.approx(np.sqrt(population / r.sessions))
+    assert r.to_json()["sample"]["population_sessions"] == population
+    again = fit_load_response(load_dataset(sim[2], settings=low), MONTH)
+    assert (again.estimate, again.sessions) == (r.estimate, r.sessions)
+    planted = truth["load_response"]["sustainable_load"]
+    assert abs(r.estimate - planted) / planted < 0.04, (r.estimate, planted)
+    assert r.ci_high - r.ci_low > load_result.ci_high - load_result.ci_low
+
+    # whole agent-days: a kept agent-day has every one of its sessions; each day keeps
+    # ceil(fraction x its agents)
+    first, last = date(2025, 10, 1), date(2025, 10, 31)
+    full = session_load_table(ds, first, last)
+    part = session_load_table(ds, first, last, fraction=0.4, seed="s")
+    per = full.groupby(["agent_id", "day"]).size()
+    kept = part.groupby(["agent_id", "day"]).size()
+    pd.testing.assert_series_equal(kept, per.loc[kept.index])
+    agents = full.groupby("day")["agent_id"].nunique()
+    chosen = part.groupby("day")["agent_id"].nunique()
+    assert (chosen == np.ceil(agents.loc[chosen.index] * 0.4)).all()
+    assert set(chosen.index) == set(agents.index)
+    other = session_load_table(ds, first, last, fraction=0.4, seed="t")
+    assert not other[["agent_id", "day"]].drop_duplicates().equals(
+        part[["agent_id", "day"]].drop_duplicates())
+    with pytest.raises(ValueError, match="fraction"):
+        session_load_table(ds, first, last, fraction=0)
+
+
 # -- staffing -----------------------------------------------------------------------------------
 
 
