@@ -567,8 +567,19 @@ def _inquiry_frame(ds: Dataset, months: list[str], promo: dict[date, str],
     f["response_s"] = f["capped_response_s"].astype(float)
     f["first_response_min"] = f["response_s"] / 60.0
     f["never_answered"] = f["never_answered"].astype(float)
-    f["hour"] = [next(lab for lo, hi, lab in HOUR_BANDS if lo <= h < hi) for h in f["hour"]]
+    f["hour"] = _band(f["hour"], HOUR_BANDS, "hour")
     return _attributes(_with_agents(ds, f), promo)
+
+
+def _band(values, bands, name: str) -> np.ndarray:
+    """The label of the band (lo <= value < hi) of each value."""
+    v = np.asarray(values, dtype=float)
+    out = np.full(len(v), None, dtype=object)
+    for lo, hi, lab in bands:
+        out[(v >= lo) & (v < hi)] = lab
+    if len(v) and (missing := np.flatnonzero(out == None)).size:  # noqa: E711 - elementwise
+        raise ValueError(f"{name} {v[missing[0]]!r} is in none of the bands {bands}")
+    return out
 
 
 def _daily_panel(ds: Dataset, months: list[str]) -> pd.DataFrame:
@@ -767,8 +778,7 @@ def _shape(frame: pd.DataFrame, X: pd.DataFrame, terms: list[dict], weights, kin
     cols = ["bin", "n", "converted", "conversion_rate", "odds_ratio", "ci_low", "ci_high",
             "ame", "ame_ci_low", "ame_ci_high"]
     s = frame["response_s"].to_numpy(float)
-    bins = np.array([next(lab for lo, hi, lab in RESPONSE_BINS if lo <= v < hi) for v in s],
-                    dtype=object)
+    bins = _band(s, RESPONSE_BINS, "response_s")
     if kind == "inquiry":
         bins = np.where(frame["never_answered"].to_numpy() == 1, "never", bins)
     keep = [c for c in X.columns if c not in ("first_response_min", "never_answered",

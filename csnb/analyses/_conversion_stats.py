@@ -295,21 +295,25 @@ class BetaBinomialPosterior:
         sd = np.sqrt(np.maximum(second - mean**2, 0.0))
         lo, hi = np.zeros(len(mean)), np.ones(len(mean))
         t = np.clip(mean + stats.norm.ppf(q) * sd, 1e-12, 1 - 1e-12)
+        active = np.arange(len(t))  # the units still moving: a converged unit stays put
         for _ in range(60):
-            cdf = special.betainc(a, b, t[:, None]) @ w
+            ta, aa, ba = t[active, None], a[active], b[active]
+            cdf = special.betainc(aa, ba, ta) @ w
             below = cdf < q
-            lo, hi = np.where(below, t, lo), np.where(below, hi, t)
-            dens = np.exp((a - 1) * np.log(t[:, None]) + (b - 1) * np.log1p(-t[:, None])
-                          - log_norm) @ w
+            lo[active] = np.where(below, t[active], lo[active])
+            hi[active] = np.where(below, hi[active], t[active])
+            dens = np.exp((aa - 1) * np.log(ta) + (ba - 1) * np.log1p(-ta)
+                          - log_norm[active]) @ w
             with np.errstate(divide="ignore", invalid="ignore"):
                 step = (q - cdf) / dens
-            new = t + step
+            new = t[active] + step
             # A step that leaves the bracket is replaced by its midpoint (bisection).
-            outside = ~np.isfinite(new) | (new < lo) | (new > hi)
-            new = np.where(outside, (lo + hi) / 2, new)
-            done = np.abs(new - t) < 1e-10
-            t = new
-            if done.all():
+            outside = ~np.isfinite(new) | (new < lo[active]) | (new > hi[active])
+            new = np.where(outside, (lo[active] + hi[active]) / 2, new)
+            done = np.abs(new - t[active]) < 1e-10
+            t[active] = new
+            active = active[~done]
+            if not len(active):
                 break
         return t
 
@@ -420,7 +424,8 @@ def logit_margins(params: np.ndarray, cov: np.ndarray, exog: np.ndarray,
     """
     w = np.ones(len(exog)) if weights is None else np.asarray(weights, dtype=float)
     w = w / w.sum()
-    p = _expit(exog @ params)
+    eta = exog @ params
+    p = _expit(eta)
     out = []
     for kind, cols in groups:
         j = cols[0]
@@ -430,13 +435,17 @@ def logit_margins(params: np.ndarray, cov: np.ndarray, exog: np.ndarray,
             grad = (w * dens * (1 - 2 * p) * params[j]) @ exog
             grad[j] += float(w @ dens)
         else:
-            x1, x0 = exog.copy(), exog.copy()
-            x1[:, list(cols)] = 0.0
-            x0[:, list(cols)] = 0.0
-            x1[:, j] = 1.0
-            p1, p0 = _expit(x1 @ params), _expit(x0 @ params)
+            # x0: the design with the variable's dummies set to 0; x1: with column j set to
+            # 1 as well. Both differ from exog only in those columns, so eta and the
+            # gradients come from exog without copying it.
+            cols = list(cols)
+            eta0 = eta - exog[:, cols] @ params[cols]
+            p1, p0 = _expit(eta0 + params[j]), _expit(eta0)
             est = float(w @ (p1 - p0))
-            grad = (w * p1 * (1 - p1)) @ x1 - (w * p0 * (1 - p0)) @ x0
+            a1, a0 = w * p1 * (1 - p1), w * p0 * (1 - p0)
+            grad = (a1 - a0) @ exog
+            grad[cols] = 0.0
+            grad[j] = float(a1.sum())
         out.append({"column": j, "estimate": est,
                     "std_error": float(math.sqrt(max(grad @ cov @ grad, 0.0)))})
     return out
