@@ -16,7 +16,7 @@ Example ``csnb.toml``::
     qa_quota = 30                  # chats the daily brief asks the supervisor to read
 
     # DuckDB resources (csnb.io.resources); not metric-book parameters, written only when set
-    duckdb_memory_fraction = 0.25  # share of the machine's memory, divided among the
+    duckdb_memory_fraction = 0.15  # share of the machine's memory, divided among the
                                    # notebooks running at once and the runner
     duckdb_memory_limit = "3GB"    # a fixed limit per connection instead ("" = the fraction)
     duckdb_threads = 2             # 0 = the cores divided by the notebooks running at once
@@ -147,7 +147,7 @@ class Settings:
     # -- DuckDB resources (csnb.io.resources: memory limit, spilling, threads) --------------
     #: Share of the machine's memory csnb's DuckDB connections may use in all, divided among
     #: the notebooks running at once and the runner.
-    duckdb_memory_fraction: float = 0.25
+    duckdb_memory_fraction: float = 0.15
     #: A fixed ``memory_limit`` per connection ("2GB"); empty: from the fraction.
     duckdb_memory_limit: str = ""
     #: Threads per connection; 0: the cores divided by the notebooks running at once.

@@ -7,9 +7,11 @@ every connection csnb opens (the load, a cache or run read, :func:`dataset_from_
 
 ``memory_limit``
     ``total memory x fraction / (parallel notebooks + 1)`` (the ``+ 1`` is the runner, which
-    holds its own connection while the notebooks run), at least 256 MiB. The fraction is
-    ``duckdb_memory_fraction`` of ``csnb.toml`` (default 0.25: on a 24 GiB machine with two
-    notebooks at once, 2 GiB per connection). ``duckdb_memory_limit = "3GB"`` in
+    holds its own connection while the notebooks run, and loads with the same limit), at
+    least 256 MiB. Total memory is the machine's, or the cgroup's limit (a container's) when
+    that is lower. The fraction is ``duckdb_memory_fraction`` of ``csnb.toml`` (default 0.15:
+    on a 24 GiB machine with two notebooks at once, 1.2 GiB per connection, which keeps each
+    process under 2 GiB with Python's own memory beside it). ``duckdb_memory_limit = "3GB"`` in
     ``csnb.toml`` or the environment variable ``CSNB_DUCKDB_MEMORY_LIMIT`` sets the limit
     directly (the variable wins). Above the limit DuckDB spills to disk instead of failing.
 ``temp_directory``
@@ -21,7 +23,8 @@ every connection csnb opens (the load, a cache or run read, :func:`dataset_from_
     ``duckdb_threads`` of ``csnb.toml``, or ``CSNB_DUCKDB_THREADS``.
 
 The runner tells each notebook's kernel how many notebooks run at once through
-``CSNB_WORKERS`` (unset: 1, a notebook run alone).
+``CSNB_WORKERS`` (unset: 1, a notebook run alone), and loads under the same number
+(:func:`shared_by`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from __future__ import annotations
 import itertools
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,13 +43,17 @@ from .._sql import lit
 from ..errors import SettingsError
 from ..settings import MEMORY_PATTERN, Settings
 
-__all__ = ["DuckDBResources", "apply_resources", "connect", "duckdb_resources", "total_memory"]
+__all__ = ["DuckDBResources", "apply_resources", "connect", "duckdb_resources", "shared_by",
+           "total_memory"]
 
 #: Environment variables (documented in the module docstring and docs/scale.md).
 MEMORY_VARIABLE = "CSNB_DUCKDB_MEMORY_LIMIT"
 THREADS_VARIABLE = "CSNB_DUCKDB_THREADS"
 WORKERS_VARIABLE = "CSNB_WORKERS"
 SPILL_VARIABLE = "CSNB_SPILL_DIR"
+#: Where a container's memory limit is read (cgroup v2, then v1).
+CGROUP_LIMITS = (Path("/sys/fs/cgroup/memory.max"),
+                 Path("/sys/fs/cgroup/memory/memory.limit_in_bytes"))
 
 #: No connection gets less than this, whatever the fraction says (DuckDB needs some room).
 MIN_MEMORY = 256 * 2**20
@@ -74,13 +83,43 @@ class DuckDBResources:
 
 
 def total_memory() -> int:
-    """Physical memory of the machine in bytes (``sysconf``; psutil where that is missing)."""
+    """Memory csnb may plan with, in bytes: the machine's, or its cgroup's limit if lower.
+
+    The machine's from ``sysconf`` (psutil where that is missing); the cgroup's from
+    :data:`CGROUP_LIMITS` ("max", a missing file or an unreadable one: no limit).
+    """
     try:
-        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+        physical = int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
     except (AttributeError, ValueError, OSError):  # not POSIX
         import psutil
 
-        return int(psutil.virtual_memory().total)
+        physical = int(psutil.virtual_memory().total)
+    for path in CGROUP_LIMITS:
+        try:
+            raw = path.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            continue
+        if raw.isdigit() and 0 < int(raw) < physical:
+            return int(raw)
+    return physical
+
+
+@contextmanager
+def shared_by(workers: int) -> Iterator[None]:
+    """Open connections within the block as one of ``workers`` notebooks (+ the runner).
+
+    The runner loads under the number of notebooks it is about to run, so its connection,
+    held while they run, gets their limit too.
+    """
+    before = os.environ.get(WORKERS_VARIABLE)
+    os.environ[WORKERS_VARIABLE] = str(int(workers))
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(WORKERS_VARIABLE, None)
+        else:
+            os.environ[WORKERS_VARIABLE] = before
 
 
 def _positive_env(name: str) -> int | None:

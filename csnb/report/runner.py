@@ -161,9 +161,11 @@ def render_month(
     # stops here with one clear error instead of five failed notebooks, and every notebook
     # opens this load (cache or not) instead of parsing the files again.
     from ..io import load_dataset
+    from ..io.resources import shared_by
     from ..metrics import data_months
 
-    ds = load_dataset(data_dir)
+    with shared_by(min(workers, len(names))):  # the runner's connection: a notebook's limit
+        ds = load_dataset(data_dir)
     try:
         answerable = data_months(ds)
         if month not in answerable and not allow_outside_data:

@@ -262,7 +262,10 @@ def test_every_connection_gets_the_memory_limit_spill_folder_and_threads(
     monkeypatch.setenv("CSNB_SPILL_DIR", str(tmp_path / "spill"))
     monkeypatch.delenv("CSNB_DUCKDB_MEMORY_LIMIT", raising=False)
     monkeypatch.delenv("CSNB_DUCKDB_THREADS", raising=False)
-    share = f"{int(total_memory() * 0.25 / 4) // 2**20}MiB"  # 3 notebooks and the runner
+    from csnb.settings import Settings
+
+    fraction = Settings().duckdb_memory_fraction
+    share = f"{int(total_memory() * fraction / 4) // 2**20}MiB"  # 3 notebooks and the runner
     threads = max(1, (os.cpu_count() or 1) // 3)
     loaded = load_dataset(folder)       # parsed
     cached = load_dataset(folder)       # read from the cache
@@ -288,6 +291,39 @@ def test_every_connection_gets_the_memory_limit_spill_folder_and_threads(
     assert _setting(load_dataset(folder).con, "memory_limit") == _as_duckdb_prints("300MiB")
     # The resource settings do not change the cache key: the same entry serves them all.
     assert len(_entries()) == 1
+
+
+def test_a_cgroup_limit_below_the_machine_is_the_memory_planned_with(tmp_path, monkeypatch):
+    from csnb.io import resources
+
+    physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    v2, v1 = tmp_path / "memory.max", tmp_path / "memory.limit_in_bytes"
+    monkeypatch.setattr(resources, "CGROUP_LIMITS", (v2, v1))
+    assert resources.total_memory() == physical  # no cgroup files
+    v2.write_text("max\n")
+    v1.write_text(f"{physical * 4}\n")  # v1's "no limit" is a huge number
+    assert resources.total_memory() == physical
+    v1.write_text(f"{2**30}\n")
+    assert resources.total_memory() == 2**30
+    v2.write_text(f"{3 * 2**29}\n")  # v2 first
+    assert resources.total_memory() == 3 * 2**29
+
+
+def test_the_runner_loads_under_the_notebooks_limit(monkeypatch):
+    from csnb.io.resources import WORKERS_VARIABLE, duckdb_resources, shared_by
+
+    monkeypatch.delenv(WORKERS_VARIABLE, raising=False)
+    monkeypatch.delenv("CSNB_DUCKDB_MEMORY_LIMIT", raising=False)
+    alone = duckdb_resources().memory_limit
+    with shared_by(2):
+        assert os.environ[WORKERS_VARIABLE] == "2"
+        shared = duckdb_resources().memory_limit
+    assert WORKERS_VARIABLE not in os.environ
+    assert int(shared.removesuffix("MiB")) < int(alone.removesuffix("MiB"))
+    monkeypatch.setenv(WORKERS_VARIABLE, "5")
+    with shared_by(2):
+        pass
+    assert os.environ[WORKERS_VARIABLE] == "5"
 
 
 def test_bad_resource_variables_are_named(folder, monkeypatch):
