@@ -344,6 +344,10 @@ TEXT: dict[str, dict[str, str]] = {
     "conversion.plot.sales_axis": {"en": "Credited sales (yuan)", "zh": "客服销售额(元)"},
     "conversion.plot.shrunk": {"en": "shrunk (90% interval)", "zh": "收缩后(90% 区间)"},
     "conversion.plot.raw": {"en": "raw", "zh": "原始"},
+    "conversion.plot.lowest_of": {
+        "en": "{group}: {n} of {total} agents (the lowest shrunk rates, and any whose bottom "
+              "status differs)",
+        "zh": "{group}:{total} 名客服中的 {n} 名(收缩后最低者,及末位结论不一致者)"},
     "conversion.plot.hour": {"en": "Hour of day", "zh": "时段(点)"},
     "conversion.plot.inquiries_per_day": {"en": "Inquiries per day", "zh": "日均询单人数"},
     "conversion.plot.avg_first_response_s": {"en": "Average first response (s)",

@@ -111,8 +111,12 @@ def _waterfall(row: pd.Series, ax, lang: str):
     return ax
 
 
+#: Agents drawn per group of the leaderboard chart; a larger group shows its lowest.
+SHRINKAGE_ROWS = 40
+
+
 def plot_shrinkage(table: pd.DataFrame, ax=None, *, group: str | None = None,
-                   lang: str = "en"):
+                   lang: str = "en", max_rows: int = SHRINKAGE_ROWS):
     """Draw each agent's raw and shrunk conversion rate with its interval, sorted.
 
     Parameters
@@ -124,6 +128,10 @@ def plot_shrinkage(table: pd.DataFrame, ax=None, *, group: str | None = None,
         Draws one group on it (``group`` or the first).
     group : str, optional
     lang : {"en", "zh"}, default "en"
+    max_rows : int, default :data:`SHRINKAGE_ROWS`
+        A group with more agents shows its ``max_rows`` lowest by shrunk rate, and every
+        agent whose raw and shrunk bottom status disagree; its title says how many of how
+        many (the leaderboard table keeps them all).
 
     Returns
     -------
@@ -139,21 +147,38 @@ def plot_shrinkage(table: pd.DataFrame, ax=None, *, group: str | None = None,
     import matplotlib.pyplot as plt
 
     groups = list(dict.fromkeys(table["group"]))
+    shown = {g: _lowest(table[table["group"] == g], max_rows) for g in groups}
+
+    def title(g) -> str:
+        rows, total = shown[g]
+        name = _group_title(g, lang)
+        if len(rows) == total:
+            return name
+        return t("conversion.plot.lowest_of", lang, group=name, n=len(rows), total=total)
+
     with theme():
         if ax is not None or group is not None or len(groups) <= 1:
-            if ax is None:
-                _, ax = plt.subplots(figsize=(6, 0.3 * len(table) + 1.5))
             g = group or (groups[0] if groups else None)
-            return _shrinkage(table[table["group"] == g], ax, _group_title(g, lang), lang)
-        sizes = [int((table["group"] == g).sum()) for g in groups]
+            rows = shown[g][0] if g in shown else table.iloc[:0]
+            if ax is None:
+                _, ax = plt.subplots(figsize=(6, 0.3 * len(rows) + 1.5))
+            return _shrinkage(rows, ax, title(g) if g in shown else str(g), lang)
+        sizes = [len(shown[g][0]) for g in groups]
         fig, axes = plt.subplots(len(groups), 1, sharex=True, squeeze=False,
                                  figsize=(6.5, 0.28 * sum(sizes) + 1.2 * len(groups)),
                                  gridspec_kw={"height_ratios": [max(s, 1) for s in sizes]})
         for i, (a, g) in enumerate(zip(axes[:, 0], groups, strict=True)):
-            _shrinkage(table[table["group"] == g], a, _group_title(g, lang), lang,
-                       legend=i == 0)
+            _shrinkage(shown[g][0], a, title(g), lang, legend=i == 0)
         fig.tight_layout()
         return fig
+
+
+def _lowest(rows: pd.DataFrame, max_rows: int) -> tuple[pd.DataFrame, int]:
+    """The group's ``max_rows`` lowest agents by shrunk rate and every disagreeing one."""
+    if len(rows) <= max_rows:
+        return rows, len(rows)
+    low = rows["shrunk_rate"].rank(method="first") <= max_rows
+    return rows[low | rows["disagree"].astype(bool)], len(rows)
 
 
 def _shrinkage(rows: pd.DataFrame, ax, title: str, lang: str = "en", *, legend: bool = True):

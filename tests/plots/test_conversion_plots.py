@@ -91,6 +91,23 @@ def test_shrinkage_one_row_per_agent_sorted_and_marked(rng):
     assert fig.axes[1].get_legend() is None  # the legend once, on the first panel
 
 
+def test_a_large_group_shows_its_lowest_agents_and_every_disagreement(rng):
+    table = _shrinkage(rng)
+    highest = table.loc[table["group"] == "A组", "shrunk_rate"].idxmax()
+    table.loc[highest, "disagree"] = True  # a disagreement far from the bottom
+    fig = plot_shrinkage(table, max_rows=3, lang="zh")
+    ax = fig.axes[0]
+    rows = table[table["group"] == "A组"]
+    expected = rows[(rows["shrunk_rate"].rank(method="first") <= 3) | rows["disagree"]]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == [f"{n} ({k})" for n, k in zip(
+        expected.sort_values("shrunk_rate")["name"],
+        expected.sort_values("shrunk_rate")["inquiries"], strict=True)]
+    assert len(labels) == len(expected) and 3 < len(labels) < 6
+    assert ax.get_title() == f"A组:6 名客服中的 {len(labels)} 名(收缩后最低者,及末位结论不一致者)"
+    assert plot_shrinkage(table).axes[0].get_title() == "A组"  # all shown: the plain title
+
+
 def test_shrinkage_on_given_ax(rng):
     _, ax = plt.subplots()
     out = plot_shrinkage(_shrinkage(rng), ax=ax, group="B组")
