@@ -153,6 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--agent-daily-only", action="store_true",
         help="write only daily per-agent exports (agent_daily), as most shops have: no "
              "sessions, orders, agents, complaints or policies")
+    simulate.add_argument("--volume", type=_positive_float, default=None,
+                          help="multiplier of sessions per working agent-day (benchmarks)")
+    simulate.add_argument("--session-months", type=_positive_int, default=None,
+                          help="only the last N months have sessions, orders and complaints")
     simulate.set_defaults(command="simulate", func=_cmd_simulate)
     return parser
 
@@ -240,7 +244,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 
     options = {
         key: value
-        for key, value in (("agents", args.agents), ("months", args.months), ("start", args.start))
+        for key, value in (("agents", args.agents), ("months", args.months), ("start", args.start),
+                           ("volume", args.volume), ("session_months", args.session_months))
         if value is not None
     }
     if "start" in options:
@@ -295,6 +300,16 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
     return value
 
 

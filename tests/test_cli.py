@@ -331,6 +331,12 @@ def test_simulate_passes_options_and_prints_a_summary(tmp_path, monkeypatch, cap
     assert cli.main(["simulate", "--out", str(tmp_path / "ad"), "--seed", "7",
                      "--agent-daily-only"]) == 0
     assert calls == [(tmp_path / "ad", 7, {"agent_daily_only": True})]
+    calls.clear()
+    assert cli.main(["simulate", "--out", str(tmp_path / "big"), "--seed", "7", "--volume",
+                     "2.5", "--session-months", "2"]) == 0
+    assert calls == [(tmp_path / "big", 7, {"volume": 2.5, "session_months": 2})]
+    assert cli.main(["simulate", "--out", str(out), "--seed", "7", "--volume", "0"]) == 2
+    assert "--volume: expected a positive number, got '0'" in capsys.readouterr().err
 
 
 def test_simulate_bad_start_month(tmp_path, monkeypatch, capsys):
