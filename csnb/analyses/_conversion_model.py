@@ -40,7 +40,7 @@ from ..errors import MAX_EXAMPLES, DataContractError, Problem
 from ..io.dataset import Dataset
 from ..metrics import kpi_table
 from ..metrics.inquiries import inquiry_facts_table, typed_inquiry_facts
-from ..metrics.sql import metric_sql
+from ..metrics.sql import dataset_sql
 from ..months import check_month, month_bounds, months_ending
 from ..settings import Settings
 from ._conversion_stats import (
@@ -551,8 +551,7 @@ def _sampled_facts(ds: Dataset, months: list[str], plan: dict[str, Any]) -> pd.D
     leaves the engine.
     """
     first, last = month_bounds(months[0])[0], month_bounds(months[-1])[1]
-    facts = metric_sql("inquiry_facts", start=first, end=last, settings=ds.settings,
-                       tables=ds.tables)
+    facts = dataset_sql(ds, "inquiry_facts", start=first, end=last)
     out = ds.query(_SAMPLE_SQL.format(columns=", ".join(_FACT_COLUMNS), seed=plan["seed"],
                                       facts=facts, fraction=float(plan["fraction"])))
     return typed_inquiry_facts(out)

@@ -41,7 +41,7 @@ from ..metrics.inquiries import (
     response_grid_table,
     session_quality_table,
 )
-from ..metrics.sql import metric_sql
+from ..metrics.sql import dataset_sql
 from ..months import check_month, month_bounds, shift_month
 from ._conversion_model import ConversionModelResult, fit_agent_day_model, fit_conversion_model
 from ._conversion_stats import (
@@ -743,8 +743,7 @@ def _inquiries_by_hour(ds: Dataset, month: str) -> pd.DataFrame:
     if not ds.has("sessions"):
         return pd.DataFrame({"weekday": [], "hour": [], "inquiries": []})
     first, last = month_bounds(month)
-    facts = metric_sql("inquiry_facts", start=first, end=last, settings=ds.settings,
-                       tables=ds.tables)
+    facts = dataset_sql(ds, "inquiry_facts", start=first, end=last)
     out = ds.query(_INQUIRIES_BY_HOUR_SQL.format(facts=facts))
     # Weekdays in pandas: engines number them differently (as metrics.inquiries does).
     out["weekday"] = pd.to_datetime(out["start_day"]).dt.day_of_week.astype(int)

@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from .._sql import ident
+from .._sql import ident, lit
 from ..errors import Problem
 from ..settings import Settings
 from .engines import Engine
@@ -141,6 +141,41 @@ class Dataset:
         from .panels import shared_query
 
         return shared_query(self.con, self.store, sql)
+
+    def stage(self, sql: str) -> str:
+        """Materialise the result of ``sql`` once and return a relation that reads it.
+
+        The metric book's queries share large intermediate results (the attribution of every
+        paid order, every inquiry with its conversion flag): computed inside each query, a
+        report would compute them a dozen times. A staged result is computed once per
+        Dataset, and once per run when the tables are a stored load (a Parquet file beside
+        it, written by one notebook while the others wait: :func:`csnb.io.panels.shared_file`);
+        otherwise it is a temporary table of the Dataset's own connection.
+
+        Parameters
+        ----------
+        sql : str
+            One query in DuckDB's dialect on the Dataset's tables.
+
+        Returns
+        -------
+        str
+            What to write after ``FROM`` to read the result: ``read_parquet('...')`` or the
+            temporary table's name. Only for this Dataset's DuckDB (an ``engine`` reads the
+            tables elsewhere, so the metric book inlines the intermediates there).
+        """
+        return self.memo(("stage", sql), lambda: self._stage(sql))
+
+    def _stage(self, sql: str) -> str:
+        if self.store is not None:
+            from .panels import shared_file
+
+            path = shared_file(self.con, self.store, sql)
+            if path is not None:
+                return f"read_parquet({lit(str(path))})"
+        name = f"_csnb_stage_{hashlib.sha256(sql.encode()).hexdigest()[:16]}"
+        self.con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} AS {sql}")
+        return name
 
     def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """Return ``compute()``, computed once per Dataset and ``key``.

@@ -20,6 +20,8 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -27,7 +29,12 @@ import pandas as pd
 
 from .._sql import lit
 
-__all__ = ["panel_path", "panels_dir", "shared_query"]
+try:  # advisory file locks (POSIX); elsewhere two processes may both write a file, harmlessly
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = ["panel_path", "panels_dir", "shared_file", "shared_query"]
 
 _SUFFIX = ".panels"
 
@@ -71,17 +78,53 @@ def shared_query(con: duckdb.DuckDBPyConnection, entry: Path, sql: str) -> pd.Da
     """
     path = panel_path(entry, sql)
     frame = _read(con, path)
-    if frame is not None:
-        return frame
+    if frame is None:
+        # Missing, or there but unreadable: (re)written, then read back like any other.
+        written = shared_file(con, entry, sql, rewrite=path.is_file())
+        frame = _read(con, written) if written is not None else None
+    # A file that cannot be written (or read back) leaves the panel computed, not shared.
+    return frame if frame is not None else con.execute(sql).df()
+
+
+def shared_file(con: duckdb.DuckDBPyConnection, entry: Path, sql: str, *,
+                rewrite: bool = False) -> Path | None:
+    """Return the panel file of ``sql`` on ``entry``, writing it first when it is missing.
+
+    One process writes a given file at a time (an advisory lock beside it, where the system
+    has ``fcntl``): a second process asking meanwhile waits and then finds it written, so a
+    large intermediate (:meth:`csnb.io.Dataset.stage`) is computed once per run, not once per
+    notebook. ``rewrite`` writes it again even when present (a file that could not be read).
+
+    Returns
+    -------
+    Path or None
+        ``None`` when the file cannot be written: not a plain query (``COPY`` takes only
+        those), a full disk, a read-only folder, or a query that is wrong (the caller then
+        runs it itself, and that raises).
+    """
+    path = panel_path(entry, sql)
     tmp = path.with_name(f"{path.stem}.tmp{os.getpid()}-{threading.get_ident()}.parquet")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        con.execute(f"COPY ({sql}) TO {lit(str(tmp))} (FORMAT PARQUET)")
-        os.replace(tmp, path)
+        with _locked(path.with_suffix(".lock")):
+            if path.is_file() and not rewrite:
+                return path  # written by another process while this one waited
+            con.execute(f"COPY ({sql}) TO {lit(str(tmp))} (FORMAT PARQUET)")
+            os.replace(tmp, path)
     except (OSError, duckdb.Error):
-        # Not a plain query (COPY takes only those), a full disk or a read-only folder: the
-        # panel is not shared, only computed (a query that is wrong raises here).
         tmp.unlink(missing_ok=True)
-        return con.execute(sql).df()
-    frame = _read(con, path)
-    return frame if frame is not None else con.execute(sql).df()
+        return None
+    return path
+
+
+@contextmanager
+def _locked(lock: Path) -> Iterator[None]:
+    """Hold an exclusive advisory lock on ``lock`` (created when missing)."""
+    with open(lock, "a+b") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..io.dataset import Dataset
 from .kpis import data_months, kpi_table
-from .sql import COMPLAINT_GROUPINGS, _check_by, metric_sql
+from .sql import COMPLAINT_GROUPINGS, _check_by, dataset_sql
 
 __all__ = ["complaint_rate_table", "fines_table"]
 
@@ -43,7 +43,7 @@ def complaint_rate_table(ds: Dataset, by: Sequence[str] = ("category",)) -> pd.D
     if not ds.has("complaints"):
         raise KeyError("complaint_rate_table needs the complaints table, which this dataset "
                        f"lacks (present: {', '.join(ds.tables)})")
-    counts = ds.query(metric_sql("complaint_counts", by=by, tables=ds.tables))
+    counts = ds.query(dataset_sql(ds, "complaint_counts", by=by))
     months = data_months(ds)
     keys = sorted(counts["key"].dropna().unique()) if by else ["all"]
     grid = pd.MultiIndex.from_product([months, keys], names=["month", "key"]).to_frame(
@@ -86,7 +86,7 @@ def fines_table(ds: Dataset) -> pd.DataFrame:
             "fine", "dismissal"]
     if not ds.has("complaints"):
         return pd.DataFrame(columns=cols)
-    out = ds.query(metric_sql("fines", settings=ds.settings, tables=ds.tables))
+    out = ds.query(dataset_sql(ds, "fines"))
     names = ds.frame("agents")[["agent_id", "name"]] if ds.has("agents") else None
     out = out.merge(names, on="agent_id", how="left") if names is not None else \
         out.assign(name=None)

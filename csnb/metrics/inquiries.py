@@ -22,7 +22,7 @@ Every query runs through :meth:`csnb.io.Dataset.query`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 import pandas as pd
@@ -32,7 +32,7 @@ from ..io.dataset import Dataset
 from ..io.schema import TABLES
 from ..months import month_bounds
 from ..settings import Settings
-from .sql import _base_ctes, _needed, _seconds, _with, metric_sql, transpile
+from .sql import _base_ctes, _needed, _seconds, _with, dataset_sql, transpile
 
 __all__ = [
     "INQUIRY_SQL_NAMES",
@@ -161,6 +161,7 @@ def inquiry_sql(
     settings: Settings | None = None,
     tables: Sequence[str] | None = None,
     ratings: bool | None = None,
+    staged: Mapping[str, str] | None = None,
 ) -> str:
     """Return the SQL of one inquiry-level or session-quality query.
 
@@ -188,6 +189,8 @@ def inquiry_sql(
         Contract tables present; default agents, sessions and orders.
     ratings : bool, optional
         Whether the ratings columns exist; default from the data contract.
+    staged : mapping of str to str, optional
+        Materialised intermediates (see :func:`~csnb.metrics.sql.metric_sql`).
 
     Returns
     -------
@@ -208,7 +211,7 @@ def inquiry_sql(
     counted = _counted_expr(settings)
     if name == "inquiry_facts":
         present |= {"sessions"}
-        ctes = _base_ctes(settings, present)
+        ctes = _base_ctes(settings, present, staged)
         # Sessions of the day before the range do not matter: an inquiry is one day.
         ctes.append(("_first_session", _FIRST_SESSION_SQL.format(**bounds)))
         select = _INQUIRY_FACTS_SQL.format(cap=cap, counted=counted.replace(
@@ -266,8 +269,7 @@ def inquiry_facts_table(ds: Dataset, months: Sequence[str]) -> pd.DataFrame:
     if not ds.has("sessions") or not months:
         return pd.DataFrame(columns=cols)
     start, end = _span(months)
-    out = ds.query(metric_sql("inquiry_facts", start=start, end=end, settings=ds.settings,
-                               tables=ds.tables))
+    out = ds.query(dataset_sql(ds, "inquiry_facts", start=start, end=end))
     return typed_inquiry_facts(out)[cols]
 
 
@@ -308,8 +310,7 @@ def session_quality_table(ds: Dataset, months: Sequence[str]) -> pd.DataFrame:
     if not (ds.has("sessions") or ds.has("agent_daily")) or not months:
         return pd.DataFrame(columns=cols)
     start, end = _span(months)
-    out = ds.query(metric_sql("session_quality", start=start, end=end, settings=ds.settings,
-                               tables=ds.tables))
+    out = ds.query(dataset_sql(ds, "session_quality", start=start, end=end))
     out["period"] = out["period"].astype(str)
     for col in cols[2:]:
         out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
@@ -335,8 +336,7 @@ def response_grid_table(ds: Dataset, months: Sequence[str]) -> pd.DataFrame:
     if not ds.has("sessions") or not months:
         return pd.DataFrame(columns=cols)
     start, end = _span(months)
-    out = ds.query(metric_sql("response_grid", start=start, end=end, settings=ds.settings,
-                               tables=ds.tables))
+    out = ds.query(dataset_sql(ds, "response_grid", start=start, end=end))
     out["day"] = pd.to_datetime(out["day"])
     out["hour"] = out["hour"].astype(int)
     out["weekday"] = out["day"].dt.day_of_week.astype(int)

@@ -16,7 +16,7 @@ import pandas as pd
 from ..errors import check_one_of
 from ..io.dataset import Dataset
 from ..months import month_bounds, month_of, month_span
-from .sql import KPI_COLUMNS, KPI_FREQS, KPI_GROUPINGS, _check_by, metric_sql
+from .sql import KPI_COLUMNS, KPI_FREQS, KPI_GROUPINGS, _check_by, dataset_sql
 
 __all__ = ["data_months", "data_span", "is_provisional", "kpi_table"]
 
@@ -32,7 +32,7 @@ def data_span(ds: Dataset) -> tuple[date | None, date | None]:
     Sessions, orders (created and paid), complaints and agent_daily are dated; ``(None,
     None)`` when the dataset holds none of them.
     """
-    row = ds.query(metric_sql("data_span", tables=ds.tables)).iloc[0]
+    row = ds.query(dataset_sql(ds, "data_span")).iloc[0]
     first, last = row["first_day"], row["last_day"]
     return (None if pd.isna(first) else pd.Timestamp(first).date(),
             None if pd.isna(last) else pd.Timestamp(last).date())
@@ -149,7 +149,7 @@ def kpi_table(ds: Dataset, by: Sequence[str] = (), freq: str = "month") -> pd.Da
     """
     by = _check_by(by, KPI_GROUPINGS)
     check_one_of("freq", freq, KPI_FREQS)
-    raw = ds.query(metric_sql("kpis", settings=ds.settings, by=by, freq=freq, tables=ds.tables))
+    raw = ds.query(dataset_sql(ds, "kpis", by=by, freq=freq))
     return _finish_kpis(ds, raw, by, freq)
 
 

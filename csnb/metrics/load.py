@@ -14,7 +14,7 @@ import pandas as pd
 
 from .._sql import lit
 from ..io.dataset import Dataset
-from .sql import metric_sql
+from .sql import dataset_sql
 
 __all__ = ["HOURLY_LOAD_COLUMNS", "SESSION_LOAD_COLUMNS", "hourly_load_table",
            "session_load_table"]
@@ -46,7 +46,7 @@ def hourly_load_table(ds: Dataset, start: date | None = None, end: date | None =
         (counted and answered within ``fast_response_s``), median_first_response_s (of
         counted sessions, capped; NaN without any).
     """
-    raw = ds.query(metric_sql("hourly_load", settings=ds.settings, tables=ds.tables,
+    raw = ds.query(dataset_sql(ds, "hourly_load",
                               start=start, end=end))
     out = pd.DataFrame({
         "day": pd.to_datetime(raw["day"]).dt.date,

@@ -345,7 +345,23 @@ def _share_load(ds, scratch: Path, workers: int) -> dict[str, str]:
             logger.warning("could not store the load for the notebooks: %s", exc)
             return env
     logger.info("notebooks open the run's load at %s", store)
+    _prepare_stages(ds)
     return {**env, RUN_VARIABLE: str(store)}
+
+
+def _prepare_stages(ds) -> None:
+    """Materialise the metric book's stages beside the run's load, with every core.
+
+    The attribution and the inquiries (:data:`csnb.metrics.sql.STAGES`) feed most panels of
+    every notebook; written here, before any notebook starts, they are built once with all
+    the machine's threads instead of by the first notebook on its share of them while the
+    others wait (:meth:`csnb.io.Dataset.stage`). Building the KPI statement is enough: it
+    reads exactly the stages the dataset's tables allow.
+    """
+    from ..metrics.sql import dataset_sql
+
+    ds.con.execute(f"SET threads = {os.cpu_count() or 1}")
+    dataset_sql(ds, "kpis")
 
 
 def default_notebooks_dir() -> Path:

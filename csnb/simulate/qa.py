@@ -66,7 +66,7 @@ def write_reviews(sim: Simulation, out: Path) -> dict[str, Any]:
     """
     from ..analyses.qa import HIGH_INTENT_MSGS, complaint_links, sample_chats
     from ..io import load_dataset
-    from ..metrics import metric_sql
+    from ..metrics.sql import dataset_sql
     from .output import _write_csv
 
     q = sim.p["qa"]
@@ -82,7 +82,7 @@ def write_reviews(sim: Simulation, out: Path) -> dict[str, Any]:
                               "first_response_s", "customer_msgs"]]
                 .sort_values("session_id").reset_index(drop=True))
     inquiries = ds.query(f"SELECT customer_id, agent_id, day, converted FROM "
-                         f"({metric_sql('inquiries', settings=ds.settings, tables=ds.tables)})")
+                         f"({dataset_sql(ds, 'inquiries')})")
     converted = {(r.customer_id, r.agent_id, pd.Timestamp(r.day).date())
                  for r in inquiries.itertuples() if r.converted}
     linked = set(complaint_links(ds)["session_id"].dropna())

@@ -2,8 +2,9 @@
 
 Two promises of DESIGN.md ("Layers", "Scale"):
 
-1. Every query on the raw tables goes through ``metric_sql`` and ``Dataset.query``: the Spark
-   path has exactly one place to plug in. Checked by recording every statement a full set of
+1. Every query on the raw tables goes through ``metric_sql`` and ``Dataset.query`` (or
+   ``Dataset.stage``, which materialises the intermediates many statements share, on DuckDB
+   only): the Spark path has exactly one place to plug in. Checked by recording every statement a full set of
    report computations sends through ``Dataset.query`` on the samples.
 2. Each metric-book query means the same on Spark: sqlglot writes it in Spark's dialect; the
    Spark text, read back into DuckDB's dialect, gives the same rows on the samples as the
@@ -45,6 +46,8 @@ from csnb.metrics.sql import (
     KPI_FREQS,
     KPI_GROUPINGS,
     SPAN_SQL_NAMES,
+    STAGES,
+    dataset_sql,
     transpile,
 )
 from csnb.months import month_bounds
@@ -58,24 +61,39 @@ def samples() -> Dataset:
     return load_dataset(SAMPLES)
 
 
-def variants(ds: Dataset) -> dict[str, str]:
-    """Every metric-book statement for this dataset, by a readable label."""
-    out = {}
+def variant_args(ds: Dataset) -> dict[str, tuple[str, dict]]:
+    """Every metric-book statement for this dataset: name and arguments, by a readable label."""
+    out: dict[str, tuple[str, dict]] = {}
     for name in METRIC_SQL_NAMES:
         if name == "kpis":
             for by, freq in itertools.product(KPI_GROUPINGS, KPI_FREQS):
-                out[f"kpis by={by} freq={freq}"] = metric_sql(
-                    name, settings=ds.settings, by=by, freq=freq, tables=ds.tables)
+                out[f"kpis by={by} freq={freq}"] = (name, {"by": by, "freq": freq})
         elif name == "complaint_counts":
             for by in COMPLAINT_GROUPINGS:
-                out[f"complaint_counts by={by}"] = metric_sql(
-                    name, settings=ds.settings, by=by, tables=ds.tables)
+                out[f"complaint_counts by={by}"] = (name, {"by": by})
         elif name in SPAN_SQL_NAMES:
             start, end = month_bounds("2025-11")
-            out[name] = metric_sql(name, settings=ds.settings, tables=ds.tables, start=start,
-                                   end=end)
+            out[name] = (name, {"start": start, "end": end})
         else:
-            out[name] = metric_sql(name, settings=ds.settings, tables=ds.tables)
+            out[name] = (name, {})
+    return out
+
+
+def variants(ds: Dataset) -> dict[str, str]:
+    """Every metric-book statement for this dataset (the plain text), by a readable label."""
+    return {label: metric_sql(name, settings=ds.settings, tables=ds.tables, **kwargs)
+            for label, (name, kwargs) in variant_args(ds).items()}
+
+
+def staged_statements(ds: Dataset) -> set[str]:
+    """What the Dataset's own DuckDB runs instead: each variant reading the stages, and the
+    statements that build the stages (each on the ones before it)."""
+    out = {dataset_sql(ds, name, **kwargs) for name, kwargs in variant_args(ds).values()}
+    staged: dict[str, str] = {}
+    for stage, cte in STAGES:
+        sql = metric_sql(stage, settings=ds.settings, tables=ds.tables, staged=staged)
+        out.add(sql)
+        staged[cte] = ds.stage(sql)
     return out
 
 
@@ -85,13 +103,15 @@ def reads_raw_table(sql: str) -> bool:
 
 def test_every_raw_table_query_is_a_metric_book_query(samples, monkeypatch):
     sent: list[str] = []
-    original = Dataset.query
+    original, original_stage = Dataset.query, Dataset._stage
 
     def recording(self, sql):
         sent.append(sql)
         return original(self, sql)
 
     monkeypatch.setattr(Dataset, "query", recording)
+    monkeypatch.setattr(Dataset, "_stage", lambda self, sql: (sent.append(sql),
+                                                               original_stage(self, sql))[1])
     ds = load_dataset(SAMPLES)  # a fresh Dataset: nothing answered from its memo yet
     month = "2025-11"
     for by, freq in itertools.product(KPI_GROUPINGS, KPI_FREQS):
@@ -108,7 +128,7 @@ def test_every_raw_table_query_is_a_metric_book_query(samples, monkeypatch):
     inquiry_facts_table(ds, [month])
     session_quality_table(ds, [month])
     response_grid_table(ds, [month])
-    known = set(variants(ds).values())
+    known = set(variants(ds).values()) | staged_statements(ds)
     raw = [sql for sql in sent if reads_raw_table(sql)]
     assert raw, "no raw-table query was recorded: the recording is broken"
     outside = [sql[:200] for sql in raw if sql not in known]
@@ -144,6 +164,33 @@ def test_spark_translation_gives_the_same_rows(samples, label):
     got = canonical_rows(samples.con.execute(back).df())
     assert len(expected) > 0, f"{label} returns no rows on the samples: the check is empty"
     pd.testing.assert_frame_equal(got, expected, check_dtype=False, atol=1e-9)
+
+
+@pytest.mark.parametrize("label", [
+    *(f"kpis by={by} freq={freq}" for by, freq in itertools.product(KPI_GROUPINGS, KPI_FREQS)),
+    "attribution", "inquiries", "inquiry_facts",
+])
+@pytest.mark.parametrize("stored", [False, True], ids=["own-connection", "stored-load"])
+def test_a_statement_reading_the_stages_gives_the_plain_statements_rows(
+        samples, label, stored, tmp_path, monkeypatch):
+    """dataset_sql reads the materialised attribution and inquiries: the same rows, exactly."""
+    if stored:  # a cache entry: the stages are Parquet files beside it
+        monkeypatch.setenv("CSNB_CACHE_DIR", str(tmp_path))
+        ds = load_dataset(SAMPLES)
+        assert ds.store is not None
+    else:
+        ds = load_dataset(SAMPLES, cache=False)
+        assert ds.store is None
+    name, kwargs = variant_args(ds)[label]
+    plain = metric_sql(name, settings=ds.settings, tables=ds.tables, **kwargs)
+    staged = dataset_sql(ds, name, **kwargs)
+    assert staged != plain and ("read_parquet(" in staged) == stored
+    expected = ds.con.execute(plain).df()
+    got = ds.con.execute(staged).df()
+    assert len(expected) > 0
+    if "ORDER BY" not in plain.rsplit(")", 1)[-1]:  # unordered rows: compare them sorted
+        expected, got = canonical_rows(expected), canonical_rows(got)
+    pd.testing.assert_frame_equal(got, expected)
 
 
 def test_spark_median_is_exact_not_approximate():

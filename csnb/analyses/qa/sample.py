@@ -13,7 +13,8 @@ import pandas as pd
 from ...errors import ParameterError
 from ...i18n import t, value_label
 from ...io.dataset import Dataset
-from ...metrics import complaint_links, metric_sql, sessions_of_day
+from ...metrics import complaint_links, sessions_of_day
+from ...metrics.sql import dataset_sql
 from ..base import Result, TableResult, html_table, records
 from .common import agent_teams, check_day, mask_customer, missing
 from .flags import DailyAgentsResult, daily_agents
@@ -88,7 +89,7 @@ class ChatSampleResult(Result):
 
 def _day_inquiries(ds: Dataset, day: date) -> pd.DataFrame:
     # Every inquiry once per dataset (the monthly QA section samples every reviewed day).
-    sql = metric_sql("inquiries", settings=ds.settings, tables=ds.tables)
+    sql = dataset_sql(ds, "inquiries")
     every = ds.memo(("qa_inquiries", sql), lambda: ds.query(
         f"SELECT customer_id, agent_id, CAST(day AS DATE) AS day, converted FROM ({sql}) AS i"
     ).assign(day=lambda f: pd.to_datetime(f["day"]).dt.date))
