@@ -51,6 +51,8 @@ SEED = 13
 #: Targets of issue 13 (2-core, 24 GiB machine).
 PREP_RATIO_MAX = 1.5
 REPORT_5M_WALL_S, REPORT_5M_RSS, RSS_20M = 60.0, 2 * GiB, 3 * GiB
+#: The largest world the simulator writes; larger sizes are several shops (:func:`tiled`).
+SIMULATE_MAX = 5_000_000
 
 
 # -- machine -------------------------------------------------------------------------------------
@@ -86,7 +88,16 @@ def parse_size(text: str) -> int:
 
 
 def dataset(size: int, cache: Path) -> tuple[Path, dict]:
-    """The dataset folder of ``size`` report-month sessions (generated when missing)."""
+    """The dataset folder of ``size`` report-month sessions (generated when missing).
+
+    Up to :data:`SIMULATE_MAX` sessions the simulator writes it. Above, it is several shops:
+    copies of the :data:`SIMULATE_MAX` world side by side (:func:`tiled`), since the
+    simulator holds a whole world in memory (10 GiB at 5M sessions a month).
+    """
+    if size > SIMULATE_MAX:
+        copies = -(-size // SIMULATE_MAX)
+        return tiled(dataset(size // copies, cache)[0], copies,
+                     cache / f"sessions-{size}-seed{SEED}-shops{copies}")
     folder = cache / f"sessions-{size}-seed{SEED}"
     if not (folder / "truth.json").exists():
         tmp = folder.with_name(folder.name + ".tmp")
@@ -103,6 +114,76 @@ def dataset(size: int, cache: Path) -> tuple[Path, dict]:
         print(f"  generated in {run['wall']:.0f} s, peak RSS {run['peak'] / GiB:.2f} GiB",
               flush=True)
     return folder, json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+
+
+#: Columns that identify something, per file: suffixed per shop in a tiled dataset.
+SHOP_KEYS = {
+    "sessions": ("session_id", "agent_id", "customer_id"),
+    "orders": ("order_id", "customer_id", "agent_id"),
+    "agents.csv": ("agent_id", "name", "team"),
+    "complaints.csv": ("complaint_id", "agent_id", "order_id", "session_id"),
+    "policies.csv": ("team",),
+    "qa_reviews.csv": ("session_id",),
+}
+
+
+def tiled(base: Path, copies: int, folder: Path) -> tuple[Path, dict]:
+    """``copies`` shops of one outsourcing firm: the world in ``base`` once per shop.
+
+    Shop 1 is ``base`` as it is; shop k > 1 is the same records with ``-k`` appended to every
+    identifier (agents, their names and teams, customers, sessions, orders, complaints), so
+    no record of one shop meets another's: every agent, customer and order is its own, and
+    each panel has ``copies`` times the rows. Written by DuckDB, file by file (months of
+    sessions and orders as Parquet, the rest as CSV), without holding a table in memory.
+    """
+    import duckdb
+
+    if (folder / "truth.json").exists():
+        return folder, json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    t0 = time.perf_counter()
+    con = duckdb.connect()
+    con.execute("SET memory_limit = '2GB'; SET preserve_insertion_order = false")
+
+    def select(source: str, keys: tuple[str, ...]) -> str:
+        def shop(k: int) -> str:
+            if k == 1:
+                return f"SELECT * FROM {source}"
+            renamed = ", ".join(f"{c} || '-{k}' AS {c}" for c in keys)
+            return f"SELECT * REPLACE ({renamed}) FROM {source}"
+
+        return " UNION ALL ".join(shop(k) for k in range(1, copies + 1))
+
+    counts: dict = {"sessions": {"files": {}}, "orders": {"files": {}}}
+    for table in ("sessions", "orders"):
+        (tmp / table).mkdir()
+        for path in sorted((base / table).glob("*.parquet")):
+            out = tmp / table / path.name
+            src = f"read_parquet('{path}')"
+            con.execute(f"COPY ({select(src, SHOP_KEYS[table])}) TO '{out}' "
+                        "(FORMAT PARQUET, COMPRESSION zstd)")
+            counts[table]["files"][path.name] = con.execute(
+                f"SELECT COUNT(*) FROM read_parquet('{out}')").fetchone()[0]
+        counts[table]["total"] = sum(counts[table]["files"].values())
+    for name, keys in SHOP_KEYS.items():
+        if not name.endswith(".csv") or not (base / name).exists():
+            continue
+        src = f"read_csv('{base / name}', all_varchar = true, header = true)"
+        con.execute(f"COPY ({select(src, keys)}) TO '{tmp / name}' (HEADER, DELIMITER ',')")
+        counts[name[:-4]] = con.execute(
+            f"SELECT COUNT(*) FROM read_csv('{tmp / name}', all_varchar = true)").fetchone()[0]
+    shutil.copy(base / "csnb.toml", tmp / "csnb.toml")
+    truth = {"counts": counts, "tiled": {"base": base.name, "copies": copies}}
+    (tmp / "README.md").write_text(
+        f"{copies} shops: the simulated world of {base.name} once per shop, identifiers "
+        f"suffixed -2..-{copies} (benchmarks/bench_scale.py, tiled()).\n", encoding="utf-8")
+    (tmp / "truth.json").write_text(json.dumps(truth, indent=1), encoding="utf-8")
+    tmp.rename(folder)
+    print(f"  tiled {copies} shops of {base.name} in {time.perf_counter() - t0:.0f} s",
+          flush=True)
+    return folder, truth
 
 
 # -- measuring a process tree --------------------------------------------------------------------
