@@ -104,18 +104,27 @@ def total_memory() -> int:
     return physical
 
 
+#: Set by :func:`shared_by` with ``alone``: connections opened meanwhile take every core.
+_alone = False
+
+
 @contextmanager
-def shared_by(workers: int) -> Iterator[None]:
+def shared_by(workers: int, *, alone: bool = False) -> Iterator[None]:
     """Open connections within the block as one of ``workers`` notebooks (+ the runner).
 
-    The runner loads under the number of notebooks it is about to run, so its connection,
-    held while they run, gets their limit too.
+    The runner loads under the number of notebooks it is about to run, so its memory limit
+    is theirs. ``alone``: nothing else runs meanwhile (the runner loads before any notebook
+    starts), so the default threads are all the cores instead of a notebook's share of them
+    (``duckdb_threads`` and ``CSNB_DUCKDB_THREADS`` still win).
     """
-    before = os.environ.get(WORKERS_VARIABLE)
+    global _alone
+    before, before_alone = os.environ.get(WORKERS_VARIABLE), _alone
     os.environ[WORKERS_VARIABLE] = str(int(workers))
+    _alone = alone
     try:
         yield
     finally:
+        _alone = before_alone
         if before is None:
             os.environ.pop(WORKERS_VARIABLE, None)
         else:
@@ -161,7 +170,7 @@ def duckdb_resources(settings: Settings | None = None) -> DuckDBResources:
         share = total_memory() * settings.duckdb_memory_fraction / (workers + 1)
         memory = f"{max(MIN_MEMORY, int(share)) // 2**20}MiB"
     threads = (_positive_env(THREADS_VARIABLE) or settings.duckdb_threads
-               or max(1, (os.cpu_count() or 1) // workers))
+               or max(1, (os.cpu_count() or 1) // (1 if _alone else workers)))
     parent = Path(os.environ.get(SPILL_VARIABLE) or tempfile.gettempdir())
     # One folder per connection: two DuckDB instances in one folder would share file names.
     spill = parent / f"csnb-spill-{os.getpid()}-{next(_spill_ids)}"

@@ -164,7 +164,9 @@ def render_month(
     from ..io.resources import shared_by
     from ..metrics import data_months
 
-    with shared_by(min(workers, len(names))):  # the runner's connection: a notebook's limit
+    # The runner's connection: a notebook's memory limit, every core (no notebook runs yet;
+    # the connection is closed before they start).
+    with shared_by(min(workers, len(names)), alone=True):
         ds = load_dataset(data_dir)
     try:
         answerable = data_months(ds)
@@ -355,12 +357,12 @@ def _prepare_stages(ds) -> None:
     The attribution and the inquiries (:data:`csnb.metrics.sql.STAGES`) feed most panels of
     every notebook; written here, before any notebook starts, they are built once with all
     the machine's threads instead of by the first notebook on its share of them while the
-    others wait (:meth:`csnb.io.Dataset.stage`). Building the KPI statement is enough: it
-    reads exactly the stages the dataset's tables allow.
+    others wait (:meth:`csnb.io.Dataset.stage`; the runner's connection has every core).
+    Building the KPI statement is enough: it reads exactly the stages the dataset's tables
+    allow.
     """
     from ..metrics.sql import dataset_sql
 
-    ds.con.execute(f"SET threads = {os.cpu_count() or 1}")
     dataset_sql(ds, "kpis")
 
 

@@ -328,6 +328,23 @@ def test_the_runner_loads_under_the_notebooks_limit(monkeypatch):
     assert os.environ[WORKERS_VARIABLE] == "5"
 
 
+def test_the_runner_loads_with_every_core_before_the_notebooks_start(monkeypatch):
+    from csnb.io.resources import THREADS_VARIABLE, duckdb_resources, shared_by
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    monkeypatch.delenv(THREADS_VARIABLE, raising=False)
+    with shared_by(2):
+        notebook = duckdb_resources()
+    with shared_by(2, alone=True):
+        runner = duckdb_resources()
+        monkeypatch.setenv(THREADS_VARIABLE, "3")  # the user's setting still wins
+        assert duckdb_resources().threads == 3
+    monkeypatch.delenv(THREADS_VARIABLE)
+    assert (notebook.threads, runner.threads) == (2, 4)
+    assert runner.memory_limit == notebook.memory_limit  # a notebook's share of memory
+    assert duckdb_resources().threads == 4  # one notebook alone: every core, as before
+
+
 def test_bad_resource_variables_are_named(folder, monkeypatch):
     from csnb.errors import SettingsError
 
