@@ -621,16 +621,24 @@ class _Loader:
 
     def _aggregate(self, stage: str, checks: Sequence[Check],
                    where: str = "true") -> dict[int, dict]:
-        """Count and sample every check per file in one scan of the staging table."""
-        parts = []
+        """Count and sample every check per file in one scan of the staging table.
+
+        Each condition is evaluated once per row (in the inner select; a subquery in it, such
+        as a reference check's, is one join), and an example's text is built only for the
+        rows that fail it. The inner select keeps the stage's name, so conditions and values
+        written with qualified names read the same columns.
+        """
+        flags, parts = [], []
         for i, c in enumerate(checks):
-            parts.append(f"count(*) FILTER (WHERE {c.cond}) AS n{i}")
+            flags.append(f"({c.cond}) AS _c{i}")
+            parts.append(f"count(*) FILTER (WHERE _c{i}) AS n{i}")
             parts.append(
-                f"min_by({{'row': _row, 'value': CAST({c.value} AS VARCHAR)}}, _row, "
-                f"{MAX_EXAMPLES}) FILTER (WHERE {c.cond}) AS x{i}"
+                f"min_by(CASE WHEN _c{i} THEN {{'row': _row, 'value': CAST({c.value} AS VARCHAR)}}"
+                f" END, _row, {MAX_EXAMPLES}) FILTER (WHERE _c{i}) AS x{i}"
             )
         rows = self.con.execute(
-            f"SELECT _file, {', '.join(parts)} FROM {stage} WHERE {where} GROUP BY _file"
+            f"SELECT _file, {', '.join(parts)} FROM (SELECT *, {', '.join(flags)} FROM {stage} "
+            f"WHERE {where}) AS {stage} GROUP BY _file"
         ).fetchall()
         names = ["_file"] + [p.rsplit(" AS ", 1)[1] for p in parts]
         return {row[0]: dict(zip(names, row, strict=True)) for row in rows}
