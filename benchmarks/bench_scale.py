@@ -3,7 +3,10 @@
 For each size (sessions in the report month) it generates a dataset with ``python -m
 csnb.simulate`` (12 months of agents, sessions, orders and complaints in the last two months
 only, as the issue's 9M two-month dataset), kept in a cache folder outside the repository and
-reused when present, then prints, each step in a process of its own:
+reused when present. Above 5M sessions the dataset is several shops of one outsourcing firm:
+the simulated 5M world once per shop, identifiers suffixed per shop (:func:`tiled`; 20M is
+four shops, 43.4M sessions and 8,704 agents in two months), because the simulator holds a
+whole world in memory. It then prints, each step in a process of its own:
 
 - load + validate (``load_dataset``, load cache off): wall, CPU and peak RSS;
 - prep to panels: ``kpi_table`` by agent and month (the agent-month panel statement), by team,
