@@ -4,8 +4,8 @@ Two promises of DESIGN.md ("Layers", "Scale"):
 
 1. Every query on the raw tables goes through ``metric_sql`` and ``Dataset.query`` (or
    ``Dataset.stage``, which materialises the intermediates many statements share, on DuckDB
-   only): the Spark path has exactly one place to plug in. Checked by recording every statement a full set of
-   report computations sends through ``Dataset.query`` on the samples.
+   only): the Spark path has exactly one place to plug in. Checked by recording every
+   statement a full set of report computations sends through them on the samples.
 2. Each metric-book query means the same on Spark: sqlglot writes it in Spark's dialect; the
    Spark text, read back into DuckDB's dialect, gives the same rows on the samples as the
    DuckDB original. (No Spark runs here: this checks that the translation keeps the query's
