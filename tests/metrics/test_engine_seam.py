@@ -15,6 +15,7 @@ Two promises of DESIGN.md ("Layers", "Scale"):
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from pathlib import Path
 
@@ -166,21 +167,31 @@ def test_spark_translation_gives_the_same_rows(samples, label):
     pd.testing.assert_frame_equal(got, expected, check_dtype=False, atol=1e-9)
 
 
+@pytest.fixture(scope="module")
+def loads(tmp_path_factory) -> dict[bool, Dataset]:
+    """The samples loaded twice: on their own connection, and as a cache entry (stored)."""
+    plain = load_dataset(SAMPLES, cache=False)
+    before = os.environ.get("CSNB_CACHE_DIR")
+    os.environ["CSNB_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    try:
+        stored = load_dataset(SAMPLES)
+    finally:
+        if before is None:
+            os.environ.pop("CSNB_CACHE_DIR")
+        else:
+            os.environ["CSNB_CACHE_DIR"] = before
+    assert plain.store is None and stored.store is not None
+    return {False: plain, True: stored}
+
+
 @pytest.mark.parametrize("label", [
     *(f"kpis by={by} freq={freq}" for by, freq in itertools.product(KPI_GROUPINGS, KPI_FREQS)),
     "attribution", "inquiries", "inquiry_facts",
 ])
 @pytest.mark.parametrize("stored", [False, True], ids=["own-connection", "stored-load"])
-def test_a_statement_reading_the_stages_gives_the_plain_statements_rows(
-        samples, label, stored, tmp_path, monkeypatch):
+def test_a_statement_reading_the_stages_gives_the_plain_statements_rows(loads, label, stored):
     """dataset_sql reads the materialised attribution and inquiries: the same rows, exactly."""
-    if stored:  # a cache entry: the stages are Parquet files beside it
-        monkeypatch.setenv("CSNB_CACHE_DIR", str(tmp_path))
-        ds = load_dataset(SAMPLES)
-        assert ds.store is not None
-    else:
-        ds = load_dataset(SAMPLES, cache=False)
-        assert ds.store is None
+    ds = loads[stored]
     name, kwargs = variant_args(ds)[label]
     plain = metric_sql(name, settings=ds.settings, tables=ds.tables, **kwargs)
     staged = dataset_sql(ds, name, **kwargs)
