@@ -184,13 +184,17 @@ def daily_agents(ds: Dataset, day: str | date, *, lang: str = "en") -> DailyAgen
         tests_df["q_value"] = pd.Series(dtype=float)
         tests_df["below"] = pd.Series(dtype=bool)
 
+    # each agent's tests, in the table's order (a pandas filter per agent cost 20 ms a day)
+    by_agent: dict[Any, list[dict[str, Any]]] = {}
+    for test in tests_df.to_dict(orient="records"):
+        by_agent.setdefault(test["agent_id"], []).append(test)
     rows = []
     for row in today.itertuples(index=False):
-        mine = tests_df[(tests_df["agent_id"] == row.agent_id) & tests_df["below"]]
-        reasons = [_reason(r, lang) for r in mine.to_dict(orient="records")]
+        mine = by_agent.get(row.agent_id, [])
+        reasons = [_reason(r, lang) for r in mine if r["below"]]
         base = own.loc[row.agent_id] if row.agent_id in own.index else None
-        exp = tests_df[(tests_df["agent_id"] == row.agent_id)
-                       & (tests_df["metric"] == "complaints") & (tests_df["against"] == "own")]
+        exp = [r["expected"] for r in mine
+               if r["metric"] == "complaints" and r["against"] == "own"]
         rows.append({
             "agent_id": row.agent_id, "name": row.name if isinstance(row.name, str) else "",
             "team": row.team, "inquiries": row.inquiries,
@@ -202,10 +206,9 @@ def daily_agents(ds: Dataset, day: str | date, *, lang: str = "en") -> DailyAgen
             "fast_baseline": _ratio(base, "fast_sessions", "counted_sessions"),
             "avg_first_response_s": row.avg_first_response_s, "sessions": row.sessions,
             "complaints": row.complaints,
-            "expected_complaints": float(exp["expected"].iloc[0]) if len(exp) else np.nan,
+            "expected_complaints": float(exp[0]) if exp else np.nan,
             "flagged": bool(reasons), "reason": t("sentence.list_sep", lang).join(reasons),
-            "_p": float(tests_df.loc[tests_df["agent_id"] == row.agent_id, "q_value"].min())
-            if (tests_df["agent_id"] == row.agent_id).any() else 1.0,
+            "_p": float(min(r["q_value"] for r in mine)) if mine else 1.0,
         })
     table = pd.DataFrame(rows, columns=[*DailyAgentsResult.columns, "_p"])
     table = table.sort_values(["flagged", "_p", "agent_id"], ascending=[False, True, True])
