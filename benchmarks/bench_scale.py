@@ -25,6 +25,8 @@ Usage::
     .venv/bin/python benchmarks/bench_scale.py                 # 200k sessions (make bench)
     .venv/bin/python benchmarks/bench_scale.py --full          # 1M, 5M and 20M
     .venv/bin/python benchmarks/bench_scale.py --sizes 1M,5M --cache ~/.cache/csnb-bench
+    .venv/bin/python benchmarks/bench_scale.py --data data/samples --month 2025-11 \
+        --modes cold,warm,off                                  # the reports alone
 
 Linux only (``/proc``).
 """
@@ -394,20 +396,21 @@ def child(step: str, folder: Path) -> dict:
 # -- report --------------------------------------------------------------------------------------
 
 
-def report(folder: Path, out: Path, cache_dir: Path | None, only: str | None = None) -> dict:
-    """Run ``csnb report`` for the report month; return its measures and notebook timings."""
+def report(folder: Path, out: Path, cache_dir: Path | None, only: str | None = None,
+           month: str = REPORT_MONTH) -> dict:
+    """Run ``csnb report`` for ``month``; return its measures and notebook timings."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     if cache_dir is None:
         env["CSNB_CACHE"] = "0"
     else:
         env["CSNB_CACHE_DIR"] = str(cache_dir)
-    cmd = [str(Path(sys.executable).with_name("csnb")), "report", "--month", REPORT_MONTH,
+    cmd = [str(Path(sys.executable).with_name("csnb")), "report", "--month", month,
            "--data", str(folder), "--out", str(out), "--no-progress"]
     if only:
         cmd += ["--only", only]
     run = measured(cmd, env=env)
     run["notebooks"] = {}
-    for nb in sorted((out / REPORT_MONTH).glob("*.ipynb")):
+    for nb in sorted((out / month).glob("*.ipynb")):
         meta = json.loads(nb.read_text(encoding="utf-8"))
         cells = []
         for cell in meta.get("cells", []):
@@ -473,11 +476,40 @@ def run_size(size: int, cache: Path, per_notebook: bool, modes: list[str]) -> li
     ok = ratio_c <= PREP_RATIO_MAX
     verdicts.append(f"{'PASS' if ok else 'FAIL'} {size:,}: agent-month prep <= "
                     f"{PREP_RATIO_MAX}x floor (CPU {ratio_c:.2f}x, wall {ratio_w:.2f}x)")
+    runs = run_reports(folder, REPORT_MONTH, modes)
+    rep = runs[modes[0]]
+    if size >= 5_000_000 and size < 20_000_000:
+        ok = rep["rc"] == 0 and rep["wall"] < REPORT_5M_WALL_S
+        verdicts.append(f"{'PASS' if ok else 'FAIL'} {size:,}: csnb report < "
+                        f"{REPORT_5M_WALL_S:.0f} s wall ({rep['wall']:.1f} s)")
+        ok = rep["peak"] <= REPORT_5M_RSS
+        verdicts.append(f"{'PASS' if ok else 'FAIL'} {size:,}: no process > 2 GiB "
+                        f"(largest {rep['peak'] / GiB:.2f} GiB)")
+    if size >= 20_000_000:
+        ok = rep["rc"] == 0 and rep["peak"] < RSS_20M
+        verdicts.append(f"{'PASS' if ok else 'FAIL'} {size:,}: completes with peak "
+                        f"RSS < 3 GiB ({rep['peak'] / GiB:.2f} GiB)")
+    if per_notebook:
+        with tempfile.TemporaryDirectory(prefix="csnb-bench-") as tmp:
+            for name in ("overview", "turnover", "conversion", "complaints", "incentives"):
+                out = Path(tmp) / f"only-{name}"
+                rep = report(folder, out, None, only=name)
+                print(line(f"csnb report --only {name} (no cache)", rep["wall"], rep["cpu"],
+                           rep["peak"]), flush=True)
+    return verdicts
+
+
+def run_reports(folder: Path, month: str, modes: list[str]) -> dict[str, dict]:
+    """Run ``csnb report`` once per mode and print each run's figures; return them by mode.
+
+    Modes: cold (a fresh load cache), warm (the same cache again), off (``CSNB_CACHE=0``).
+    """
+    runs = {}
     with tempfile.TemporaryDirectory(prefix="csnb-bench-") as tmp:
         for mode in modes:
             cache_dir = Path(tmp) / "cache" if mode in ("cold", "warm") else None
             out = Path(tmp) / f"reports-{mode}"
-            rep = report(folder, out, cache_dir)
+            rep = runs[mode] = report(folder, out, cache_dir, month=month)
             status = "ok" if rep["rc"] == 0 else f"FAILED rc={rep['rc']}"
             print(line(f"csnb report ({mode} cache), {status}", rep["wall"], rep["cpu"],
                        rep["peak"], f" largest process; load avg {load_avg()}"), flush=True)
@@ -488,25 +520,7 @@ def run_size(size: int, cache: Path, per_notebook: bool, modes: list[str]) -> li
             for name, (total, cells) in rep["notebooks"].items():
                 print(f"    notebook {name:<12} {total or float('nan'):7.1f} s; slowest cells: "
                       + "; ".join(f"{d:.1f} s {s!r}" for d, s in cells))
-            if mode == modes[0]:
-                if size >= 5_000_000 and size < 20_000_000:
-                    ok = rep["rc"] == 0 and rep["wall"] < REPORT_5M_WALL_S
-                    verdicts.append(f"{'PASS' if ok else 'FAIL'} {size:,}: csnb report < "
-                                    f"{REPORT_5M_WALL_S:.0f} s wall ({rep['wall']:.1f} s)")
-                    ok = rep["peak"] <= REPORT_5M_RSS
-                    verdicts.append(f"{'PASS' if ok else 'FAIL'} {size:,}: no process > 2 GiB "
-                                    f"(largest {rep['peak'] / GiB:.2f} GiB)")
-                if size >= 20_000_000:
-                    ok = rep["rc"] == 0 and rep["peak"] < RSS_20M
-                    verdicts.append(f"{'PASS' if ok else 'FAIL'} {size:,}: completes with peak "
-                                    f"RSS < 3 GiB ({rep['peak'] / GiB:.2f} GiB)")
-        if per_notebook:
-            for name in ("overview", "turnover", "conversion", "complaints", "incentives"):
-                out = Path(tmp) / f"only-{name}"
-                rep = report(folder, out, None, only=name)
-                print(line(f"csnb report --only {name} (no cache)", rep["wall"], rep["cpu"],
-                           rep["peak"]), flush=True)
-    return verdicts
+    return runs
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -520,6 +534,9 @@ def main(argv: list[str] | None = None) -> None:
                     / "csnb-bench", help="folder of the generated datasets (reused)")
     ap.add_argument("--modes", default="cold",
                     help="csnb report runs: cold, warm (same cache again), off (no cache)")
+    ap.add_argument("--data", type=Path,
+                    help="instead of the sizes: csnb report (--modes) on this data folder")
+    ap.add_argument("--month", help="the report month of --data, YYYY-MM")
     ap.add_argument("--per-notebook", action="store_true",
                     help="also run csnb report --only NAME for each report")
     ap.add_argument("--step", help=argparse.SUPPRESS)
@@ -529,6 +546,13 @@ def main(argv: list[str] | None = None) -> None:
         sys.path.insert(0, str(ROOT))
         res = {"prep": step_prep, "floor": step_floor}[args.step](args.folder)
         print(json.dumps(res))
+        return
+    if args.data:
+        if not args.month:
+            raise SystemExit("--data needs --month")
+        print(f"machine: {machine()}")
+        print(f"\n== csnb report on {args.data}, {args.month} (load average {load_avg()}) ==")
+        run_reports(args.data, args.month, args.modes.split(","))
         return
     sizes = [1_000_000, 5_000_000, 20_000_000] if args.full else [
         parse_size(s) for s in args.sizes.split(",")]
