@@ -195,16 +195,19 @@ SELECT day, COUNT(DISTINCT agent_id) AS agents_day FROM _hour_facts GROUP BY day
 ), _hours AS (
 SELECT day, hour, COUNT(*) AS sessions, COUNT(DISTINCT agent_id) AS agents_online,
        SUM(counted) AS counted_sessions,
-       SUM(CASE WHEN counted = 1 THEN fast ELSE 0 END) AS fast_sessions,
-       PERCENTILE_CONT(0.5) WITHIN GROUP (
-           ORDER BY CASE WHEN counted = 1 THEN capped_response_s END
-       ) AS median_first_response_s
+       SUM(CASE WHEN counted = 1 THEN fast ELSE 0 END) AS fast_sessions
 FROM _hour_facts
 GROUP BY day, hour
-)
+), _hour_response AS (
+SELECT day, hour, capped_response_s AS v, COUNT(*) AS c
+FROM _hour_facts
+WHERE counted = 1
+GROUP BY day, hour, capped_response_s
+), {quantiles}
 SELECT h.day, h.hour, h.sessions, h.agents_online, d.agents_day, h.counted_sessions,
-       h.fast_sessions, h.median_first_response_s
+       h.fast_sessions, {median} AS median_first_response_s
 FROM _hours AS h JOIN _day_agents AS d ON h.day = d.day
+LEFT JOIN _hour_quantiles AS q ON q.day = h.day AND q.hour = h.hour
 ORDER BY h.day, h.hour
 """
 
@@ -288,6 +291,48 @@ def _base_ctes(settings: Settings, tables: set[str],
             for name, sql in ctes]
 
 
+def _quantile_ctes(name: str, hist: str, keys: Sequence[str],
+                   probs: Mapping[str, float]) -> list[tuple[str, str]]:
+    """Exact interpolated quantiles per group from a histogram: the CTEs, the last ``name``.
+
+    ``hist`` is a relation of (``keys``..., ``v``, ``c``): each value of a group and how many
+    times it occurs. The quantile ``p`` of a group's ``n`` values is DuckDB's
+    ``QUANTILE_CONT``, written out: the sorted values' positions ``floor(r)`` and ``ceil(r)``
+    (0-based) with ``r = (n - 1) * p`` in doubles, and ``lo + (hi - lo) * (r - floor(r))``.
+    ``name`` has the keys and, per quantile ``q`` of ``probs``, the columns ``q_lo``,
+    ``q_hi`` and ``q_d``: :func:`_quantile_value` combines them.
+
+    Why not ``QUANTILE_CONT``: an exact quantile aggregate holds every value of every group
+    in memory at once and cannot spill, so at 43M sessions the KPI panels ran out of memory
+    under a notebook's limit. A histogram is a grouped count and a window over it, both of
+    which spill, and first response times are whole seconds (a few thousand distinct
+    values), so it is far smaller than the values. It is also plain SQL on every engine, so
+    Spark computes the same doubles.
+    """
+    part = f"PARTITION BY {', '.join(keys)} " if keys else ""
+    key_list = "".join(f"{k}, " for k in keys)
+    cum = (f"SELECT {key_list}v,\n"
+           f"       SUM(c) OVER ({part}ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING "
+           f"AND CURRENT ROW) AS cum,\n"
+           f"       CAST(SUM(c) OVER ({part.strip()}) - 1 AS DOUBLE) AS last_pos\n"
+           f"FROM {hist}")
+    measures = []
+    for q, p in probs.items():
+        r = f"last_pos * CAST({float(p)!r} AS DOUBLE)"
+        measures += [f"MIN(CASE WHEN cum > FLOOR({r}) THEN v END) AS {q}_lo",
+                     f"MIN(CASE WHEN cum > CEIL({r}) THEN v END) AS {q}_hi",
+                     f"MAX({r} - FLOOR({r})) AS {q}_d"]
+    group = f"\nGROUP BY {', '.join(keys)}" if keys else ""
+    agg = (f"SELECT {key_list}" + ",\n       ".join(measures)
+           + f"\nFROM {name}_cum{group}")
+    return [(f"{name}_cum", cum), (name, agg)]
+
+
+def _quantile_value(alias: str, q: str) -> str:
+    """The quantile ``q`` of :func:`_quantile_ctes` read through ``alias``."""
+    return f"{alias}.{q}_lo + ({alias}.{q}_hi - {alias}.{q}_lo) * {alias}.{q}_d"
+
+
 def _with(ctes: list[tuple[str, str]], select: str) -> str:
     body = ",\n".join(f"{name} AS (\n{sql.strip()}\n)" for name, sql in ctes)
     return f"WITH {body}\n{select.strip()}"
@@ -325,7 +370,7 @@ def _kpi_sql(settings: Settings, tables: set[str], by: tuple[str, ...], freq: st
     keys = list(by)
 
     def grouped(source: str, agent_col: str, day_col: str, measures: str,
-                where: str = "") -> str:
+                where: str = "", extra: Sequence[str] = ()) -> str:
         # One general grouping for every fact: period, then the by-keys. The team comes from
         # the agents table; an agent missing from it belongs to UNKNOWN_TEAM.
         period = _period_expr(freq, f"x.{day_col}")
@@ -336,6 +381,7 @@ def _kpi_sql(settings: Settings, tables: set[str], by: tuple[str, ...], freq: st
         elif by == ("team",):
             cols.append(f"COALESCE(t.team, '{UNKNOWN_TEAM}') AS team")
             join = f"LEFT JOIN _team AS t ON t.agent_id = x.{agent_col}"
+        cols.extend(extra)
         conds = [] if shop else [f"x.{agent_col} IS NOT NULL"]
         if where:
             conds.append(where)
@@ -346,18 +392,20 @@ def _kpi_sql(settings: Settings, tables: set[str], by: tuple[str, ...], freq: st
 
     facts: list[str] = []
     if "sessions" in tables:
-        # The median and P90 as one list quantile: exact quantiles hold every value of a
-        # group in memory (they cannot spill), and one state for both takes half of what two
-        # take (at 43M sessions two needed more than 1.8 GB, one list 1.3 GB, measured).
         ctes.append(("_f_sessions", grouped("_session_facts", "agent_id", "day", """
        COUNT(*) AS sessions,
        SUM(CASE WHEN x.kind = 'presale' THEN 1 ELSE 0 END) AS presale_sessions,
        SUM(x.counted) AS counted_sessions,
        AVG(CASE WHEN x.counted = 1 THEN x.capped_response_s END) AS avg_first_response_s,
-       QUANTILE_CONT(CASE WHEN x.counted = 1 THEN x.capped_response_s END, [0.5, 0.9])
-           AS first_response_quantiles,
        SUM(CASE WHEN x.counted = 1 THEN x.fast ELSE 0 END) AS fast_sessions""")))
         facts.append("_f_sessions")
+        # The median and P90 from each group's histogram of counted response times
+        # (_quantile_ctes: an exact quantile aggregate cannot spill).
+        ctes.append(("_response_hist", grouped("_session_facts", "agent_id", "day",
+                                               "       COUNT(*) AS c", "x.counted = 1",
+                                               extra=("x.capped_response_s AS v",))))
+        ctes += _quantile_ctes("_f_response", "_response_hist", ["period", *keys],
+                               {"median": 0.5, "p90": 0.9})
         ctes.append(("_f_inquiries", grouped("_inquiries", "agent_id", "day", """
        COUNT(*) AS inquiries,
        SUM(x.converted) AS converted_inquiries""")))
@@ -428,8 +476,8 @@ def _kpi_sql(settings: Settings, tables: set[str], by: tuple[str, ...], freq: st
         paid_orders = credited_orders
     complaints = c("q", "complaints", has_c)
     if has_s:
-        avg_fr, med_fr, p90_fr = ("s.avg_first_response_s", "s.first_response_quantiles[1]",
-                                  "s.first_response_quantiles[2]")
+        avg_fr, med_fr, p90_fr = ("s.avg_first_response_s", _quantile_value("r", "median"),
+                                  _quantile_value("r", "p90"))
         fast_rate = ratio("COALESCE(s.fast_sessions, 0)", "COALESCE(s.counted_sessions, 0)")
     elif use_daily:
         avg_fr, med_fr, p90_fr = "d.avg_first_response_s", null, null
@@ -460,11 +508,11 @@ def _kpi_sql(settings: Settings, tables: set[str], by: tuple[str, ...], freq: st
         "agent_complaint_rate": null if shop else ratio(complaints, sessions, " * 1000"),
     }
     aliases = {"_f_sessions": "s", "_f_inquiries": "i", "_f_daily": "d", "_f_orders": "o",
-               "_f_complaints": "q"}
+               "_f_complaints": "q", "_f_response": "r"}
     joins = "\n".join(
         f"LEFT JOIN {f} AS {aliases[f]} ON "
         + " AND ".join(f"{aliases[f]}.{k} = k.{k}" for k in key_cols)
-        for f in facts
+        for f in [*facts, *(["_f_response"] if has_s else [])]
     )
     select = (
         "SELECT " + ", ".join(f"k.{k}" for k in key_cols) + ",\n       "
@@ -565,10 +613,13 @@ def metric_sql(
         # Without a span, every day (a date literal keeps the query one statement).
         first = f"DATE '{(start or date(1900, 1, 1)).isoformat()}'"
         last = f"DATE '{(end or date(9999, 12, 31)).isoformat()}'"
+        quantiles = ",\n".join(f"{n} AS (\n{q}\n)" for n, q in _quantile_ctes(
+            "_hour_quantiles", "_hour_response", ["day", "hour"], {"median": 0.5}))
         sql = _HOURLY_LOAD_SQL.format(
             first=first, last=last, start_s=_seconds(settings.business_start),
             end_s=_seconds(settings.business_end), cap=float(settings.response_cap_s),
-            fast=float(settings.fast_response_s))
+            fast=float(settings.fast_response_s), quantiles=quantiles,
+            median=_quantile_value("q", "median"))
     else:
         final = {"attribution": "SELECT * FROM _credited",
                  "inquiries": "SELECT * FROM _inquiries",
@@ -623,47 +674,34 @@ def dataset_sql(ds: Dataset, name: str, **kwargs: Any) -> str:
     return metric_sql(name, settings=ds.settings, tables=ds.tables, staged=staged, **kwargs)
 
 
-#: Dialects whose exact interpolated percentile is the function PERCENTILE(x, p).
-_PERCENTILE_FUNCTION_DIALECTS = ("spark", "spark2", "databricks", "hive")
+#: Dialects that keep decimal arithmetic decimal (Spark and its relatives).
+_DECIMAL_LITERAL_DIALECTS = ("spark", "spark2", "databricks", "hive")
 
 
 def transpile(sql: str, dialect: str) -> str:
     """Write a metric-book statement (DuckDB's dialect) in another engine's dialect.
 
-    sqlglot does the translation, with one correction: it writes DuckDB's exact
-    ``PERCENTILE_CONT(p) WITHIN GROUP (ORDER BY x)`` as Spark's *approximate*
-    ``PERCENTILE_APPROX``, and ``QUANTILE_CONT(x, [p1, p2])`` as a ``PERCENTILE_CONT`` Spark
-    does not have, which would change the median and P90 first response. Spark's exact
-    equivalent is ``PERCENTILE(x, p)`` (linear interpolation between the closest ranks, as
-    ``PERCENTILE_CONT``; an array of them for an array of ``p``), so that is what is written.
+    sqlglot does the translation, with one correction for Spark: a literal such as
+    ``1000.0`` is a DECIMAL there, and Spark keeps decimal arithmetic decimal, rounding
+    quotients to its scale (11 digits), where DuckDB divides in DOUBLE. Decimal literals are
+    therefore written as DOUBLE.
 
-    A second correction for Spark: a literal such as ``1000.0`` is a DECIMAL there, and
-    Spark keeps decimal arithmetic decimal, rounding quotients to its scale (11 digits),
-    where DuckDB divides in DOUBLE. Decimal literals are therefore written as DOUBLE.
+    The statements use no quantile aggregate (medians and P90s are written out from
+    histograms, :func:`_quantile_ctes`): sqlglot writes DuckDB's exact ``PERCENTILE_CONT`` as
+    Spark's approximate ``PERCENTILE_APPROX``, and the engines interpolate in different
+    orders of operations.
     """
     if dialect == "duckdb":
         return sql
     tree = sqlglot.parse_one(sql, read="duckdb")
-    if dialect in _PERCENTILE_FUNCTION_DIALECTS:
-        tree = tree.transform(_exact_percentile).transform(_double_literal)
+    if dialect in _DECIMAL_LITERAL_DIALECTS:
+        tree = tree.transform(_double_literal)
     return tree.sql(dialect=dialect, pretty=True)
 
 
 def _double_literal(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Literal) and not node.is_string and "." in node.this:
         return exp.Cast(this=node.copy(), to=exp.DataType.build("DOUBLE"))
-    return node
-
-
-def _exact_percentile(node: exp.Expression) -> exp.Expression:
-    if isinstance(node, exp.WithinGroup) and isinstance(node.this, exp.PercentileCont):
-        ordered = node.expression.expressions[0]
-        return exp.Anonymous(this="PERCENTILE", expressions=[ordered.this, node.this.this])
-    if isinstance(node, exp.PercentileCont) and node.expression is not None:
-        # QUANTILE_CONT(x, p) or QUANTILE_CONT(x, [p1, p2]): PERCENTILE(x, p) or
-        # PERCENTILE(x, ARRAY(p1, p2)), an array of exact quantiles (0-based there; sqlglot
-        # moves the subscripts).
-        return exp.Anonymous(this="PERCENTILE", expressions=[node.this, node.expression])
     return node
 
 
