@@ -137,6 +137,8 @@ PLANTED_WORLD = {
                "min_inquiries": 20},
     "conversion": {"second_agent_p": 0.0, "same_day_p": 1.0, "next_day_p": 0.0,
                    "silent_ratio": 0.0},
+    # no chat reviews: sampled after the world from their own stream, unread here
+    "qa": {"review_days": 0},
 }
 PLANTED_AGENTS = 40  # five per team
 PLANTED_MONTHS = 12

@@ -403,13 +403,15 @@ def test_the_sustainable_load_interval_covers_the_planted_value(tmp_path):
     variation of which sessions and agents a new stretch of days would bring, which the
     planted value (the realised busy-hour sessions' own mean) holds fixed. It is therefore
     conservative for this finite-world truth. The old binomial hinge covered it 1 of 20
-    (estimates 1.0-1.8% high, +-0.5% intervals). About 25 s of one core per seed
-    (simulation 16 s, fit 8 s).
+    (estimates 1.0-1.8% high, +-0.5% intervals). About 12 s of one core per seed: the
+    simulation without chat reviews (the same world, csnb.simulate.qa draws from its own
+    stream afterwards) 2 s, the load and fit the rest.
     """
     errors, covered, ses = [], 0, []
     for seed in COVERAGE_SEEDS:
         folder = tmp_path / f"s{seed}"
-        truth = simulate(folder, seed=seed, agents=40, months=12, start="2024-12")
+        truth = simulate(folder, seed=seed, agents=40, months=12, start="2024-12",
+                         params={"qa": {"review_days": 0}})
         r = fit_load_response(load_dataset(folder), "2025-11")
         planted = truth["load_response"]["sustainable_load"]
         covered += r.ci_low <= planted <= r.ci_high

@@ -509,7 +509,7 @@ def test_policy_complaint_effect_across_seeds(tmp_path):
     ratios = []
     for seed in range(1, 7):
         folder = tmp_path / str(seed)
-        truth = simulate(folder, seed=seed)
+        truth = simulate(folder, seed=seed, params={"qa": {"review_days": 0}})
         ratios.append(_policy_did(_read(folder), truth)["complaints"])
     planted = DEFAULT_PARAMS["policy"]["complaint_mult"]
     assert sum(r > 1 for r in ratios) >= 5
