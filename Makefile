@@ -24,10 +24,12 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	$(BIN)/csnb report --month $(MONTH) --data $(DATA) --out $(OUT) --lang $(LANG_OPT)
 
-## Run every test, slow ones included, then every notebook on the samples with nbval.
+## Run every test, slow ones included, then every notebook on the samples with nbval (a
+## notebook's cells stay on one worker: --dist loadfile).
 test: lint browser
 	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=25
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider -n 2 --dist loadfile \
+	  notebooks/
 
 ## Fast loop: skip tests marked slow.
 test-fast: $(STAMP)
