@@ -59,6 +59,22 @@ def browser():
         chromium.close()
 
 
+# Chromium cannot capture a surface taller than its largest texture (16,384 px) in one piece:
+# a full-page screenshot of the conversion report (about 17,600 px) failed in CI with
+# "Unable to capture screenshot". Taller pages are captured in parts.
+SHOT_HEIGHT = 8000
+
+
+def screenshot(page, stem: Path) -> None:
+    """The whole page as ``stem.png``, or as ``stem.png``, ``stem.2.png``, ... when tall."""
+    width, height = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+    for part, top in enumerate(range(0, height, SHOT_HEIGHT), start=1):
+        name = stem.name + (f".{part}" if part > 1 else "") + ".png"
+        clip = {"x": 0, "y": top, "width": width, "height": min(SHOT_HEIGHT, height - top)}
+        page.screenshot(path=str(stem.with_name(name)), full_page=True, clip=clip)
+
+
 def open_page(browser, path: Path, shots: Path):
     """Load ``path``; return its visible text, the requests that left the file, the errors."""
     page = browser.new_page(viewport={"width": 1200, "height": 900})
@@ -70,7 +86,7 @@ def open_page(browser, path: Path, shots: Path):
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(path.as_uri(), wait_until="load")
     text = page.inner_text("body")
-    page.screenshot(path=str(shots / f"{path.parent.name}-{path.stem}.png"), full_page=True)
+    screenshot(page, shots / f"{path.parent.name}-{path.stem}")
     page.close()
     return text, outside, errors
 
