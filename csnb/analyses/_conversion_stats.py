@@ -285,16 +285,22 @@ class BetaBinomialPosterior:
 
         Newton steps on the mixture's CDF (its derivative is the mixture's density), kept
         inside a bracket that shrinks every step and bisected when a step leaves it; ends
-        when the step is below 1e-10.
+        when the step is below 1e-10. The first guess is the ``q`` quantile of the one beta
+        with the mixture's mean and variance: closer than the normal's, it saves one of the
+        three or four steps (each a regularised incomplete beta per unit and grid point).
         """
         a, b = self._shapes(x, n)
         w = self.weight
         log_norm = special.betaln(a, b)
         mean = (a / (a + b)) @ w
         second = (a * (a + 1) / ((a + b) * (a + b + 1))) @ w
-        sd = np.sqrt(np.maximum(second - mean**2, 0.0))
+        var = np.maximum(second - mean**2, 0.0)
         lo, hi = np.zeros(len(mean)), np.ones(len(mean))
-        t = np.clip(mean + stats.norm.ppf(q) * sd, 1e-12, 1 - 1e-12)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            size = mean * (1 - mean) / var - 1
+            t = special.betaincinv(mean * size, (1 - mean) * size, q)
+        normal = mean + stats.norm.ppf(q) * np.sqrt(var)
+        t = np.clip(np.where(np.isfinite(t), t, normal), 1e-12, 1 - 1e-12)
         active = np.arange(len(t))  # the units still moving: a converged unit stays put
         for _ in range(60):
             ta, aa, ba = t[active, None], a[active], b[active]
