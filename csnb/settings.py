@@ -308,6 +308,10 @@ class Settings:
         """Return the settings as plain JSON-able values."""
         return asdict(self)
 
+    def result_key(self) -> dict[str, Any]:
+        """The settings a result can depend on: all but the DuckDB resources (memory, threads)."""
+        return {k: v for k, v in self.to_dict().items() if k not in RESOURCE_SETTINGS}
+
     def __hash__(self) -> int:
         # The dict fields make the generated hash fail; the canonical JSON is the identity.
         return hash(json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False))

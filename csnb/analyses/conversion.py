@@ -484,6 +484,16 @@ def shrink_agent_rates(ds: Dataset, month: str, *, bottom_share: float | None = 
     check_one_of("by", by, ("team", "shop"))
     check_one_of("prior", prior, ("hierarchical", "ml", "moments"))
     share = float(ds.settings.bottom_share if bottom_share is None else bottom_share)
+    # Three reports ask for it, and each agent's interval is a mixture's quantile solved
+    # numerically (seconds at scale): computed once per run (csnb.io.panels.shared_object).
+    args = (month, share, by, float(level), prior, int(min_agents), int(draws), int(seed))
+    return ds.shared(("shrink_agent_rates", *args),
+                     lambda: _shrink_agent_rates(ds, *args))
+
+
+def _shrink_agent_rates(ds: Dataset, month: str, share: float, by: str, level: float,
+                        prior: str, min_agents: int, draws: int, seed: int
+                        ) -> ShrinkageResult:
     kpis = kpi_table(ds, ("agent_id",), "month")
     kpis = kpis[(kpis["period"] == month) & (kpis["inquiries"] > 0)]
     agents = kpis[["agent_id", "inquiries", "converted_inquiries", "conversion_rate"]].merge(

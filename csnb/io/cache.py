@@ -35,7 +35,7 @@ import pandas as pd
 
 from .._sql import ident, lit
 from ..errors import Problem
-from ..settings import RESOURCE_SETTINGS, SETTINGS_FILE, Settings
+from ..settings import SETTINGS_FILE, Settings
 from .dataset import Dataset
 from .panels import panels_dir
 from .resources import apply_resources
@@ -84,8 +84,7 @@ def cache_path(folder: Path, settings: Settings | None, today: date) -> Path:
     key = {
         "csnb": __version__,
         # Resource settings (memory, threads) change no table: not part of the key.
-        "settings": ({k: v for k, v in settings.to_dict().items() if k not in RESOURCE_SETTINGS}
-                     if settings is not None else None),
+        "settings": settings.result_key() if settings is not None else None,
         "files": _input_state(folder),
         "today": today.isoformat(),
     }

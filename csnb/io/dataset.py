@@ -9,12 +9,14 @@ simulation).
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import json
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -25,6 +27,8 @@ from ..settings import Settings
 from .engines import Engine
 from .resources import connect
 from .schema import TABLES
+
+T = TypeVar("T")
 
 #: DuckDB type of each column kind.
 DUCKDB_TYPES = {
@@ -176,6 +180,24 @@ class Dataset:
         name = f"_csnb_stage_{hashlib.sha256(sql.encode()).hexdigest()[:16]}"
         self.con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} AS {sql}")
         return name
+
+    def shared(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """Return a copy of ``compute()``, computed once per Dataset and, on a stored load, per run.
+
+        For results that are Python on top of the metric book's queries and cost enough to
+        matter when several reports ask (:func:`csnb.io.panels.shared_object`). ``key`` names
+        the function and every argument; the settings are added here.
+        """
+        full = (key, json.dumps(self.settings.result_key(), sort_keys=True, default=str))
+
+        def compute_here() -> T:
+            if self.store is None or self.engine is not None:
+                return compute()
+            from .panels import shared_object
+
+            return shared_object(self.store, full, compute)
+
+        return copy.deepcopy(self.memo(("shared", full), compute_here))
 
     def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """Return ``compute()``, computed once per Dataset and ``key``.

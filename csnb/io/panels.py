@@ -13,16 +13,26 @@ whether it computed it or another one did. Writes go to a temporary name in the 
 and are renamed into place (``os.replace``, atomic), so a reader never sees a half-written
 file; a file that cannot be read is a miss and is written again. The folder is removed with
 its entry (:func:`csnb.io.cache.write_cached`) or with the run's scratch folder.
+
+Some results are not one query but Python on top of several (the shrunk conversion rates,
+whose per-agent posterior intervals take seconds at scale and are asked for by three
+reports). :func:`shared_object` keeps those too, pickled, named by a hash of the caller's key
+(the function and its arguments), the settings and csnb's own source: a result computed by
+other code is never read back. The pickles are csnb's own files in csnb's own cache folder.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import pickle
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from functools import cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -34,7 +44,10 @@ try:  # advisory file locks (POSIX); elsewhere two processes may both write a fi
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["panel_path", "panels_dir", "shared_file", "shared_query"]
+__all__ = ["object_path", "panel_path", "panels_dir", "shared_file", "shared_object",
+           "shared_query"]
+
+T = TypeVar("T")
 
 _SUFFIX = ".panels"
 
@@ -103,7 +116,7 @@ def shared_file(con: duckdb.DuckDBPyConnection, entry: Path, sql: str, *,
         runs it itself, and that raises).
     """
     path = panel_path(entry, sql)
-    tmp = path.with_name(f"{path.stem}.tmp{os.getpid()}-{threading.get_ident()}.parquet")
+    tmp = _tmp_name(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with _locked(path.with_suffix(".lock")):
@@ -112,9 +125,80 @@ def shared_file(con: duckdb.DuckDBPyConnection, entry: Path, sql: str, *,
             con.execute(f"COPY ({sql}) TO {lit(str(tmp))} (FORMAT PARQUET)")
             os.replace(tmp, path)
     except (OSError, duckdb.Error):
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         return None
     return path
+
+
+def object_path(entry: Path, key: Any) -> Path:
+    """The file holding the result named ``key`` (its ``repr``) on the stored load ``entry``."""
+    text = json.dumps([repr(key), _source_digest()])
+    return panels_dir(entry) / f"{hashlib.sha256(text.encode()).hexdigest()[:32]}.pickle"
+
+
+def shared_object(entry: Path, key: Any, compute: Callable[[], T]) -> T:
+    """Return ``compute()``, read from the result file of ``entry`` or computed into it.
+
+    ``key`` must name everything the result depends on besides the stored load's tables and
+    csnb's code: the function and its arguments (with the settings it reads). As with
+    :func:`shared_file`, one process computes while the others wait and then read, and every
+    caller gets the value read back from the file, so no caller depends on which computed
+    it. A file that cannot be read is a miss; one that cannot be written leaves the value
+    computed, not shared.
+    """
+    path = object_path(entry, key)
+    found = _unpickle(path)
+    if found is not None:
+        return found[0]
+    value: tuple[T] | None = None
+    tmp = _tmp_name(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _locked(path.with_suffix(".lock")):
+            found = _unpickle(path)  # written by another process while this one waited
+            if found is not None:
+                return found[0]
+            value = (compute(),)
+            with open(tmp, "wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+    except OSError:
+        _discard(tmp)
+    found = _unpickle(path)
+    if found is not None:
+        return found[0]
+    return value[0] if value is not None else compute()
+
+
+def _unpickle(path: Path) -> tuple[Any] | None:
+    if not path.is_file():
+        return None
+    try:
+        with open(path, "rb") as handle:
+            found = pickle.load(handle)
+    except Exception:  # truncated, or pickled by other code (unpickling raises any type): a miss
+        return None
+    return found if isinstance(found, tuple) and len(found) == 1 else None
+
+
+@cache
+def _source_digest() -> str:
+    """A hash of csnb's own source files: a result kept by other code is a miss."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def _discard(tmp: Path) -> None:
+    """Remove a temporary file if there is one (its folder may be what failed)."""
+    with suppress(OSError):
+        tmp.unlink(missing_ok=True)
+
+
+def _tmp_name(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.tmp{os.getpid()}-{threading.get_ident()}{path.suffix}")
 
 
 @contextmanager

@@ -197,6 +197,81 @@ def test_a_broken_or_half_written_panel_is_a_miss(two_months, tmp_path, monkeypa
     assert panels.shared_query(again.con, again.store, "PRAGMA version").shape[0] == 1
 
 
+def test_a_shared_result_is_computed_once_per_entry_and_equals_a_fresh_one(
+        two_months, tmp_path, monkeypatch):
+    from csnb.analyses import conversion
+
+    monkeypatch.setenv("CSNB_CACHE_DIR", str(tmp_path / "cache"))
+    calls: list[tuple] = []
+    real = conversion._shrink_agent_rates
+
+    def spy(*args):
+        calls.append(args[1:])
+        return real(*args)
+
+    monkeypatch.setattr(conversion, "_shrink_agent_rates", spy)
+    first = load_dataset(two_months)
+    result = conversion.shrink_agent_rates(first, "2025-05")
+    assert len(calls) == 1 and len(list(panels_dir(first.store).glob("*.pickle"))) == 1
+    # A caller's copy: changing it changes nothing the next caller gets.
+    result.table.loc[0, "ci_low"] = -1.0
+    again = conversion.shrink_agent_rates(first, "2025-05")
+    assert again.table.loc[0, "ci_low"] != -1.0 and len(calls) == 1
+
+    # Another process opening the same entry reads the file.
+    second = load_dataset(two_months)
+    assert second.origin == "cache"
+    shared = conversion.shrink_agent_rates(second, "2025-05")
+    assert len(calls) == 1
+    # Another argument, another result.
+    conversion.shrink_agent_rates(second, "2025-05", level=0.8)
+    assert len(calls) == 2
+
+    fresh = load_dataset(two_months, cache=False)
+    assert fresh.store is None
+    own = conversion.shrink_agent_rates(fresh, "2025-05")
+    assert len(calls) == 3
+    pd.testing.assert_frame_equal(shared.table, own.table)
+    pd.testing.assert_frame_equal(shared.priors, own.priors)
+
+
+def test_a_broken_shared_result_or_one_of_other_code_is_a_miss(folder, monkeypatch):
+    ds = load_dataset(folder)
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"agents": ds.frame("agents")}
+
+    value = panels.shared_object(ds.store, ("test", 1), compute)
+    path = panels.object_path(ds.store, ("test", 1))
+    assert path.is_file() and len(calls) == 1
+    assert panels.shared_object(ds.store, ("test", 1), compute)["agents"].equals(value["agents"])
+    assert len(calls) == 1
+    path.write_bytes(path.read_bytes()[:20])  # truncated
+    panels.shared_object(ds.store, ("test", 1), compute)
+    assert len(calls) == 2
+    # csnb's source changed: the key changes, the old result is not read.
+    monkeypatch.setattr(panels, "_source_digest", lambda: "other code")
+    assert panels.object_path(ds.store, ("test", 1)) != path
+    panels.shared_object(ds.store, ("test", 1), compute)
+    assert len(calls) == 3
+
+
+def test_a_shared_result_is_computed_where_it_cannot_be_written(folder):
+    ds = load_dataset(folder)
+    blocked = panels_dir(ds.store)
+    blocked.parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(blocked, ignore_errors=True)
+    blocked.write_text("a file where the folder would be")
+    try:
+        assert panels.shared_object(ds.store, ("test", 2), lambda: 42) == 42
+        assert panels.shared_file(ds.con, ds.store, "SELECT 1 AS one") is None
+        assert panels.shared_query(ds.con, ds.store, "SELECT 1 AS one")["one"].tolist() == [1]
+    finally:
+        blocked.unlink()
+
+
 def test_panels_go_with_their_entry(folder):
     ds = load_dataset(folder)
     ds.query("SELECT count(*) AS n FROM sessions")
