@@ -75,6 +75,13 @@ DAILY_NOTEBOOK = "daily"
 
 
 
+#: The order notebooks start in: the longest first, so the workers finish close together
+#: (longest-processing-time scheduling). Measured at 5M sessions (benchmarks/bench_scale.py):
+#: conversion (the logit) takes about twice any other; overview computes the shrunk rates
+#: that incentives then reads (csnb.io.panels.shared_object).
+SLOWEST_FIRST = ("conversion", "overview", "operations", "turnover", "complaints", "incentives")
+
+
 def render_month(
     month: str,
     data: str | os.PathLike,
@@ -203,7 +210,8 @@ def render_month(
         bar = _progress_bar(len(names), month, progress)
         with ThreadPoolExecutor(max_workers=min(workers, len(names))) as pool:
             futures = {
-                pool.submit(_render_one, name, templates[name], context): name for name in names
+                pool.submit(_render_one, name, templates[name], context): name
+                for name in sorted(names, key=SLOWEST_FIRST.index)
             }
             for future in as_completed(futures):
                 run = future.result()

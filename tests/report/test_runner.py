@@ -676,3 +676,10 @@ def test_a_run_loads_once_and_the_notebooks_open_that_load(data_dir, tmp_path, m
         else:
             assert entries == [] and store.parent.name.startswith(".csnb-tmp-")
             assert not store.exists() and loads == [1]
+
+
+def test_every_notebook_has_a_place_in_the_start_order():
+    from csnb.report.runner import SLOWEST_FIRST
+    from csnb.report.runs import NOTEBOOKS
+
+    assert sorted(SLOWEST_FIRST) == sorted(NOTEBOOKS)
