@@ -79,6 +79,7 @@ import hashlib
 import logging
 import tempfile
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -95,7 +96,7 @@ from ..errors import (
     plural,
 )
 from ..settings import SETTINGS_FILE, Settings, load_settings
-from .cache import cache_enabled, cache_path, read_cached, read_run_dataset, write_cached
+from .cache import cache_enabled, cache_path, load_lock, read_cached, read_run_dataset, write_cached
 from .checks import Check, Staged
 from .dataset import QUALITY_COLUMNS, Dataset
 from .parsers import create_macros, drop_macros
@@ -174,23 +175,42 @@ def load_dataset(
     """
     folder = Path(path)
     # Inside a report run, the runner has loaded and checked this folder already.
-    cached = read_run_dataset(folder) if settings is None and folder.is_dir() else None
-    if cached is None and cache_enabled(cache) and folder.is_dir():
+    ds = read_run_dataset(folder) if settings is None and folder.is_dir() else None
+    if ds is None and cache_enabled(cache) and folder.is_dir():
         key = cache_path(folder, settings, dt.datetime.now(_zone(settings, folder)).date())
-        cached = read_cached(key)
-    ds = cached or _Loader(folder, settings).run()
-    # A load that rejected future timestamps is not cached: later in the day they may be past.
-    if (cached is None and cache_enabled(cache) and folder.is_dir()
-            and not any(p.check in ("future_timestamp", "future_date") for p in ds.problems)):
-        try:
-            write_cached(key, ds)
-            ds.store = key  # its panels are shared with the next Dataset of this entry
-        except (OSError, duckdb.Error):
-            pass  # a read-only or full cache folder only costs speed
+        ds = read_cached(key) or _load_into_cache(folder, settings, key)
+    if ds is None:
+        ds = _Loader(folder, settings).run()
     if strict and any(p.severity == "error" for p in ds.problems):
         ds.con.close()
         raise DataContractError(ds.problems, ds.quality)
     return ds
+
+
+def _load_into_cache(folder: Path, settings: Settings | None, key: Path) -> Dataset:
+    """Load ``folder`` and write the cache entry ``key``, one process at a time.
+
+    A process that waited for another's load opens the entry that one wrote. A load that
+    rejected future timestamps is not cached (later in the day they may be past), and a
+    read-only or full cache folder only costs speed.
+    """
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(load_lock(key))
+        except OSError:
+            pass  # a cache folder that cannot be written: load without waiting
+        else:
+            ds = read_cached(key)  # written by another process while this one waited
+            if ds is not None:
+                return ds
+        ds = _Loader(folder, settings).run()
+        if not any(p.check in ("future_timestamp", "future_date") for p in ds.problems):
+            try:
+                write_cached(key, ds)
+                ds.store = key  # its panels are shared with the next Dataset of this entry
+            except (OSError, duckdb.Error):
+                pass
+        return ds
 
 
 def _zone(settings: Settings | None, folder: Path) -> ZoneInfo:

@@ -44,8 +44,8 @@ try:  # advisory file locks (POSIX); elsewhere two processes may both write a fi
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["object_path", "panel_path", "panels_dir", "shared_file", "shared_object",
-           "shared_query"]
+__all__ = ["locked", "object_path", "panel_path", "panels_dir", "shared_file",
+           "shared_object", "shared_query"]
 
 T = TypeVar("T")
 
@@ -119,7 +119,7 @@ def shared_file(con: duckdb.DuckDBPyConnection, entry: Path, sql: str, *,
     tmp = _tmp_name(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with _locked(path.with_suffix(".lock")):
+        with locked(path.with_suffix(".lock")):
             if path.is_file() and not rewrite:
                 return path  # written by another process while this one waited
             con.execute(f"COPY ({sql}) TO {lit(str(tmp))} (FORMAT PARQUET)")
@@ -154,7 +154,7 @@ def shared_object(entry: Path, key: Any, compute: Callable[[], T]) -> T:
     tmp = _tmp_name(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with _locked(path.with_suffix(".lock")):
+        with locked(path.with_suffix(".lock")):
             found = _unpickle(path)  # written by another process while this one waited
             if found is not None:
                 return found[0]
@@ -202,8 +202,12 @@ def _tmp_name(path: Path) -> Path:
 
 
 @contextmanager
-def _locked(lock: Path) -> Iterator[None]:
-    """Hold an exclusive advisory lock on ``lock`` (created when missing)."""
+def locked(lock: Path) -> Iterator[None]:
+    """Hold an exclusive advisory lock on ``lock`` (created when missing).
+
+    Between processes (and between threads, each opening the file): where the system has no
+    ``fcntl`` this holds nothing.
+    """
     with open(lock, "a+b") as handle:
         if fcntl is not None:
             fcntl.flock(handle, fcntl.LOCK_EX)

@@ -285,6 +285,45 @@ def test_panels_go_with_their_entry(folder):
     assert new.query("SELECT count(*) AS n FROM agents")["n"].iloc[0] == 3
 
 
+def test_an_entry_written_again_keeps_the_panels_a_notebook_is_reading(two_months, tmp_path,
+                                                                      monkeypatch):
+    # Two notebooks that missed the cache together both used to write the entry, and the
+    # second write removed the stages the first was reading (nbval, two workers).
+    from csnb.metrics import agent_month_panel
+
+    monkeypatch.setenv("CSNB_CACHE_DIR", str(tmp_path / "cache"))
+    reader = load_dataset(two_months)
+    expected = agent_month_panel(reader)
+    staged = sorted(panels_dir(reader.store).glob("*.parquet"))
+    assert staged
+    write_cached(reader.store, load_dataset(two_months, cache=False))
+    assert sorted(panels_dir(reader.store).glob("*.parquet")) == staged
+    reader.__dict__.pop("_memo", None)  # asked again: the stage relations are read again
+    pd.testing.assert_frame_equal(agent_month_panel(reader), expected)
+
+
+def _load_origin(folder, cache_dir_, barrier, out):
+    os.environ["CSNB_CACHE_DIR"] = cache_dir_
+    barrier.wait()
+    out.put(load_dataset(folder).origin)
+
+
+def test_loads_that_miss_the_cache_together_parse_the_files_once(folder):
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    barrier, out = ctx.Barrier(3), ctx.Queue()
+    workers = [ctx.Process(target=_load_origin, args=(folder, str(cache_dir()), barrier, out))
+               for _ in range(3)]
+    for w in workers:
+        w.start()
+    origins = sorted(out.get(timeout=120) for _ in workers)
+    for w in workers:
+        w.join(timeout=60)
+    assert origins == ["cache", "cache", "files"]
+    assert len(_entries()) == 1
+
+
 # ---------------------------------------------------------------------------------------------
 # A report run's load (CSNB_RUN_DATASET)
 # ---------------------------------------------------------------------------------------------
