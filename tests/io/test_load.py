@@ -624,6 +624,28 @@ def test_work_outside_the_agents_employment_is_kept_and_warned(tmp_path):
     assert len(ds.frame("sessions")) == 5  # kept
 
 
+def test_a_rejected_agent_row_neither_dates_nor_repeats_sessions(tmp_path):
+    # A3 is listed twice (both rows rejected): its session is not checked against either,
+    # and it is not counted twice.
+    (tmp_path / "agents.csv").write_text(
+        "agent_id,team,hire_date,exit_date,exit_reason\n"
+        "A1,T,2025-06-10,,\n"
+        "A3,T,2025-07-01,,\n"
+        "A3,T,2025-01-01,,\n",
+        encoding="utf-8")
+    (tmp_path / "sessions.csv").write_text(
+        "session_id,agent_id,customer_id,start_ts,kind\n"
+        "S1,A1,c1,2025-06-09 23:00:00,presale\n"
+        "S2,A3,c2,2025-06-10 08:00:00,presale\n"
+        "S3,,c3,2025-06-10 09:00:00,presale\n",
+        encoding="utf-8")
+    ds = load_dataset(tmp_path, strict=False)
+    [problem] = [p for p in ds.problems if p.check == "outside_employment"]
+    assert problem.count == 1 and problem.examples == ((1, "A1 on 2025-06-09"),)
+    assert {p.check for p in ds.problems} >= {"duplicate_id", "unknown_reference"}
+    assert len(ds.frame("sessions")) == 2  # S3 lacks its agent (an error); S2 kept once
+
+
 def test_an_action_no_figure_needs_is_tolerated(tmp_path):
     """Rankings listing every agent, with 'none' (or 无, -, empty) for no action, load; an
     unknown action is a warning and becomes missing; the rows are kept."""
