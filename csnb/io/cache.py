@@ -37,7 +37,7 @@ from .._sql import ident, lit
 from ..errors import Problem
 from ..settings import SETTINGS_FILE, Settings
 from .dataset import Dataset
-from .panels import locked, panels_dir
+from .panels import panels_dir
 from .resources import apply_resources
 from .schema import SUFFIXES
 
@@ -155,24 +155,13 @@ def read_run_dataset(folder: Path) -> Dataset | None:
     return read_cached(Path(named), origin="run", folder=folder)
 
 
-def load_lock(path: Path):
-    """An exclusive lock on the cache entry ``path`` for one process's load and write.
-
-    Notebooks started together (nbval's workers, a JupyterLab user opening two) miss the
-    cache together: the first to take the lock loads and writes the entry, the others wait
-    and then open it, so the files are parsed and checked once.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return locked(path.with_suffix(".lock"))
-
-
 def write_cached(path: Path, ds: Dataset, prune: bool = True) -> None:
     """Write a loaded Dataset to ``path`` (atomically) and drop older entries of its folder.
 
     With ``prune`` False (a run's own file) no other entry is touched. The panels of a
     pruned entry go with it; those of ``path`` itself stay: the path names everything the
     load depends on, so they hold for the tables written again, and another process may be
-    reading them (two notebooks that missed the cache together, :func:`load_lock`).
+    reading them (two notebooks that missed the cache together: ``csnb.io.load``).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp{os.getpid()}")
@@ -212,5 +201,5 @@ def write_cached(path: Path, ds: Dataset, prune: bool = True) -> None:
             shutil.rmtree(panels_dir(old), ignore_errors=True)
 
 
-__all__ = ["RUN_VARIABLE", "cache_dir", "cache_enabled", "cache_path", "load_lock",
-           "read_cached", "read_run_dataset", "write_cached"]
+__all__ = ["RUN_VARIABLE", "cache_dir", "cache_enabled", "cache_path", "read_cached",
+           "read_run_dataset", "write_cached"]

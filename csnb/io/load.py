@@ -96,9 +96,10 @@ from ..errors import (
     plural,
 )
 from ..settings import SETTINGS_FILE, Settings, load_settings
-from .cache import cache_enabled, cache_path, load_lock, read_cached, read_run_dataset, write_cached
+from .cache import cache_enabled, cache_path, read_cached, read_run_dataset, write_cached
 from .checks import Check, Staged
 from .dataset import QUALITY_COLUMNS, Dataset
+from .panels import locked
 from .parsers import create_macros, drop_macros
 from .readers import (
     CHUNK,
@@ -190,13 +191,15 @@ def load_dataset(
 def _load_into_cache(folder: Path, settings: Settings | None, key: Path) -> Dataset:
     """Load ``folder`` and write the cache entry ``key``, one process at a time.
 
-    A process that waited for another's load opens the entry that one wrote. A load that
-    rejected future timestamps is not cached (later in the day they may be past), and a
-    read-only or full cache folder only costs speed.
+    Notebooks started together (nbval's workers, two opened in JupyterLab) miss the cache
+    together: the first to take the entry's lock loads and writes it, the others wait and
+    then open it, so the files are parsed and checked once. A load that rejected future
+    timestamps is not cached (later in the day they may be past), and a read-only or full
+    cache folder only costs speed.
     """
     with ExitStack() as stack:
         try:
-            stack.enter_context(load_lock(key))
+            stack.enter_context(locked(key))
         except OSError:
             pass  # a cache folder that cannot be written: load without waiting
         else:

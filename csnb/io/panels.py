@@ -118,8 +118,7 @@ def shared_file(con: duckdb.DuckDBPyConnection, entry: Path, sql: str, *,
     path = panel_path(entry, sql)
     tmp = _tmp_name(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with locked(path.with_suffix(".lock")):
+        with locked(path):
             if path.is_file() and not rewrite:
                 return path  # written by another process while this one waited
             con.execute(f"COPY ({sql}) TO {lit(str(tmp))} (FORMAT PARQUET)")
@@ -153,8 +152,7 @@ def shared_object(entry: Path, key: Any, compute: Callable[[], T]) -> T:
     value: tuple[T] | None = None
     tmp = _tmp_name(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with locked(path.with_suffix(".lock")):
+        with locked(path):
             found = _unpickle(path)  # written by another process while this one waited
             if found is not None:
                 return found[0]
@@ -202,13 +200,14 @@ def _tmp_name(path: Path) -> Path:
 
 
 @contextmanager
-def locked(lock: Path) -> Iterator[None]:
-    """Hold an exclusive advisory lock on ``lock`` (created when missing).
+def locked(path: Path) -> Iterator[None]:
+    """Hold the exclusive advisory lock of ``path`` (the file ``path.lock``, made with its folder).
 
     Between processes (and between threads, each opening the file): where the system has no
-    ``fcntl`` this holds nothing.
+    ``fcntl`` this holds nothing. Raises OSError when the folder cannot be written.
     """
-    with open(lock, "a+b") as handle:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "a+b") as handle:
         if fcntl is not None:
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
