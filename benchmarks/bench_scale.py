@@ -278,13 +278,12 @@ def step_prep(folder: Path) -> dict:
 
     ``memory``: on the load as it comes (the tables inside DuckDB's memory, the stages
     temporary tables), as an analyst's ``load_dataset(..., cache=False)`` computes them.
-    ``stored``: as a report run computes them. The load is written to a file of its own
-    (:func:`csnb.io.cache.write_cached`, as the runner writes the run's load; timed as
-    ``store``) and opened as a notebook opens it (:func:`read_cached`): the tables are read
-    from disk and the stages are Parquet files beside it.
+    ``stored``: as a report run computes them. The files are loaded again into a store of
+    their own (``load_dataset(..., store=...)``, as the runner loads: the tables are built in
+    the file; timed as ``load_store``) and the panels are computed on it as a notebook does
+    (the tables read from disk, the stages Parquet files beside it).
     """
     from csnb.io import load_dataset
-    from csnb.io.cache import read_cached, write_cached
 
     res: dict = {}
     t, c = time.perf_counter(), time.process_time()
@@ -292,16 +291,16 @@ def step_prep(folder: Path) -> dict:
     res["load"] = (time.perf_counter() - t, time.process_time() - c, _rss())
     res["rows"] = {n: int(loaded.con.execute(f"SELECT COUNT(*) FROM {n}").fetchone()[0])
                    for n in ("sessions", "orders", "complaints")}
+    res["memory"] = _panels(loaded)
+    loaded.con.close()
     scratch = Path(tempfile.mkdtemp(prefix="csnb-bench-prep-"))
     try:
         t, c = time.perf_counter(), time.process_time()
-        write_cached(scratch / "dataset.duckdb", loaded, prune=False)
-        res["store"] = (time.perf_counter() - t, time.process_time() - c, _rss())
-        res["memory"] = _panels(loaded)
-        loaded.con.close()
-        ds = read_cached(scratch / "dataset.duckdb", origin="run")
-        assert ds is not None
+        ds = load_dataset(folder, strict=False, cache=False, store=scratch / "dataset.duckdb")
+        res["load_store"] = (time.perf_counter() - t, time.process_time() - c, _rss())
+        assert ds.store is not None
         res["stored"] = _panels(ds)
+        ds.con.close()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     res["panel"] = res["stored"].pop("panel")
@@ -504,7 +503,7 @@ def run_size(size: int, cache: Path, per_notebook: bool, modes: list[str]) -> li
     limited = child("floor-limited", folder)
     lw, lc, lr = prep["load"]
     print(line("load + validate", lw, lc, lr), flush=True)
-    print(line("store the load (as the runner does)", *prep["store"]), flush=True)
+    print(line("load + validate into a store (runner)", *prep["load_store"]), flush=True)
     floors = (("DuckDB's defaults", floor["floor"]), ("csnb's limit", limited["floor"]))
     print(line("floor: hand-written DuckDB, Parquet", *floor["floor"]))
     print(line("floor under csnb's memory limit", *limited["floor"]))

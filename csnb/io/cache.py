@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -155,17 +156,35 @@ def read_run_dataset(folder: Path) -> Dataset | None:
     return read_cached(Path(named), origin="run", folder=folder)
 
 
-def write_cached(path: Path, ds: Dataset, prune: bool = True) -> None:
-    """Write a loaded Dataset to ``path`` (atomically) and drop older entries of its folder.
+#: The catalog name a store being written is attached as.
+STORE = "cache_out"
 
-    With ``prune`` False (a run's own file) no other entry is touched. The panels of a
-    pruned entry go with it; those of ``path`` itself stay: the path names everything the
-    load depends on, so they hold for the tables written again, and another process may be
-    reading them (two notebooks that missed the cache together: ``csnb.io.load``).
+
+def open_store(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
+    """Attach a new, empty store for ``path`` to ``con`` as :data:`STORE`; return its file.
+
+    The file has a temporary name beside ``path`` until :func:`close_store` moves it into
+    place, so a reader never opens half a store. Raises OSError or duckdb.Error when the
+    folder cannot be written.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp{os.getpid()}")
-    tmp.unlink(missing_ok=True)
+    discard_store(None, tmp)
+    con.execute(f"ATTACH {lit(str(tmp))} AS {STORE}")
+    return tmp
+
+
+def close_store(ds: Dataset, tmp: Path, path: Path) -> None:
+    """Write ``ds``'s row accounting and findings into the attached store and move it to ``path``.
+
+    The store must hold ``ds.tables`` (and ``_not_final_days``, created empty when absent).
+    """
+    con = ds.con
+    present = {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [STORE]).fetchall()}
+    for name in _EXTRA_TABLES:
+        if name not in present:
+            con.execute(f"CREATE TABLE {STORE}.{ident(name)} (date DATE)")
     meta = {
         "path": str(ds.path),
         "settings": ds.settings.to_dict(),
@@ -174,26 +193,58 @@ def write_cached(path: Path, ds: Dataset, prune: bool = True) -> None:
         "problems": [p.__dict__ for p in ds.problems],
         "files": ds.files.to_dict(orient="list"),
     }
-    con = ds.con
-    con.execute(f"ATTACH {lit(str(tmp))} AS cache_out")
-    try:
-        present = {r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
-        ).fetchall()}
-        for name in [*ds.tables, *(t for t in _EXTRA_TABLES if t in present)]:
-            con.execute(f"CREATE TABLE cache_out.{ident(name)} AS SELECT * FROM {ident(name)}")
-        for name in _EXTRA_TABLES:
-            if name not in present:
-                con.execute(f"CREATE TABLE cache_out.{ident(name)} (date DATE)")
-        con.execute(f"CREATE TABLE cache_out.{_META} (meta VARCHAR)")
-        con.execute(f"INSERT INTO cache_out.{_META} VALUES (?)",
-                    [json.dumps(meta, ensure_ascii=False, default=str)])
-    finally:
-        con.execute("DETACH cache_out")
+    con.execute(f"CREATE TABLE {STORE}.{_META} (meta VARCHAR)")
+    con.execute(f"INSERT INTO {STORE}.{_META} VALUES (?)",
+                [json.dumps(meta, ensure_ascii=False, default=str)])
+    con.execute(f"DETACH {STORE}")
     os.replace(tmp, path)
-    if not prune:
-        return
-    # Panels of the entries this one replaces were computed on other tables.
+
+
+def discard_store(con: duckdb.DuckDBPyConnection | None, tmp: Path) -> None:
+    """Detach (when ``con`` is given) and remove a store that will not be finished."""
+    if con is not None:
+        try:
+            con.execute(f"DETACH DATABASE IF EXISTS {STORE}")
+        except duckdb.Error:
+            pass
+    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
+def write_cached(path: Path, ds: Dataset, prune: bool = True) -> None:
+    """Write a loaded Dataset to ``path`` (atomically) and drop older entries of its folder.
+
+    A load made with ``store`` (:func:`csnb.io.load_dataset`) is built in its file directly;
+    this copies one whose tables are in memory. With ``prune`` False (a run's own file) no
+    other entry is touched (:func:`prune_entries`).
+    """
+    tmp = open_store(ds.con, path)
+    try:
+        for name in [*ds.tables, *_present(ds.con, _EXTRA_TABLES)]:
+            ds.con.execute(f"CREATE TABLE {STORE}.{ident(name)} AS SELECT * FROM {ident(name)}")
+        close_store(ds, tmp, path)
+    except BaseException:
+        discard_store(ds.con, tmp)
+        raise
+    if prune:
+        prune_entries(path)
+
+
+def _present(con: duckdb.DuckDBPyConnection, names: Sequence[str]) -> list[str]:
+    """The tables of ``names`` that the connection's own database holds."""
+    have = {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+    ).fetchall()}
+    return [n for n in names if n in have]
+
+
+def prune_entries(path: Path) -> None:
+    """Remove the other cache entries of ``path``'s folder, with their panels.
+
+    The panels of ``path`` itself stay: its name holds everything the load depends on, so
+    they hold for its tables written again, and another process may be reading them (two
+    notebooks that missed the cache together: ``csnb.io.load``).
+    """
     for old in path.parent.glob(f"{path.name.split('-')[0]}-*.duckdb"):
         if old != path:
             old.unlink(missing_ok=True)
@@ -201,5 +252,6 @@ def write_cached(path: Path, ds: Dataset, prune: bool = True) -> None:
             shutil.rmtree(panels_dir(old), ignore_errors=True)
 
 
-__all__ = ["RUN_VARIABLE", "cache_dir", "cache_enabled", "cache_path", "read_cached",
-           "read_run_dataset", "write_cached"]
+__all__ = ["RUN_VARIABLE", "STORE", "cache_dir", "cache_enabled", "cache_path", "close_store",
+           "discard_store", "open_store", "prune_entries", "read_cached", "read_run_dataset",
+           "write_cached"]

@@ -96,7 +96,17 @@ from ..errors import (
     plural,
 )
 from ..settings import SETTINGS_FILE, Settings, load_settings
-from .cache import cache_enabled, cache_path, read_cached, read_run_dataset, write_cached
+from .cache import (
+    STORE,
+    cache_enabled,
+    cache_path,
+    close_store,
+    discard_store,
+    open_store,
+    prune_entries,
+    read_cached,
+    read_run_dataset,
+)
 from .checks import Check, Staged
 from .dataset import QUALITY_COLUMNS, Dataset
 from .panels import locked
@@ -134,6 +144,7 @@ def load_dataset(
     settings: Settings | None = None,
     strict: bool = True,
     cache: bool | None = None,
+    store: str | Path | None = None,
 ) -> Dataset:
     """Read a dataset folder into a :class:`~csnb.io.dataset.Dataset`.
 
@@ -152,6 +163,12 @@ def load_dataset(
         Inside a ``csnb report`` or ``csnb daily`` run (``CSNB_RUN_DATASET`` set by the
         runner) and without ``settings``, the load the runner made of the same folder is
         opened read-only instead, cache or not.
+    store : path, optional
+        A DuckDB file to build the tables in when the cache does not keep this load (cache
+        off, or a load that rejected future timestamps); the Dataset then reads them from
+        there (``Dataset.store``) instead of holding them in DuckDB's memory, and other
+        processes can open it (a report run's notebooks). The caller removes the file. A
+        load the cache keeps is built in its cache entry the same way.
 
     Returns
     -------
@@ -175,27 +192,29 @@ def load_dataset(
     >>> ds.con.sql("SELECT count(*) FROM sessions")     # doctest: +SKIP
     """
     folder = Path(path)
+    own = Path(store) if store is not None else None
     # Inside a report run, the runner has loaded and checked this folder already.
     ds = read_run_dataset(folder) if settings is None and folder.is_dir() else None
     if ds is None and cache_enabled(cache) and folder.is_dir():
         key = cache_path(folder, settings, dt.datetime.now(_zone(settings, folder)).date())
-        ds = read_cached(key) or _load_into_cache(folder, settings, key)
+        ds = read_cached(key) or _load_into_cache(folder, settings, key, own)
     if ds is None:
-        ds = _Loader(folder, settings).run()
+        ds = _load(folder, settings, lambda _problems: own)
     if strict and any(p.severity == "error" for p in ds.problems):
         ds.con.close()
         raise DataContractError(ds.problems, ds.quality)
     return ds
 
 
-def _load_into_cache(folder: Path, settings: Settings | None, key: Path) -> Dataset:
-    """Load ``folder`` and write the cache entry ``key``, one process at a time.
+def _load_into_cache(folder: Path, settings: Settings | None, key: Path,
+                     own: Path | None) -> Dataset:
+    """Load ``folder`` into the cache entry ``key``, one process at a time.
 
     Notebooks started together (nbval's workers, two opened in JupyterLab) miss the cache
     together: the first to take the entry's lock loads and writes it, the others wait and
     then open it, so the files are parsed and checked once. A load that rejected future
-    timestamps is not cached (later in the day they may be past), and a read-only or full
-    cache folder only costs speed.
+    timestamps is not cached (later in the day they may be past): it goes to ``own`` (the
+    caller's store), else stays in memory. A read-only or full cache folder only costs speed.
     """
     with ExitStack() as stack:
         try:
@@ -206,14 +225,29 @@ def _load_into_cache(folder: Path, settings: Settings | None, key: Path) -> Data
             ds = read_cached(key)  # written by another process while this one waited
             if ds is not None:
                 return ds
-        ds = _Loader(folder, settings).run()
-        if not any(p.check in ("future_timestamp", "future_date") for p in ds.problems):
-            try:
-                write_cached(key, ds)
-                ds.store = key  # its panels are shared with the next Dataset of this entry
-            except (OSError, duckdb.Error):
-                pass
+        ds = _load(folder, settings, lambda problems: key if _cacheable(problems) else own)
+        if ds.store == key:
+            prune_entries(key)
         return ds
+
+
+def _cacheable(problems: Sequence[Problem]) -> bool:
+    """Whether the cache may keep a load with these findings (none depends on the hour)."""
+    return not any(p.check in ("future_timestamp", "future_date") for p in problems)
+
+
+def _load(folder: Path, settings: Settings | None,
+          store_for: Callable[[Sequence[Problem]], Path | None]) -> Dataset:
+    """Load ``folder`` into the store ``store_for`` chooses, or into memory.
+
+    A store that fills its disk while the tables are built costs a second load, into memory
+    (the staged rows go as each table is built, so there is nothing left to build from).
+    """
+    try:
+        return _Loader(folder, settings).run(store_for)
+    except (OSError, duckdb.IOException) as exc:
+        logger.warning("could not write the load to disk (%s); loading into memory", exc)
+        return _Loader(folder, settings).run()
 
 
 def _zone(settings: Settings | None, folder: Path) -> ZoneInfo:
@@ -266,7 +300,15 @@ class _Loader:
 
     # -- steps
 
-    def run(self) -> Dataset:
+    def run(self, store_for: Callable[[Sequence[Problem]], Path | None] | None = None
+            ) -> Dataset:
+        """Stage, check and build the tables; into the store ``store_for(problems)`` names.
+
+        ``store_for`` is asked once every check has run (the findings decide whether the
+        cache may keep the load). With a store the tables are built in its file (never in
+        memory first) and the Dataset reads them from there; otherwise they are tables of
+        the connection.
+        """
         settings = self.settings if self.settings is not None else load_settings(
             self.folder if self.folder.is_dir() else None
         )
@@ -292,10 +334,36 @@ class _Loader:
                 else:
                     con.execute(f"DROP TABLE {st.stage}")
         self._check_references(staged)
-        self._not_final_days(staged)
-        tables = self._build(staged)
-        drop_macros(con)
+        store = store_for(tuple(self.problems)) if store_for is not None else None
+        building: Path | None = None
+        if store is not None:
+            try:
+                building = open_store(con, store)
+            except (OSError, duckdb.Error) as exc:  # a folder that cannot be written
+                logger.warning("could not write the load to %s (%s); keeping it in memory",
+                               store, exc)
+        try:
+            ds = self._finish(staged, into=f"{STORE}." if building is not None else "")
+            if building is None or store is None:
+                return ds
+            close_store(ds, building, store)
+        except BaseException:
+            if building is not None:
+                discard_store(con, building)
+            raise
+        finally:
+            if building is not None:
+                con.close()
+        stored = read_cached(store, origin="files")
+        if stored is None:
+            raise OSError(f"the load written to {store} cannot be read back")
+        return stored
 
+    def _finish(self, staged: dict[str, Staged], into: str) -> Dataset:
+        """Build the tables (in the catalog ``into`` names) and check the row accounting."""
+        self._not_final_days(staged, into)
+        tables = self._build(staged, into)
+        drop_macros(self.con)
         quality = pd.DataFrame(self.quality, columns=QUALITY_COLUMNS)
         for col in ("read", "accepted", "summary", "rejected"):
             quality[col] = quality[col].astype("int64")
@@ -304,10 +372,11 @@ class _Loader:
             raise RowAccountingError(
                 f"row accounting failed for {', '.join(lost['path'])}: read != accepted + "
                 f"rejected ({lost.to_dict(orient='records')})")
+        assert self.settings is not None
         return Dataset(
             path=self.folder,
-            settings=settings,
-            con=con,
+            settings=self.settings,
+            con=self.con,
             tables=tables,
             quality=quality,
             problems=tuple(self.problems),
@@ -620,23 +689,24 @@ class _Loader:
             join = f"LEFT JOIN ({employed}) ON _agent = {st.stage}.agent_id"
             self._record(st, [check], self._aggregate(st.stage, [check], join=join))
 
-    def _not_final_days(self, staged: dict[str, Staged]) -> None:
+    def _not_final_days(self, staged: dict[str, Staged], into: str = "") -> None:
         st = staged.get("agent_daily")
         if st is None:
-            self.con.execute("CREATE TABLE _not_final_days (date DATE)")
+            self.con.execute(f"CREATE TABLE {into}_not_final_days (date DATE)")
             return
         marked = " OR ".join(f"s_{c} = 'not_final'" for c in st.raw_kept)
         self.con.execute(
-            f"CREATE TABLE _not_final_days AS SELECT DISTINCT date FROM {st.stage} "
+            f"CREATE TABLE {into}_not_final_days AS SELECT DISTINCT date FROM {st.stage} "
             f"WHERE _flag AND {st.eligible} AND date IS NOT NULL AND ({marked}) ORDER BY date"
         )
 
-    def _build(self, staged: dict[str, Staged]) -> tuple[str, ...]:
+    def _build(self, staged: dict[str, Staged], into: str = "") -> tuple[str, ...]:
+        """Create each table from its accepted rows, in the catalog ``into`` names (a store)."""
         for name, st in staged.items():
-            self.con.execute(f"CREATE TABLE {ident(name)} AS SELECT {st.accepted_columns()} "
-                             f"FROM {st.stage} WHERE {st.ok}")
+            self.con.execute(f"CREATE TABLE {into}{ident(name)} AS SELECT "
+                             f"{st.accepted_columns()} FROM {st.stage} WHERE {st.ok}")
             self.con.execute(f"DROP TABLE {st.stage}")
-            n = self.con.execute(f"SELECT count(*) FROM {ident(name)}").fetchall()[0][0]
+            n = self.con.execute(f"SELECT count(*) FROM {into}{ident(name)}").fetchall()[0][0]
             accepted = sum(q["accepted"] for q in self.quality if q["table"] == name)
             if n != accepted:
                 raise RowAccountingError(

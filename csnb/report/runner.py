@@ -9,7 +9,7 @@
    nothing runs before all of this passed for all notebooks;
 3. **load**: the data are read and checked once (a contract violation stops the run before any
    notebook starts); the notebooks open that load read-only (its cache entry, or with the
-   cache off a file in the run's scratch folder, removed when the run ends) and share the
+   cache off a file of the run's own, removed when the run ends) and share the
    metric-book panels they compute through it (:mod:`csnb.io.cache`, :mod:`csnb.io.panels`);
    ``CSNB_WORKERS`` tells them how many run at once (:mod:`csnb.io.resources`);
 4. **execute**: papermill, in the kernel of the running interpreter, notebooks in parallel;
@@ -173,8 +173,13 @@ def render_month(
 
     # The runner's connection: a notebook's memory limit, every core (no notebook runs yet;
     # the connection is closed before they start).
-    with shared_by(min(workers, len(names)), alone=True):
-        ds = load_dataset(data_dir)
+    own = _own_store()
+    try:
+        with shared_by(min(workers, len(names)), alone=True):
+            ds = load_dataset(data_dir, store=own / "dataset.duckdb")
+    except BaseException:
+        shutil.rmtree(own, ignore_errors=True)
+        raise
     try:
         answerable = data_months(ds)
         if month not in answerable and not allow_outside_data:
@@ -189,7 +194,10 @@ def render_month(
         # Temporary files live next to their destination (same file system), so renames are
         # atomic.
         scratch = Path(tempfile.mkdtemp(prefix=".csnb-tmp-", dir=month_dir))
-        env = _share_load(ds, scratch, workers=min(workers, len(names)))
+        env = _share_load(ds, own, workers=min(workers, len(names)))
+    except BaseException:
+        shutil.rmtree(own, ignore_errors=True)
+        raise
     finally:
         ds.con.close()
     context = _RunContext(
@@ -221,6 +229,7 @@ def render_month(
         bar.close()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(own, ignore_errors=True)
 
     # 8. index: merge this month's runs into the manifest and re-draw the index page
     ordered = tuple(runs[name] for name in names)
@@ -297,7 +306,12 @@ def render_daily(
     from ..io import load_dataset
     from ..metrics import data_span
 
-    ds = load_dataset(data_dir)
+    own = _own_store()
+    try:
+        ds = load_dataset(data_dir, store=own / "dataset.duckdb")
+    except BaseException:
+        shutil.rmtree(own, ignore_errors=True)
+        raise
     try:
         first, last = data_span(ds)
         if ((first is None or last is None or not first <= the_day <= last)
@@ -311,7 +325,10 @@ def render_daily(
         month_dir = out_dir / month
         month_dir.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix=".csnb-tmp-", dir=month_dir))
-        env = _share_load(ds, scratch, workers=1)
+        env = _share_load(ds, own, workers=1)
+    except BaseException:
+        shutil.rmtree(own, ignore_errors=True)
+        raise
     finally:
         ds.con.close()
     context = _RunContext(month=month, parameters={"date": the_day.isoformat()}, lang=lang,
@@ -327,19 +344,31 @@ def render_daily(
         bar.close()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(own, ignore_errors=True)
 
     # 8. index: the brief is listed under its month
     index_html = write_index(out_dir, month, (run,), lang=lang, data_dir=data_dir)
     return RenderSummary(month=month, runs=(run,), out_dir=out_dir, index_html=index_html)
 
 
-def _share_load(ds, scratch: Path, workers: int) -> dict[str, str]:
+def _own_store() -> Path:
+    """A folder for the run's own store of the load (when the cache does not keep it).
+
+    In the system's temporary folder, not the reports folder: nothing is created there before
+    the month is known to be one the data can answer. The caller removes it when the run ends.
+    """
+    return Path(tempfile.mkdtemp(prefix="csnb-run-"))
+
+
+def _share_load(ds, own: Path, workers: int) -> dict[str, str]:
     """The environment that lets every notebook of the run open the runner's load.
 
-    The load's cache entry when there is one; else (cache off, a load the cache does not
-    keep) the load is written to ``scratch/dataset.duckdb``, which goes with the scratch
-    folder when the run ends, failed or not. ``CSNB_WORKERS`` tells each kernel how many
-    notebooks share the machine (:mod:`csnb.io.resources` divides DuckDB's memory by it).
+    The load is stored (``ds.store``): its cache entry, or with the cache off (or a load the
+    cache does not keep) ``own/dataset.duckdb``, which the runner removes when the run ends,
+    failed or not. A load that could not be written there (a full disk: it is then in
+    memory) is written now, else the notebooks load for themselves. ``CSNB_WORKERS`` tells
+    each kernel how many notebooks share the machine (:mod:`csnb.io.resources` divides
+    DuckDB's memory by it).
     """
     from ..io.cache import RUN_VARIABLE, write_cached
     from ..io.resources import WORKERS_VARIABLE
@@ -347,7 +376,7 @@ def _share_load(ds, scratch: Path, workers: int) -> dict[str, str]:
     env = {WORKERS_VARIABLE: str(workers)}
     store = ds.store
     if store is None or not store.is_file():
-        store = scratch / "dataset.duckdb"
+        store = own / "dataset.duckdb"
         try:
             write_cached(store, ds, prune=False)
             ds.store = store

@@ -107,7 +107,60 @@ def test_a_load_that_rejected_future_timestamps_is_not_cached(folder):
         f.write("S9,A1,c9,2999-01-01 10:00:00,presale,30\n")
     ds = load_dataset(folder)
     assert any(p.check == "future_timestamp" for p in ds.problems)
-    assert _entries() == []
+    assert _entries() == [] and ds.store is None
+    # The caller's own store takes it instead (a report run's notebooks open it).
+    own = folder.parent / "run" / "dataset.duckdb"
+    stored = load_dataset(folder, store=own)
+    assert _entries() == [] and (stored.origin, stored.store) == ("files", own)
+    _same(stored, ds)
+
+
+# ---------------------------------------------------------------------------------------------
+# A load built in a store (load_dataset(store=...), and every cache entry)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_load_built_in_its_store_equals_one_in_memory(folder):
+    own = folder.parent / "run" / "dataset.duckdb"
+    memory = load_dataset(folder, cache=False)
+    stored = load_dataset(folder, cache=False, store=own)
+    assert (memory.store, stored.store, stored.origin) == (None, own, "files")
+    _same(stored, memory)
+    # No temporary file is left beside it.
+    assert list(own.parent.glob("*.tmp*")) == []
+    # The entry a cached load is built in holds the same.
+    _same(load_dataset(folder), memory)
+
+
+def test_a_store_that_cannot_be_written_leaves_the_load_in_memory(folder, caplog):
+    blocker = folder.parent / "a-file"
+    blocker.write_text("not a folder")
+    with caplog.at_level("WARNING", logger="csnb.io.load"):
+        ds = load_dataset(folder, cache=False, store=blocker / "dataset.duckdb")
+    assert ds.store is None and "keeping it in memory" in caplog.text
+    _same(ds, load_dataset(folder, cache=False))
+
+
+def test_a_store_that_fails_while_the_tables_are_built_costs_a_load_in_memory(
+        folder, monkeypatch, caplog):
+    from csnb.io import load as load_module
+
+    real = load_module._Loader._build
+
+    def full_disk(self, staged, into=""):
+        if into:
+            raise duckdb.IOException("No space left on device")
+        return real(self, staged, into)
+
+    monkeypatch.setattr(load_module._Loader, "_build", full_disk)
+    own = folder.parent / "run" / "dataset.duckdb"
+    with caplog.at_level("WARNING", logger="csnb.io.load"):
+        ds = load_dataset(folder, store=own)
+    assert ds.store is None and "No space left on device" in caplog.text
+    # Neither the entry nor its half-written file is left behind.
+    assert _entries() == [] and list(cache_dir().glob("*.tmp*")) == []
+    monkeypatch.undo()
+    _same(ds, load_dataset(folder, cache=False))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -339,7 +392,8 @@ def test_a_run_load_is_opened_instead_of_loading(folder, tmp_path, monkeypatch):
     monkeypatch.setenv("CSNB_CACHE", "0")
     loads = []
     real = load_module._Loader.run
-    monkeypatch.setattr(load_module._Loader, "run", lambda self: loads.append(1) or real(self))
+    monkeypatch.setattr(load_module._Loader, "run",
+                        lambda self, *a: loads.append(1) or real(self, *a))
     ds = load_dataset(folder)
     assert (ds.origin, ds.store, loads) == ("run", run_file, [])
     _same(ds, loaded)

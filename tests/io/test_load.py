@@ -118,7 +118,8 @@ def test_missing_optional_columns_are_typed_nulls(tmp_path):
     ds = load_dataset(tmp_path)
     rows = ds.con.execute(
         "SELECT column_name, data_type FROM information_schema.columns "
-        "WHERE table_name = 'agents' ORDER BY ordinal_position").fetchall()
+        "WHERE table_name = 'agents' AND table_catalog = current_database() "
+        "ORDER BY ordinal_position").fetchall()
     assert [r[0] for r in rows] == ["agent_id", "name", "team", "role", "shift", "hire_date",
                                     "exit_date", "exit_reason", "outsourced", "base_salary"]
     assert dict(rows)["outsourced"] == "BOOLEAN" and dict(rows)["exit_date"] == "DATE"
@@ -510,11 +511,15 @@ def test_validation_report_text_and_dict(tmp_path):
     assert ok.ok and "OK" in str(ok)
 
 
-def test_loader_leaves_no_helpers_in_the_connection(tmp_path):
+@pytest.mark.parametrize("cache", [False, True])
+def test_loader_leaves_no_helpers_in_the_connection(tmp_path, monkeypatch, cache):
+    # In memory, or built in a store (the cache entry), which holds the load's record too.
+    monkeypatch.setenv("CSNB_CACHE_DIR", str(tmp_path / "cache"))
     write(tmp_path, "agents.csv", AGENTS)
-    ds = load_dataset(tmp_path)
+    ds = load_dataset(tmp_path, cache=cache)
+    assert (ds.store is not None) == cache
     tables = {r[0] for r in ds.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    assert tables == {"agents", "_not_final_days"}
+    assert tables == {"agents", "_not_final_days"} | ({"_csnb_meta"} if cache else set())
     macros = ds.con.execute("SELECT count(*) FROM duckdb_functions() "
                             "WHERE function_name LIKE '%csnb%'").fetchone()[0]
     assert macros == 0

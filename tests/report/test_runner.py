@@ -653,7 +653,8 @@ def test_a_run_loads_once_and_the_notebooks_open_that_load(data_dir, tmp_path, m
     monkeypatch.setenv("CSNB_CACHE_DIR", str(tmp_path / "cache"))
     loads = []
     real = load_module._Loader.run
-    monkeypatch.setattr(load_module._Loader, "run", lambda self: loads.append(1) or real(self))
+    monkeypatch.setattr(load_module._Loader, "run",
+                        lambda self, *a: loads.append(1) or real(self, *a))
     folder = _loading_notebooks(tmp_path)
     out = tmp_path / "out"
     for _run in range(2 if cache == "1" else 1):
@@ -674,7 +675,7 @@ def test_a_run_loads_once_and_the_notebooks_open_that_load(data_dir, tmp_path, m
             # The runner parses the files once; the second run finds them in the cache.
             assert loads == [1]
         else:
-            assert entries == [] and store.parent.name.startswith(".csnb-tmp-")
+            assert entries == [] and store.parent.name.startswith("csnb-run-")
             assert not store.exists() and loads == [1]
 
 
