@@ -14,7 +14,8 @@
 - :func:`compare_proportions`: whether a change of a rate is beyond chance.
 
 Each returns a frozen :class:`~csnb.analyses.base.Result`. The model lives in
-:mod:`._conversion_model`; the statistics free of datasets in :mod:`._conversion_stats`.
+:mod:`._conversion_model` (its frames in :mod:`._conversion_frames`, its fits in
+:mod:`._conversion_fit`); the statistics free of datasets in :mod:`._conversion_stats`.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ import statsmodels.api as sm
 from coverage_rule import assert_coverage
 from scipy import optimize, special, stats
 
-from csnb.analyses._conversion_model import promotion_days
+from csnb.analyses._conversion_frames import promotion_days
 from csnb.analyses._conversion_stats import (
     MAX_CONCENTRATION,
     BetaBinomialPosterior,
@@ -1013,7 +1013,7 @@ def test_sampled_interval_widths_scale_as_stated(sampled_world):
 def test_same_data_same_sample_and_no_full_pull(sampled_world, monkeypatch):
     """A fresh load gives the same sample (the seed is the month's); no query brings every
     inquiry into pandas, and the full inquiry table is never asked for."""
-    import csnb.analyses._conversion_model as cm
+    import csnb.analyses._conversion_frames as cm
     from csnb.io.dataset import Dataset
 
     frames, low, _, sampled = sampled_world
