@@ -12,9 +12,13 @@ Location: ``$CSNB_CACHE_DIR``, else ``$XDG_CACHE_HOME/csnb``, else ``~/.cache/cs
 Beside each entry, ``ENTRY.panels/`` keeps the results of the metric-book queries run on it
 (:mod:`csnb.io.panels`); they go with their entry.
 
+A load is built in its entry directly (:func:`open_store`, :func:`close_store`): the checked
+rows go into the file's tables, never into memory first. :func:`write_cached` copies a load
+that is in memory.
+
 A report run loads once, cache or not: ``csnb report`` (and ``csnb daily``) loads and checks
 the data, and when the load is not in the cache (cache off, or a load the cache does not keep)
-writes it to a file of its own in the run's scratch folder, removed when the run ends. It
+builds it in a file of its own (``load_dataset(..., store=...)``), removed when the run ends. It
 names that file, or the cache entry, to the notebooks' kernels in ``CSNB_RUN_DATASET``, and
 :func:`csnb.io.load_dataset` of the same folder opens it read-only
 (:func:`read_run_dataset`) instead of loading again. A notebook run alone (JupyterLab) has no

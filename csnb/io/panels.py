@@ -12,7 +12,7 @@ included, reads the frame back from the file: the panel a notebook gets does not
 whether it computed it or another one did. Writes go to a temporary name in the same folder
 and are renamed into place (``os.replace``, atomic), so a reader never sees a half-written
 file; a file that cannot be read is a miss and is written again. The folder is removed with
-its entry (:func:`csnb.io.cache.write_cached`) or with the run's scratch folder.
+its entry (:func:`csnb.io.cache.prune_entries`) or with the run's own store.
 
 Some results are not one query but Python on top of several (the shrunk conversion rates,
 whose per-agent posterior intervals take seconds at scale and are asked for by three
