@@ -245,9 +245,18 @@ def _load(folder: Path, settings: Settings | None,
     """
     try:
         return _Loader(folder, settings).run(store_for)
-    except (OSError, duckdb.IOException) as exc:
-        logger.warning("could not write the load to disk (%s); loading into memory", exc)
+    except _StoreFailed as exc:
+        logger.warning("could not write the load to %s (%s); loading it again, into memory",
+                       exc.store, exc.__cause__)
         return _Loader(folder, settings).run()
+
+
+class _StoreFailed(Exception):
+    """Building the tables in a store failed on the store's side (its disk)."""
+
+    def __init__(self, store: Path):
+        super().__init__(str(store))
+        self.store = store
 
 
 def _zone(settings: Settings | None, folder: Path) -> ZoneInfo:
@@ -340,23 +349,27 @@ class _Loader:
             try:
                 building = open_store(con, store)
             except (OSError, duckdb.Error) as exc:  # a folder that cannot be written
-                logger.warning("could not write the load to %s (%s); keeping it in memory",
-                               store, exc)
+                # Not a warning: a notebook's output would show it (a read-only cache).
+                logger.info("could not write the load to %s (%s); keeping it in memory",
+                            store, exc)
         try:
             ds = self._finish(staged, into=f"{STORE}." if building is not None else "")
             if building is None or store is None:
                 return ds
             close_store(ds, building, store)
-        except BaseException:
-            if building is not None:
-                discard_store(con, building)
+        except BaseException as exc:
+            if building is None or store is None:
+                raise
+            discard_store(con, building)
+            if isinstance(exc, (OSError, duckdb.IOException)):
+                raise _StoreFailed(store) from exc
             raise
         finally:
             if building is not None:
                 con.close()
         stored = read_cached(store, origin="files")
         if stored is None:
-            raise OSError(f"the load written to {store} cannot be read back")
+            raise _StoreFailed(store) from OSError("the written load cannot be read back")
         return stored
 
     def _finish(self, staged: dict[str, Staged], into: str) -> Dataset:

@@ -135,7 +135,7 @@ def test_a_load_built_in_its_store_equals_one_in_memory(folder):
 def test_a_store_that_cannot_be_written_leaves_the_load_in_memory(folder, caplog):
     blocker = folder.parent / "a-file"
     blocker.write_text("not a folder")
-    with caplog.at_level("WARNING", logger="csnb.io.load"):
+    with caplog.at_level("INFO", logger="csnb.io.load"):
         ds = load_dataset(folder, cache=False, store=blocker / "dataset.duckdb")
     assert ds.store is None and "keeping it in memory" in caplog.text
     _same(ds, load_dataset(folder, cache=False))
@@ -157,6 +157,7 @@ def test_a_store_that_fails_while_the_tables_are_built_costs_a_load_in_memory(
     with caplog.at_level("WARNING", logger="csnb.io.load"):
         ds = load_dataset(folder, store=own)
     assert ds.store is None and "No space left on device" in caplog.text
+    assert "loading it again, into memory" in caplog.text
     # Neither the entry nor its half-written file is left behind.
     assert _entries() == [] and list(cache_dir().glob("*.tmp*")) == []
     monkeypatch.undo()
