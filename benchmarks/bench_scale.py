@@ -425,10 +425,16 @@ def step_floor(folder: Path, limited: bool = False) -> dict:
     return res
 
 
-def child(step: str, folder: Path) -> dict:
-    """Run a step in a fresh process (its own peak RSS); return its JSON result."""
+def child(step: str, folder: Path, required: bool = True) -> dict:
+    """Run a step in a fresh process (its own peak RSS); return its JSON result.
+
+    A step that is not ``required`` and fails returns ``{"failed": its last error line}``.
+    """
     cmd = [sys.executable, str(Path(__file__).resolve()), "--step", step, str(folder)]
     run = measured(cmd, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if run["rc"] != 0 and not required:
+        errors = [x for x in run["stderr"].splitlines() if "Error" in x]
+        return {"failed": errors[-1] if errors else f"exit {run['rc']}"}
     if run["rc"] != 0:
         raise SystemExit(f"step {step} failed:\n{run['stderr'][-3000:]}")
     res = json.loads(run["stdout"].strip().splitlines()[-1])
@@ -500,15 +506,22 @@ def run_size(size: int, cache: Path, per_notebook: bool, modes: list[str]) -> li
           f"orders {c['orders']['total']:,}, complaints {c['complaints']:,}", flush=True)
     prep = child("prep", folder)
     floor = child("floor", folder)
-    limited = child("floor-limited", folder)
+    # The floor's exact MEDIAN holds every value of a group and cannot spill: under csnb's
+    # limit it may run out of memory where csnb's histogram quantiles do not.
+    limited = child("floor-limited", folder, required=False)
     lw, lc, lr = prep["load"]
     print(line("load + validate", lw, lc, lr), flush=True)
     print(line("load + validate into a store (runner)", *prep["load_store"]), flush=True)
-    floors = (("DuckDB's defaults", floor["floor"]), ("csnb's limit", limited["floor"]))
+    floors = [("DuckDB's defaults", floor["floor"])]
     print(line("floor: hand-written DuckDB, Parquet", *floor["floor"]))
-    print(line("floor under csnb's memory limit", *limited["floor"]))
-    print(f"  floor figures equal kpi_table's: {compare(prep, floor)}; under the limit: "
-          f"{compare(prep, limited)}")
+    if "failed" in limited:
+        print(f"  floor under csnb's memory limit: failed ({limited['failed'][:150]})")
+        print(f"  floor figures equal kpi_table's: {compare(prep, floor)}")
+    else:
+        floors.append(("csnb's limit", limited["floor"]))
+        print(line("floor under csnb's memory limit", *limited["floor"]))
+        print(f"  floor figures equal kpi_table's: {compare(prep, floor)}; under the limit: "
+              f"{compare(prep, limited)}")
     for path, title in (("memory", "on the load in memory (load_dataset, cache off)"),
                         ("stored", "on the stored load, as a report's notebooks")):
         steps = prep[path]
@@ -527,9 +540,11 @@ def run_size(size: int, cache: Path, per_notebook: bool, modes: list[str]) -> li
                   f"{pc / max(fc, 1e-9):.2f}x CPU")
         short, ratio_w, ratio_c = ratios[0]
         ok = ratio_c <= PREP_RATIO_MAX
+        beside = (f"floor under csnb's limit: CPU {ratios[1][2]:.2f}x" if len(ratios) > 1
+                  else "the floor failed under csnb's limit")
         verdicts.append(f"{'PASS' if ok else 'FAIL'} {size:,}: agent-month prep {path} <= "
                         f"{PREP_RATIO_MAX}x floor (CPU {ratio_c:.2f}x, wall {ratio_w:.2f}x; "
-                        f"floor under csnb's limit: CPU {ratios[1][2]:.2f}x)")
+                        f"{beside})")
     if not modes:  # --modes none: the load, panels and floor only
         return verdicts
     runs = run_reports(folder, REPORT_MONTH, modes)

@@ -26,8 +26,11 @@ import pandas as pd
 
 from ..io.dataset import Dataset
 from ..metrics import kpi_table
-from ..metrics.inquiries import inquiry_facts_table, typed_inquiry_facts
-from ..metrics.sql import dataset_sql
+from ..metrics.inquiries import (
+    inquiry_facts_relation,
+    inquiry_facts_table,
+    typed_inquiry_facts,
+)
 from ..months import month_bounds
 
 __all__ = ["AGENT_DAY_COLUMNS", "HOUR_BANDS", "TENURE_BANDS", "WEEKDAYS", "promotion_days",
@@ -115,7 +118,7 @@ FROM (
                         f.customer_id, f.day
            ) AS sample_rank,
            COUNT(*) OVER (PARTITION BY f.agent_id) AS agent_inquiries
-    FROM ({facts}) AS f
+    FROM {facts} AS f
 ) AS ranked
 WHERE sample_rank <= CEIL(agent_inquiries * {fraction!r})
 ORDER BY day, agent_id, customer_id
@@ -154,7 +157,7 @@ def _sampled_facts(ds: Dataset, months: list[str], plan: dict[str, Any]) -> pd.D
     leaves the engine.
     """
     first, last = month_bounds(months[0])[0], month_bounds(months[-1])[1]
-    facts = dataset_sql(ds, "inquiry_facts", start=first, end=last)
+    facts = inquiry_facts_relation(ds, first, last)
     out = ds.query(_SAMPLE_SQL.format(columns=", ".join(_FACT_COLUMNS), seed=plan["seed"],
                                       facts=facts, fraction=float(plan["fraction"])))
     return typed_inquiry_facts(out)

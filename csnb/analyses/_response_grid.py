@@ -13,8 +13,7 @@ import pandas as pd
 from scipy import stats
 
 from ..io.dataset import Dataset
-from ..metrics.inquiries import response_grid_table
-from ..metrics.sql import dataset_sql
+from ..metrics.inquiries import inquiry_facts_relation, response_grid_table
 from ..months import check_month, month_bounds
 from .base import Result, records
 
@@ -99,7 +98,7 @@ class ResponseGridResult(Result):
 _INQUIRIES_BY_HOUR_SQL = """
 SELECT CAST(start_ts AS DATE) AS start_day, EXTRACT(HOUR FROM start_ts) AS hour,
        COUNT(*) AS inquiries
-FROM ({facts}) AS f
+FROM {facts} AS f
 GROUP BY 1, 2
 ORDER BY 1, 2
 """
@@ -110,7 +109,7 @@ def _inquiries_by_hour(ds: Dataset, month: str) -> pd.DataFrame:
     if not ds.has("sessions"):
         return pd.DataFrame({"weekday": [], "hour": [], "inquiries": []})
     first, last = month_bounds(month)
-    facts = dataset_sql(ds, "inquiry_facts", start=first, end=last)
+    facts = inquiry_facts_relation(ds, first, last)
     out = ds.query(_INQUIRIES_BY_HOUR_SQL.format(facts=facts))
     # Weekdays in pandas: engines number them differently (as metrics.inquiries does).
     out["weekday"] = pd.to_datetime(out["start_day"]).dt.day_of_week.astype(int)

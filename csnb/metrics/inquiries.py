@@ -37,6 +37,7 @@ from .sql import _base_ctes, _needed, _seconds, _with, dataset_sql, transpile
 __all__ = [
     "INQUIRY_SQL_NAMES",
     "SATISFIED_RATINGS",
+    "inquiry_facts_relation",
     "inquiry_facts_table",
     "inquiry_sql",
     "response_grid_table",
@@ -271,6 +272,19 @@ def inquiry_facts_table(ds: Dataset, months: Sequence[str]) -> pd.DataFrame:
     start, end = _span(months)
     out = ds.query(dataset_sql(ds, "inquiry_facts", start=start, end=end))
     return typed_inquiry_facts(out)[cols]
+
+
+def inquiry_facts_relation(ds: Dataset, start: date, end: date) -> str:
+    """The ``"inquiry_facts"`` of the days ``start`` to ``end``, to read after ``FROM``.
+
+    For queries built on the facts that bring only a few rows to pandas (the conversion
+    model's sample, the inquiries per hour): on the Dataset's DuckDB the facts are staged
+    once (:meth:`csnb.io.Dataset.stage`; per run on a stored load, the same file
+    :func:`inquiry_facts_table` reads), so two such queries do not each rebuild every
+    inquiry's first session; on another engine they are the metric book's subquery.
+    """
+    sql = dataset_sql(ds, "inquiry_facts", start=start, end=end)
+    return f"({sql})" if ds.engine is not None else ds.stage(sql)
 
 
 def typed_inquiry_facts(out: pd.DataFrame) -> pd.DataFrame:
