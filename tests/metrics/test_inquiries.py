@@ -12,6 +12,7 @@ from csnb.io import load_dataset
 from csnb.metrics import kpi_table
 from csnb.metrics.inquiries import (
     INQUIRY_SQL_NAMES,
+    inquiry_facts_relation,
     inquiry_facts_table,
     inquiry_sql,
     response_grid_table,
@@ -40,6 +41,28 @@ def test_inquiry_facts_agree_with_the_metric_book(ds):
     pd.testing.assert_series_equal(per_agent["c"].astype(float), kpis["converted_inquiries"]
                                    .reindex(per_agent.index), check_names=False)
     assert not facts.duplicated(["customer_id", "agent_id", "day"]).any()
+
+
+@pytest.mark.parametrize("stored", [False, True])
+def test_the_staged_facts_are_the_facts_and_are_built_once(ds, tmp_path, monkeypatch, stored):
+    from csnb.io import panels
+    from csnb.metrics.sql import dataset_sql
+
+    if stored:  # a report run's load: the stage is the Parquet file the table reads
+        ds = load_dataset(ds.path, cache=False, store=tmp_path / "dataset.duckdb")
+    first, last = date(2024, 2, 1), date(2024, 2, 29)
+    relation = inquiry_facts_relation(ds, first, last)
+    assert relation.startswith("read_parquet(" if stored else "_csnb_stage_")
+    staged = ds.con.execute(f"SELECT * FROM {relation}").df()
+    built = []
+    monkeypatch.setattr(panels, "shared_file", lambda *a: built.append(a) or None)
+    assert inquiry_facts_relation(ds, first, last) == relation and built == []
+    monkeypatch.undo()
+    sql = dataset_sql(ds, "inquiry_facts", start=first, end=last)
+    if stored:  # the file inquiry_facts_table reads too
+        assert str(panels.panel_path(ds.store, sql)) in relation
+    pd.testing.assert_frame_equal(staged, ds.con.execute(sql).df())
+    assert len(staged) == len(inquiry_facts_table(ds, [MONTH]))
 
 
 def test_inquiry_facts_take_the_first_session_of_the_day(ds):
