@@ -184,8 +184,7 @@ def close_store(ds: Dataset, tmp: Path, path: Path) -> None:
     The store must hold ``ds.tables`` (and ``_not_final_days``, created empty when absent).
     """
     con = ds.con
-    present = {r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [STORE]).fetchall()}
+    present = _present(con, _EXTRA_TABLES, STORE)
     for name in _EXTRA_TABLES:
         if name not in present:
             con.execute(f"CREATE TABLE {STORE}.{ident(name)} (date DATE)")
@@ -234,11 +233,12 @@ def write_cached(path: Path, ds: Dataset, prune: bool = True) -> None:
         prune_entries(path)
 
 
-def _present(con: duckdb.DuckDBPyConnection, names: Sequence[str]) -> list[str]:
-    """The tables of ``names`` that the connection's own database holds."""
+def _present(con: duckdb.DuckDBPyConnection, names: Sequence[str],
+             database: str | None = None) -> list[str]:
+    """The tables of ``names`` that ``database`` holds (default the connection's own)."""
     have = {r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
-    ).fetchall()}
+        "SELECT table_name FROM duckdb_tables() "
+        "WHERE database_name = COALESCE(?, current_database())", [database]).fetchall()}
     return [n for n in names if n in have]
 
 

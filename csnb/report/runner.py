@@ -171,65 +171,62 @@ def render_month(
     from ..io.resources import shared_by
     from ..metrics import data_months
 
-    # The runner's connection: a notebook's memory limit, every core (no notebook runs yet;
-    # the connection is closed before they start).
-    own = _own_store()
-    try:
+    # The run's own store of the load (when the cache does not keep it) lives in the
+    # system's temporary folder: nothing is created in the reports folder before the
+    # month is known to be one the data can answer. It goes when the run ends.
+    with tempfile.TemporaryDirectory(prefix="csnb-run-",
+                                     ignore_cleanup_errors=True) as own_dir:
+        own = Path(own_dir)
+        # The runner's connection: a notebook's memory limit, every core (no notebook runs
+        # yet; the connection is closed before they start).
         with shared_by(min(workers, len(names)), alone=True):
             ds = load_dataset(data_dir, store=own / "dataset.duckdb")
-    except BaseException:
-        shutil.rmtree(own, ignore_errors=True)
-        raise
-    try:
-        answerable = data_months(ds)
-        if month not in answerable and not allow_outside_data:
-            span = (f"{answerable[0]} to {answerable[-1]}" if answerable
-                    else "no month: the data hold no dated record")
-            raise ParameterError(
-                f"month {month} is outside the data, which can answer {span}; its reports "
-                f"would show no figures. Choose a month in that span, or ask for it "
-                f"explicitly (--allow-outside-data, or allow_outside_data=True)"
-            )
-        month_dir.mkdir(parents=True, exist_ok=True)
-        # Temporary files live next to their destination (same file system), so renames are
-        # atomic.
-        scratch = Path(tempfile.mkdtemp(prefix=".csnb-tmp-", dir=month_dir))
-        env = _share_load(ds, own, workers=min(workers, len(names)))
-    except BaseException:
-        shutil.rmtree(own, ignore_errors=True)
-        raise
-    finally:
-        ds.con.close()
-    context = _RunContext(
-        month=month,
-        parameters={"month": month},
-        lang=lang,
-        data_dir=data_dir,
-        nb_dir=nb_dir,
-        month_dir=month_dir,
-        scratch=scratch,
-        execution_timeout=execution_timeout,
-        env=env,
-    )
+        try:
+            answerable = data_months(ds)
+            if month not in answerable and not allow_outside_data:
+                span = (f"{answerable[0]} to {answerable[-1]}" if answerable
+                        else "no month: the data hold no dated record")
+                raise ParameterError(
+                    f"month {month} is outside the data, which can answer {span}; its reports "
+                    f"would show no figures. Choose a month in that span, or ask for it "
+                    f"explicitly (--allow-outside-data, or allow_outside_data=True)"
+                )
+            month_dir.mkdir(parents=True, exist_ok=True)
+            # Temporary files live next to their destination (same file system), so renames are
+            # atomic.
+            scratch = Path(tempfile.mkdtemp(prefix=".csnb-tmp-", dir=month_dir))
+            env = _share_load(ds, own, workers=min(workers, len(names)))
+        finally:
+            ds.con.close()
+        context = _RunContext(
+            month=month,
+            parameters={"month": month},
+            lang=lang,
+            data_dir=data_dir,
+            nb_dir=nb_dir,
+            month_dir=month_dir,
+            scratch=scratch,
+            execution_timeout=execution_timeout,
+            env=env,
+        )
 
-    # 4-7. execute, check, export and write each notebook, in parallel
-    runs: dict[str, NotebookRun] = {}
-    try:
-        bar = _progress_bar(len(names), month, progress)
-        with ThreadPoolExecutor(max_workers=min(workers, len(names))) as pool:
-            futures = {
-                pool.submit(_render_one, name, templates[name], context): name
-                for name in sorted(names, key=SLOWEST_FIRST.index)
-            }
-            for future in as_completed(futures):
-                run = future.result()
-                runs[run.name] = run
-                bar.set_postfix_str(f"{run.name} {run.status}")
-                bar.update(1)
-        bar.close()
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-        shutil.rmtree(own, ignore_errors=True)
+        # 4-7. execute, check, export and write each notebook, in parallel
+        runs: dict[str, NotebookRun] = {}
+        try:
+            bar = _progress_bar(len(names), month, progress)
+            with ThreadPoolExecutor(max_workers=min(workers, len(names))) as pool:
+                futures = {
+                    pool.submit(_render_one, name, templates[name], context): name
+                    for name in sorted(names, key=SLOWEST_FIRST.index)
+                }
+                for future in as_completed(futures):
+                    run = future.result()
+                    runs[run.name] = run
+                    bar.set_postfix_str(f"{run.name} {run.status}")
+                    bar.update(1)
+            bar.close()
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
 
     # 8. index: merge this month's runs into the manifest and re-draw the index page
     ordered = tuple(runs[name] for name in names)
@@ -306,58 +303,44 @@ def render_daily(
     from ..io import load_dataset
     from ..metrics import data_span
 
-    own = _own_store()
-    try:
+    # The run's own store of the load, as in render_month.
+    with tempfile.TemporaryDirectory(prefix="csnb-run-",
+                                     ignore_cleanup_errors=True) as own_dir:
+        own = Path(own_dir)
         ds = load_dataset(data_dir, store=own / "dataset.duckdb")
-    except BaseException:
-        shutil.rmtree(own, ignore_errors=True)
-        raise
-    try:
-        first, last = data_span(ds)
-        if ((first is None or last is None or not first <= the_day <= last)
-                and not allow_outside_data):
-            span = f"{first} to {last}" if first is not None else "no day: no dated record"
-            raise ParameterError(
-                f"date {the_day} is outside the data, which hold {span}; its brief would "
-                f"show no figures. Choose a day in that span, or ask for it explicitly "
-                f"(--allow-outside-data, or allow_outside_data=True)"
-            )
-        month_dir = out_dir / month
-        month_dir.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=".csnb-tmp-", dir=month_dir))
-        env = _share_load(ds, own, workers=1)
-    except BaseException:
-        shutil.rmtree(own, ignore_errors=True)
-        raise
-    finally:
-        ds.con.close()
-    context = _RunContext(month=month, parameters={"date": the_day.isoformat()}, lang=lang,
-                          data_dir=data_dir, nb_dir=nb_dir, month_dir=month_dir,
-                          scratch=scratch, execution_timeout=execution_timeout, env=env)
+        try:
+            first, last = data_span(ds)
+            if ((first is None or last is None or not first <= the_day <= last)
+                    and not allow_outside_data):
+                span = f"{first} to {last}" if first is not None else "no day: no dated record"
+                raise ParameterError(
+                    f"date {the_day} is outside the data, which hold {span}; its brief would "
+                    f"show no figures. Choose a day in that span, or ask for it explicitly "
+                    f"(--allow-outside-data, or allow_outside_data=True)"
+                )
+            month_dir = out_dir / month
+            month_dir.mkdir(parents=True, exist_ok=True)
+            scratch = Path(tempfile.mkdtemp(prefix=".csnb-tmp-", dir=month_dir))
+            env = _share_load(ds, own, workers=1)
+        finally:
+            ds.con.close()
+        context = _RunContext(month=month, parameters={"date": the_day.isoformat()}, lang=lang,
+                              data_dir=data_dir, nb_dir=nb_dir, month_dir=month_dir,
+                              scratch=scratch, execution_timeout=execution_timeout, env=env)
 
-    # 4-7. execute, check, export and write
-    try:
-        bar = _progress_bar(1, name, progress)
-        run = _render_one(name, template, context)
-        bar.set_postfix_str(f"{run.name} {run.status}")
-        bar.update(1)
-        bar.close()
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-        shutil.rmtree(own, ignore_errors=True)
+        # 4-7. execute, check, export and write
+        try:
+            bar = _progress_bar(1, name, progress)
+            run = _render_one(name, template, context)
+            bar.set_postfix_str(f"{run.name} {run.status}")
+            bar.update(1)
+            bar.close()
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
 
     # 8. index: the brief is listed under its month
     index_html = write_index(out_dir, month, (run,), lang=lang, data_dir=data_dir)
     return RenderSummary(month=month, runs=(run,), out_dir=out_dir, index_html=index_html)
-
-
-def _own_store() -> Path:
-    """A folder for the run's own store of the load (when the cache does not keep it).
-
-    In the system's temporary folder, not the reports folder: nothing is created there before
-    the month is known to be one the data can answer. The caller removes it when the run ends.
-    """
-    return Path(tempfile.mkdtemp(prefix="csnb-run-"))
 
 
 def _share_load(ds, own: Path, workers: int) -> dict[str, str]:
