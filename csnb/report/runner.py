@@ -351,12 +351,13 @@ def _share_load(ds, own: Path, workers: int) -> dict[str, str]:
     failed or not. A load that could not be written there (a full disk: it is then in
     memory) is written now, else the notebooks load for themselves. ``CSNB_WORKERS`` tells
     each kernel how many notebooks share the machine (:mod:`csnb.io.resources` divides
-    DuckDB's memory by it).
+    DuckDB's memory and threads by it), and the numerical libraries' thread variables give
+    each kernel its share of the cores (:func:`csnb.io.resources.kernel_environment`).
     """
     from ..io.cache import RUN_VARIABLE, write_cached
-    from ..io.resources import WORKERS_VARIABLE
+    from ..io.resources import kernel_environment
 
-    env = {WORKERS_VARIABLE: str(workers)}
+    env = kernel_environment(workers)
     store = ds.store
     if store is None or not store.is_file():
         store = own / "dataset.duckdb"

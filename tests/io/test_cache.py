@@ -497,6 +497,21 @@ def test_the_runner_loads_under_the_notebooks_limit(monkeypatch):
     assert os.environ[WORKERS_VARIABLE] == "5"
 
 
+def test_each_kernel_gets_its_share_of_the_cores_for_blas_unless_the_user_set_it(monkeypatch):
+    from csnb.io import resources
+
+    monkeypatch.setattr(resources.os, "cpu_count", lambda: 8)
+    for name in resources.BLAS_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    assert resources.kernel_environment(3) == {
+        "CSNB_WORKERS": "3", "OPENBLAS_NUM_THREADS": "2", "MKL_NUM_THREADS": "2",
+        "OMP_NUM_THREADS": "2"}
+    assert resources.kernel_environment(16)["OPENBLAS_NUM_THREADS"] == "1"
+    monkeypatch.setenv("OMP_NUM_THREADS", "4")  # the user's choice, inherited by the kernel
+    env = resources.kernel_environment(2)
+    assert "OMP_NUM_THREADS" not in env and env["MKL_NUM_THREADS"] == "4"
+
+
 def test_the_runner_loads_with_every_core_before_the_notebooks_start(monkeypatch):
     from csnb.io.resources import THREADS_VARIABLE, duckdb_resources, shared_by
 

@@ -6,6 +6,7 @@ The notebooks under ``tests/data/notebooks/`` are tiny stand-ins for the reports
 """
 
 import json
+import os
 import re
 import shutil
 import sys
@@ -632,7 +633,8 @@ def _loading_notebooks(tmp_path: Path) -> Path:
         "ds = load_dataset(data_dir)\n"
         f"n = int(ds.query({_SHARED_SQL!r})['n'].iloc[0])\n"
         "figures = {'origin': ds.origin, 'store': str(ds.store), 'agents': n,\n"
-        "           'workers': os.environ.get('CSNB_WORKERS')}\n"
+        "           'workers': os.environ.get('CSNB_WORKERS'),\n"
+        "           'blas': os.environ.get('OPENBLAS_NUM_THREADS')}\n"
         "with open(results_path, 'w', encoding='utf-8') as handle:\n"
         "    json.dump({'month': month, 'provisional': False, 'metric_book_version': 1,\n"
         "               'figures': figures}, handle)\n"
@@ -666,6 +668,9 @@ def test_a_run_loads_once_and_the_notebooks_open_that_load(data_dir, tmp_path, m
         figures = json.loads((out / MONTH / "conversion.json").read_text())["figures"]
         # The notebook did not load: it opened the runner's load (in its kernel).
         assert (figures["origin"], figures["agents"], figures["workers"]) == ("run", 2, "2")
+        # Each of the two kernels gets its half of the cores for BLAS (unless the user set it).
+        assert figures["blas"] == (os.environ.get("OPENBLAS_NUM_THREADS")
+                                   or str(max(1, (os.cpu_count() or 1) // 2)))
         store = Path(figures["store"])
         # The run's own file (cache off) went with the run, although a notebook failed.
         assert not list((out / MONTH).glob(".csnb-tmp-*"))
