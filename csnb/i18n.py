@@ -156,6 +156,10 @@ TEXT: dict[str, dict[str, str]] = {
     "nav.operations": {"en": "Operations", "zh": "运营人效"},
     "nav.daily": {"en": "Daily brief", "zh": "日报"},
     "nav.rendered": {"en": "rendered", "zh": "生成于"},
+    # text alternative of every figure in a report (csnb.report.export)
+    "figure.alt": {"en": "Chart of this section; its figures are in the sentences and tables "
+                         "beside it",
+                   "zh": "本节图表，具体数字见旁边的文字和表格"},
     "lang.en": {"en": "English", "zh": "English"},
     "lang.zh": {"en": "中文", "zh": "中文"},
     # index page
