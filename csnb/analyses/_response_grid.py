@@ -13,7 +13,8 @@ import pandas as pd
 from scipy import stats
 
 from ..io.dataset import Dataset
-from ..metrics.inquiries import inquiry_facts_relation, response_grid_table
+from ..metrics.inquiries import response_grid_table
+from ..metrics.sql import dataset_sql
 from ..months import check_month, month_bounds
 from .base import Result, records
 
@@ -92,27 +93,19 @@ class ResponseGridResult(Result):
         return plot_response_grid(self.table, value=value, ax=ax)
 
 
-# Inquiries per day and hour of their first presale session, counted in the engine around
-# the metric book's inquiry_facts statement: a month of a large shop has millions of
-# inquiries, and only these 24 x 31 counts need to reach pandas.
-_INQUIRIES_BY_HOUR_SQL = """
-SELECT CAST(start_ts AS DATE) AS start_day, EXTRACT(HOUR FROM start_ts) AS hour,
-       COUNT(*) AS inquiries
-FROM {facts} AS f
-GROUP BY 1, 2
-ORDER BY 1, 2
-"""
-
-
 def _inquiries_by_hour(ds: Dataset, month: str) -> pd.DataFrame:
-    """Columns weekday (0 = Monday), hour, inquiries; empty without sessions."""
+    """Columns weekday (0 = Monday), hour, inquiries; empty without sessions.
+
+    Inquiries per day and hour of their first presale session, counted in the engine (the
+    metric book's ``"inquiries_by_hour"``): a month of a large shop has millions of
+    inquiries, and only these 24 x 31 counts need to reach pandas.
+    """
     if not ds.has("sessions"):
         return pd.DataFrame({"weekday": [], "hour": [], "inquiries": []})
     first, last = month_bounds(month)
-    facts = inquiry_facts_relation(ds, first, last)
-    out = ds.query(_INQUIRIES_BY_HOUR_SQL.format(facts=facts))
+    out = ds.query(dataset_sql(ds, "inquiries_by_hour", start=first, end=last))
     # Weekdays in pandas: engines number them differently (as metrics.inquiries does).
-    out["weekday"] = pd.to_datetime(out["start_day"]).dt.day_of_week.astype(int)
+    out["weekday"] = pd.to_datetime(out["day"]).dt.day_of_week.astype(int)
     out["hour"] = out["hour"].astype(int)
     return out[["weekday", "hour", "inquiries"]]
 

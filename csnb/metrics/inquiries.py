@@ -1,12 +1,14 @@
 """Inquiry-level and session-quality queries for the conversion analysis.
 
-Three raw-table queries the metric book's :func:`~csnb.metrics.metric_sql` does not have yet,
-built on its shared CTEs (attribution, inquiries) so each rule keeps one definition:
+Raw-table queries on the inquiries of a span of days, built on the metric book's shared
+CTEs (attribution, inquiries) so each rule keeps one definition:
 
 - ``"inquiry_facts"``: one row per inquiry (customer, agent, day) of a date range with its
   conversion flag and the first response of the inquiry's first presale session (the
   session the customer opened the day with), the session's start and category. The
-  logistic model of conversion reads these rows.
+  logistic model of conversion reads these rows, or a sample of them (``keys``).
+- ``"inquiries_by_hour"``: inquiries per day and hour of their first presale session's
+  start, the same count the facts give, without building every inquiry's facts.
 - ``"session_quality"``: per agent and month, the sums behind 平响 (average response, the
   mean of ``avg_response_s`` over counted sessions that have it) and the satisfaction rate
   (rated sessions, satisfied sessions) when the sessions carry ratings. Sums, not means,
@@ -27,7 +29,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from ..errors import check_one_of
+from ..errors import SettingsError, check_one_of
 from ..io.dataset import Dataset
 from ..io.schema import TABLES
 from ..months import month_bounds
@@ -37,7 +39,6 @@ from .sql import _base_ctes, _needed, _seconds, _with, dataset_sql, transpile
 __all__ = [
     "INQUIRY_SQL_NAMES",
     "SATISFIED_RATINGS",
-    "inquiry_facts_relation",
     "inquiry_facts_table",
     "inquiry_sql",
     "response_grid_table",
@@ -45,7 +46,7 @@ __all__ = [
 ]
 
 #: Names of the queries of :func:`inquiry_sql`.
-INQUIRY_SQL_NAMES = ("inquiry_facts", "session_quality", "response_grid")
+INQUIRY_SQL_NAMES = ("inquiry_facts", "inquiries_by_hour", "session_quality", "response_grid")
 
 #: Rating values that count as satisfied (very satisfied, satisfied, or 4-5 of 5).
 SATISFIED_RATINGS = ("very_satisfied", "satisfied", "4", "5", "4.0", "5.0")
@@ -72,12 +73,27 @@ SELECT i.customer_id, i.agent_id, i.day, i.converted, f.start_ts,
        CASE WHEN f.first_response_s IS NULL THEN 1 ELSE 0 END AS never_answered,
        {counted} AS counted,
        f.category
-FROM _inquiries AS i
+FROM {inquiries} AS i
 JOIN _first_session AS f
   ON f.customer_id = i.customer_id AND f.agent_id = i.agent_id AND f.day = i.day
  AND f.nth = 1
 WHERE i.day >= {start_day} AND i.day <= {end_day}
 ORDER BY i.day, i.agent_id, i.customer_id
+"""
+
+# The hour of an inquiry's first presale session is that of its earliest start: the tie rule of
+# _FIRST_SESSION_SQL does not move it, so a grouped MIN counts what the facts would.
+_INQUIRIES_BY_HOUR_SQL = """
+SELECT CAST(first_ts AS DATE) AS day, EXTRACT(HOUR FROM first_ts) AS hour,
+       COUNT(*) AS inquiries
+FROM (
+    SELECT customer_id, agent_id, day, MIN(start_ts) AS first_ts
+    FROM _presale
+    WHERE start_ts >= {start_ts} AND start_ts < {end_ts}
+    GROUP BY customer_id, agent_id, day
+) AS i
+GROUP BY 1, 2
+ORDER BY 1, 2
 """
 
 _SESSION_QUALITY_SQL = """
@@ -163,6 +179,7 @@ def inquiry_sql(
     tables: Sequence[str] | None = None,
     ratings: bool | None = None,
     staged: Mapping[str, str] | None = None,
+    keys: str | None = None,
 ) -> str:
     """Return the SQL of one inquiry-level or session-quality query.
 
@@ -173,7 +190,9 @@ def inquiry_sql(
         agent_id, day, converted (the metric book's flag), start_ts, first_response_s,
         capped_response_s (never answered = cap), never_answered (0/1), counted (0/1: the
         session started within business hours), category; all of the inquiry's first
-        presale session that day. ``"session_quality"``: per agent_id and period (month)
+        presale session that day. ``"inquiries_by_hour"``: per day and hour of the first
+        presale session's start, the inquiries (with ``day`` in [start, end]).
+        ``"session_quality"``: per agent_id and period (month)
         of sessions starting in [start, end]: sessions, avg_response_sum and avg_response_n
         (sum and count of avg_response_s over counted sessions that have it),
         rated_sessions and satisfied_sessions (NULL without ratings); from agent_daily when
@@ -192,6 +211,13 @@ def inquiry_sql(
         Whether the ratings columns exist; default from the data contract.
     staged : mapping of str to str, optional
         Materialised intermediates (see :func:`~csnb.metrics.sql.metric_sql`).
+    keys : str, optional
+        ``"inquiry_facts"`` only: a query returning inquiries with the columns of the metric
+        book's (customer_id, agent_id, day, converted), usually a sample of them; it may read
+        the metric book's inquiries as ``_inquiries``. The facts are those of these
+        inquiries, and only their customers' sessions are searched for first sessions (a
+        customer's sessions are all or none of the window's partitions), so a sample costs
+        a sample's work.
 
     Returns
     -------
@@ -210,14 +236,26 @@ def inquiry_sql(
               "start_day": _date_lit(start), "end_day": _date_lit(end)}
     cap = float(settings.response_cap_s)
     counted = _counted_expr(settings)
+    if keys is not None and name != "inquiry_facts":
+        raise SettingsError(f"inquiry_sql({name!r}) takes no keys; only 'inquiry_facts' does")
     if name == "inquiry_facts":
         present |= {"sessions"}
         ctes = _base_ctes(settings, present, staged)
         # Sessions of the day before the range do not matter: an inquiry is one day.
-        ctes.append(("_first_session", _FIRST_SESSION_SQL.format(**bounds)))
+        first = _FIRST_SESSION_SQL.format(**bounds)
+        listed = "_inquiries"
+        if keys is not None:
+            listed = "_listed"
+            ctes.append((listed, keys))
+            first = first.rstrip() + f"\n  AND customer_id IN (SELECT customer_id FROM {listed})"
+        ctes.append(("_first_session", first))
         select = _INQUIRY_FACTS_SQL.format(cap=cap, counted=counted.replace(
-            "start_ts", "f.start_ts"), **bounds)
+            "start_ts", "f.start_ts"), inquiries=listed, **bounds)
         sql = _with(_needed(ctes, select), select)
+    elif name == "inquiries_by_hour":
+        present |= {"sessions"}
+        select = _INQUIRIES_BY_HOUR_SQL.format(**bounds)
+        sql = _with(_needed(_base_ctes(settings, present, staged), select), select)
     elif name == "session_quality":
         if "sessions" in present:
             rated = ("SUM(CASE WHEN rating IS NOT NULL THEN 1 ELSE 0 END)" if ratings
@@ -272,19 +310,6 @@ def inquiry_facts_table(ds: Dataset, months: Sequence[str]) -> pd.DataFrame:
     start, end = _span(months)
     out = ds.query(dataset_sql(ds, "inquiry_facts", start=start, end=end))
     return typed_inquiry_facts(out)[cols]
-
-
-def inquiry_facts_relation(ds: Dataset, start: date, end: date) -> str:
-    """The ``"inquiry_facts"`` of the days ``start`` to ``end``, to read after ``FROM``.
-
-    For queries built on the facts that bring only a few rows to pandas (the conversion
-    model's sample, the inquiries per hour): on the Dataset's DuckDB the facts are staged
-    once (:meth:`csnb.io.Dataset.stage`; per run on a stored load, the same file
-    :func:`inquiry_facts_table` reads), so two such queries do not each rebuild every
-    inquiry's first session; on another engine they are the metric book's subquery.
-    """
-    sql = dataset_sql(ds, "inquiry_facts", start=start, end=end)
-    return f"({sql})" if ds.engine is not None else ds.stage(sql)
 
 
 def typed_inquiry_facts(out: pd.DataFrame) -> pd.DataFrame:

@@ -60,11 +60,12 @@ KPI_COLUMNS = (
 #: Metric names of :func:`metric_sql`.
 METRIC_SQL_NAMES = ("attribution", "inquiries", "response", "kpis", "fines", "complaint_counts",
                     "hourly_load",
-                    "data_span", "inquiry_facts", "session_quality", "response_grid")
+                    "data_span", "inquiry_facts", "inquiries_by_hour", "session_quality",
+                    "response_grid")
 
 #: The names of :data:`METRIC_SQL_NAMES` built by :mod:`csnb.metrics.inquiries` for a span of
 #: days (``start`` and ``end`` required).
-SPAN_SQL_NAMES = ("inquiry_facts", "session_quality", "response_grid")
+SPAN_SQL_NAMES = ("inquiry_facts", "inquiries_by_hour", "session_quality", "response_grid")
 
 #: Groupings of the ``"complaint_counts"`` query.
 COMPLAINT_GROUPINGS = ((), ("category",), ("source",))
@@ -550,6 +551,7 @@ def metric_sql(
     start: date | None = None,
     end: date | None = None,
     staged: Mapping[str, str] | None = None,
+    keys: str | None = None,
 ) -> str:
     """Return the SQL of one raw-table metric, in DuckDB's or another engine's dialect.
 
@@ -586,6 +588,9 @@ def metric_sql(
     staged : mapping of str to str, optional
         Intermediate results already materialised (:data:`STAGES`): CTE name to the relation
         to read instead of computing it, in DuckDB's dialect (see :func:`dataset_sql`).
+    keys : str, optional
+        ``"inquiry_facts"`` only: the inquiries to describe, a query on the metric book's
+        (see :func:`csnb.metrics.inquiries.inquiry_sql`).
 
     Returns
     -------
@@ -604,7 +609,7 @@ def metric_sql(
         if start is None or end is None:
             raise SettingsError(f"metric_sql({name!r}) needs start and end days")
         return inquiry_sql(name, dialect, start=start, end=end, settings=settings,
-                           tables=tables, staged=staged)
+                           tables=tables, staged=staged, keys=keys)
     settings = settings or Settings()
     present = set(tables) if tables is not None else set(_FULL_TABLES)
     if name == "kpis":
@@ -664,7 +669,7 @@ def dataset_sql(ds: Dataset, name: str, **kwargs: Any) -> str:
     name : str
         One of :data:`METRIC_SQL_NAMES`.
     **kwargs
-        ``by``, ``freq``, ``start``, ``end`` as for :func:`metric_sql`.
+        ``by``, ``freq``, ``start``, ``end``, ``keys`` as for :func:`metric_sql`.
 
     Returns
     -------

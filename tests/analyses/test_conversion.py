@@ -1042,3 +1042,29 @@ def test_sample_threshold_is_a_positive_integer():
     with pytest.raises(SettingsError, match="logit_sample_sessions"):
         Settings(logit_sample_sessions=0)
     assert Settings().logit_sample_sessions == 500_000
+
+
+def test_the_sample_is_the_seeded_ranking_of_the_facts(sampled_world):
+    """Reference in pandas: per agent, the inquiries ordered by the MD5 of
+    "customer|agent|day|seed" (then customer, day), the first ceil(fraction x n) kept, each
+    with its row of the full inquiry facts."""
+    import hashlib
+
+    import csnb.analyses._conversion_frames as cm
+    from csnb.metrics.inquiries import inquiry_facts_table
+
+    frames, low, _, sampled = sampled_world
+    world = dataset_from_frames(frames, settings=low)
+    plan = cm._sample_plan(world, MONTH, [MONTH])
+    got = cm._sampled_facts(world, [MONTH], plan)
+    facts = inquiry_facts_table(world, [MONTH])
+    facts["digest"] = [
+        hashlib.md5(f"{c}|{a}|{d.date().isoformat()}|{plan['seed']}".encode()).hexdigest()
+        for c, a, d in zip(facts["customer_id"], facts["agent_id"], facts["day"], strict=True)]
+    ranked = facts.sort_values(["agent_id", "digest", "customer_id", "day"])
+    rank = ranked.groupby("agent_id").cumcount() + 1
+    size = ranked.groupby("agent_id")["digest"].transform("size")
+    expected = ranked[rank <= np.ceil(size * plan["fraction"])].drop(columns="digest")
+    expected = expected.sort_values(["day", "agent_id", "customer_id"], ignore_index=True)
+    assert 0 < len(got) == len(expected) == sampled.n_obs < len(facts)
+    pd.testing.assert_frame_equal(got[list(expected.columns)], expected, check_dtype=False)

@@ -72,6 +72,20 @@ def test_panels_from_spark_equal_duckdbs(engines):
                                       check_dtype=False, rtol=1e-9, atol=1e-9)
 
 
+def test_the_conversion_models_sample_from_spark_equals_duckdbs(engines):
+    """The sample is drawn in the engine (an MD5 ranking, then the sampled inquiries' facts):
+    the same rows on both."""
+    from csnb.analyses._conversion_frames import _sampled_facts
+
+    duck, spark_ds = engines
+    plan = {"seed": "csnb-2025-11", "fraction": 0.2}
+    expected = _sampled_facts(duck, ["2025-11"], plan)
+    got = _sampled_facts(spark_ds, ["2025-11"], plan)
+    assert len(expected) > 0
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected.reset_index(drop=True),
+                                  check_dtype=False, rtol=1e-9, atol=1e-9)
+
+
 def test_engine_names_are_checked(monkeypatch):
     monkeypatch.setenv(ENGINE_VARIABLE, "Spark ")
     assert engine_from_env() == "spark"

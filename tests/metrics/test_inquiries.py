@@ -12,11 +12,11 @@ from csnb.io import load_dataset
 from csnb.metrics import kpi_table
 from csnb.metrics.inquiries import (
     INQUIRY_SQL_NAMES,
-    inquiry_facts_relation,
     inquiry_facts_table,
     inquiry_sql,
     response_grid_table,
     session_quality_table,
+    typed_inquiry_facts,
 )
 from csnb.simulate import simulate
 
@@ -43,26 +43,39 @@ def test_inquiry_facts_agree_with_the_metric_book(ds):
     assert not facts.duplicated(["customer_id", "agent_id", "day"]).any()
 
 
-@pytest.mark.parametrize("stored", [False, True])
-def test_the_staged_facts_are_the_facts_and_are_built_once(ds, tmp_path, monkeypatch, stored):
-    from csnb.io import panels
-    from csnb.metrics.sql import dataset_sql
-
-    if stored:  # a report run's load: the stage is the Parquet file the table reads
-        ds = load_dataset(ds.path, cache=False, store=tmp_path / "dataset.duckdb")
+def test_inquiries_by_hour_count_the_facts(ds):
+    facts = inquiry_facts_table(ds, [MONTH])
+    expected = facts.assign(day=facts["start_ts"].dt.normalize()).groupby(
+        ["day", "hour"]).size().rename("inquiries").reset_index()
     first, last = date(2024, 2, 1), date(2024, 2, 29)
-    relation = inquiry_facts_relation(ds, first, last)
-    assert relation.startswith("read_parquet(" if stored else "_csnb_stage_")
-    staged = ds.con.execute(f"SELECT * FROM {relation}").df()
-    built = []
-    monkeypatch.setattr(panels, "shared_file", lambda *a: built.append(a) or None)
-    assert inquiry_facts_relation(ds, first, last) == relation and built == []
-    monkeypatch.undo()
-    sql = dataset_sql(ds, "inquiry_facts", start=first, end=last)
-    if stored:  # the file inquiry_facts_table reads too
-        assert str(panels.panel_path(ds.store, sql)) in relation
-    pd.testing.assert_frame_equal(staged, ds.con.execute(sql).df())
-    assert len(staged) == len(inquiry_facts_table(ds, [MONTH]))
+    got = ds.query(inquiry_sql("inquiries_by_hour", start=first, end=last,
+                               settings=ds.settings, tables=ds.tables))
+    got["day"] = pd.to_datetime(got["day"])
+    got["hour"] = got["hour"].astype(int)
+    assert got["inquiries"].sum() == len(facts) > 0
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+
+
+def test_the_facts_of_listed_inquiries_are_those_inquiries_facts(ds):
+    """keys: a sample of the inquiries gets exactly their rows of the full facts."""
+    facts = inquiry_facts_table(ds, [MONTH])
+    cols = ["customer_id", "agent_id", "day", "converted"]
+    listed = facts.iloc[::3][cols].assign(day=lambda f: f["day"].dt.date)
+    ds.con.register("_listed", listed)
+    try:
+        got = ds.query(inquiry_sql("inquiry_facts", start=date(2024, 2, 1),
+                                   end=date(2024, 2, 29), settings=ds.settings,
+                                   tables=ds.tables,
+                                   keys="SELECT * FROM _listed"))
+    finally:
+        ds.con.unregister("_listed")
+    expected = facts.iloc[::3].reset_index(drop=True)
+    assert 0 < len(got) == len(expected) < len(facts)
+    got = typed_inquiry_facts(got)[list(expected.columns)]
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    with pytest.raises(SettingsError, match="takes no keys"):
+        inquiry_sql("response_grid", start=date(2024, 2, 1), end=date(2024, 2, 29),
+                    keys="SELECT * FROM _listed")
 
 
 def test_inquiry_facts_take_the_first_session_of_the_day(ds):
