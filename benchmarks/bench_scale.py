@@ -81,8 +81,23 @@ def machine() -> str:
 
 
 def load_avg() -> str:
-    """The 1, 5 and 15-minute load averages."""
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    """The 1, 5 and 15-minute load averages, and the speed probe of one core.
+
+    A shared host's cores slow down with its other tenants (the same report took 66 s and 94
+    s an hour apart here, its CPU seconds rising with it), which the load average does not
+    show: the probe times a fixed Python loop, so two runs' figures can be compared.
+    """
+    loads = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"{loads}; probe {speed_probe():.2f} s"
+
+
+def speed_probe() -> float:
+    """Seconds one core takes for ten million additions in Python (lower is faster)."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - started
 
 
 # -- data ----------------------------------------------------------------------------------------
