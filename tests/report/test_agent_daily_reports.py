@@ -7,6 +7,7 @@ report renders; the figures equal the exports' sums computed here in pandas (sum
 dropped, the not-final cell missing); turnover, complaints and incentives say what they lack.
 """
 
+import html
 import json
 
 import numpy as np
@@ -74,8 +75,9 @@ def _json(out, name, lang="en"):
 
 
 def _html(out, name, lang="en"):
+    """The page with its character references resolved (the text a reader sees)."""
     suffix = "" if lang == "en" else ".zh"
-    return (out / MONTH / f"{name}{suffix}.html").read_text(encoding="utf-8")
+    return html.unescape((out / MONTH / f"{name}{suffix}.html").read_text(encoding="utf-8"))
 
 
 def _weighted(month: pd.DataFrame, col: str) -> float:
@@ -129,14 +131,14 @@ def test_reports_say_what_they_lack(rendered):
     for name, lacking in needs.items():
         data = _json(out, name)
         assert data["lacking_tables"] == lacking, name
-        html = _html(out, name)
-        assert "Traceback" not in html and "Not available" not in html, name
+        page = _html(out, name)
+        assert "Traceback" not in page and "Not available" not in page, name
         if lacking:
             assert data["sentences"] == [t("needs.report", "en", needs=data["sentences"][0]
                                            .split("This report needs ")[1].split(". The")[0],
                                            present="agent_daily")]
-            assert t("needs.table.agents", "en") in html or name == "complaints"
-            assert "csnb-provisional" not in html
+            assert t("needs.table.agents", "en") in page or name == "complaints"
+            assert "csnb-provisional" not in page
     overview = _html(out, "overview")
     assert "Not shown, as the data cannot give them" in overview
     for area in ("turnover", "complaints", "incentives"):
