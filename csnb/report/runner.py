@@ -42,10 +42,12 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -57,6 +59,9 @@ from .index import write_index
 from .kernel import KERNEL_NAME, interpreter_kernel_manager_class
 from .params import PARAMETER_NAMES, check_parameters
 from .runs import NOTEBOOKS, NotebookRun, RenderSummary, attachment_pattern, report_files
+
+if TYPE_CHECKING:
+    from ..io.dataset import Dataset
 
 __all__ = ["DAILY_PARAMETER_NAMES", "RESULT_KEYS", "default_notebooks_dir", "render_daily",
            "render_month"]
@@ -167,37 +172,22 @@ def render_month(
     # 3. load: read and check the data once, before any notebook runs. A contract violation
     # stops here with one clear error instead of five failed notebooks, and every notebook
     # opens this load (cache or not) instead of parsing the files again.
-    from ..io import load_dataset
-    from ..io.resources import shared_by
     from ..metrics import data_months
 
-    # The run's own store of the load (when the cache does not keep it) lives in the
-    # system's temporary folder: nothing is created in the reports folder before the
-    # month is known to be one the data can answer. It goes when the run ends.
-    with tempfile.TemporaryDirectory(prefix="csnb-run-",
-                                     ignore_cleanup_errors=True) as own_dir:
-        own = Path(own_dir)
-        # The runner's connection: a notebook's memory limit, every core (no notebook runs
-        # yet; the connection is closed before they start).
-        with shared_by(min(workers, len(names)), alone=True):
-            ds = load_dataset(data_dir, store=own / "dataset.duckdb")
-        try:
-            answerable = data_months(ds)
-            if month not in answerable and not allow_outside_data:
-                span = (f"{answerable[0]} to {answerable[-1]}" if answerable
-                        else "no month: the data hold no dated record")
-                raise ParameterError(
-                    f"month {month} is outside the data, which can answer {span}; its reports "
-                    f"would show no figures. Choose a month in that span, or ask for it "
-                    f"explicitly (--allow-outside-data, or allow_outside_data=True)"
-                )
-            month_dir.mkdir(parents=True, exist_ok=True)
-            # Temporary files live next to their destination (same file system), so renames are
-            # atomic.
-            scratch = Path(tempfile.mkdtemp(prefix=".csnb-tmp-", dir=month_dir))
-            env = _share_load(ds, own, workers=min(workers, len(names)))
-        finally:
-            ds.con.close()
+    def answers(ds: Dataset) -> Path:
+        answerable = data_months(ds)
+        if month not in answerable and not allow_outside_data:
+            span = (f"{answerable[0]} to {answerable[-1]}" if answerable
+                    else "no month: the data hold no dated record")
+            raise ParameterError(
+                f"month {month} is outside the data, which can answer {span}; its reports "
+                f"would show no figures. Choose a month in that span, or ask for it "
+                f"explicitly (--allow-outside-data, or allow_outside_data=True)"
+            )
+        return month_dir
+
+    workers = min(workers, len(names))
+    with _loaded_run(data_dir, workers, answers) as (env, scratch):
         context = _RunContext(
             month=month,
             parameters={"month": month},
@@ -212,21 +202,18 @@ def render_month(
 
         # 4-7. execute, check, export and write each notebook, in parallel
         runs: dict[str, NotebookRun] = {}
-        try:
-            bar = _progress_bar(len(names), month, progress)
-            with ThreadPoolExecutor(max_workers=min(workers, len(names))) as pool:
-                futures = {
-                    pool.submit(_render_one, name, templates[name], context): name
-                    for name in sorted(names, key=SLOWEST_FIRST.index)
-                }
-                for future in as_completed(futures):
-                    run = future.result()
-                    runs[run.name] = run
-                    bar.set_postfix_str(f"{run.name} {run.status}")
-                    bar.update(1)
-            bar.close()
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+        bar = _progress_bar(len(names), month, progress)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = {
+                pool.submit(_render_one, name, templates[name], context): name
+                for name in sorted(names, key=SLOWEST_FIRST.index)
+            }
+            for future in as_completed(futures):
+                run = future.result()
+                runs[run.name] = run
+                bar.set_postfix_str(f"{run.name} {run.status}")
+                bar.update(1)
+        bar.close()
 
     # 8. index: merge this month's runs into the manifest and re-draw the index page
     ordered = tuple(runs[name] for name in names)
@@ -300,47 +287,77 @@ def render_daily(
     check_parameters(template, DAILY_PARAMETER_NAMES)
 
     # 3. load: once, before the notebook runs, which opens this load
-    from ..io import load_dataset
     from ..metrics import data_span
 
-    # The run's own store of the load, as in render_month.
-    with tempfile.TemporaryDirectory(prefix="csnb-run-",
-                                     ignore_cleanup_errors=True) as own_dir:
-        own = Path(own_dir)
-        ds = load_dataset(data_dir, store=own / "dataset.duckdb")
-        try:
-            first, last = data_span(ds)
-            if ((first is None or last is None or not first <= the_day <= last)
-                    and not allow_outside_data):
-                span = f"{first} to {last}" if first is not None else "no day: no dated record"
-                raise ParameterError(
-                    f"date {the_day} is outside the data, which hold {span}; its brief would "
-                    f"show no figures. Choose a day in that span, or ask for it explicitly "
-                    f"(--allow-outside-data, or allow_outside_data=True)"
-                )
-            month_dir = out_dir / month
-            month_dir.mkdir(parents=True, exist_ok=True)
-            scratch = Path(tempfile.mkdtemp(prefix=".csnb-tmp-", dir=month_dir))
-            env = _share_load(ds, own, workers=1)
-        finally:
-            ds.con.close()
+    month_dir = out_dir / month
+
+    def answers(ds: Dataset) -> Path:
+        first, last = data_span(ds)
+        if ((first is None or last is None or not first <= the_day <= last)
+                and not allow_outside_data):
+            span = f"{first} to {last}" if first is not None else "no day: no dated record"
+            raise ParameterError(
+                f"date {the_day} is outside the data, which hold {span}; its brief would "
+                f"show no figures. Choose a day in that span, or ask for it explicitly "
+                f"(--allow-outside-data, or allow_outside_data=True)"
+            )
+        return month_dir
+
+    with _loaded_run(data_dir, 1, answers) as (env, scratch):
         context = _RunContext(month=month, parameters={"date": the_day.isoformat()}, lang=lang,
                               data_dir=data_dir, nb_dir=nb_dir, month_dir=month_dir,
                               scratch=scratch, execution_timeout=execution_timeout, env=env)
 
         # 4-7. execute, check, export and write
-        try:
-            bar = _progress_bar(1, name, progress)
-            run = _render_one(name, template, context)
-            bar.set_postfix_str(f"{run.name} {run.status}")
-            bar.update(1)
-            bar.close()
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+        bar = _progress_bar(1, name, progress)
+        run = _render_one(name, template, context)
+        bar.set_postfix_str(f"{run.name} {run.status}")
+        bar.update(1)
+        bar.close()
 
     # 8. index: the brief is listed under its month
     index_html = write_index(out_dir, month, (run,), lang=lang, data_dir=data_dir)
     return RenderSummary(month=month, runs=(run,), out_dir=out_dir, index_html=index_html)
+
+
+@contextmanager
+def _loaded_run(data_dir: Path, workers: int,
+                answers: Callable[[Dataset], Path]) -> Iterator[tuple[dict[str, str], Path]]:
+    """Step 3 of a run: load and check the data once, and share the load with the notebooks.
+
+    ``answers(ds)`` raises ParameterError when the data cannot answer the run, else returns
+    the folder the run writes to (created only then: nothing lands in the reports folder
+    for a month or day the data cannot answer). Yields the kernels' environment
+    (:func:`_share_load`) and a scratch folder inside that folder (same file system, so
+    renames are atomic). The scratch folder, and the run's own store of the load (under the
+    system's temporary folder, when the cache does not keep the load), go when the block
+    ends, failed or not.
+    """
+    from ..io import load_dataset
+    from ..io.resources import shared_by
+
+    with tempfile.TemporaryDirectory(prefix="csnb-run-",
+                                     ignore_cleanup_errors=True) as own_dir:
+        own = Path(own_dir)
+        # The runner's connection: a notebook's memory limit, every core (no notebook runs
+        # yet; the connection is closed before they start).
+        with shared_by(workers, alone=True):
+            ds = load_dataset(data_dir, store=own / "dataset.duckdb")
+        try:
+            target = answers(ds)
+            target.mkdir(parents=True, exist_ok=True)
+            scratch = Path(tempfile.mkdtemp(prefix=".csnb-tmp-", dir=target))
+            try:
+                env = _share_load(ds, own, workers)
+            except BaseException:
+                shutil.rmtree(scratch, ignore_errors=True)
+                raise
+        finally:
+            ds.con.close()
+        try:
+            yield env, scratch
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _share_load(ds, own: Path, workers: int) -> dict[str, str]:
