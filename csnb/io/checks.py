@@ -1,4 +1,4 @@
-"""The data contract's checks as SQL over a staged table (see :mod:`csnb.io.load`).
+"""The data contract's checks as SQL over a staged table (see :mod:`csnb.io.loader`).
 
 A :class:`Staged` table holds each file's rows parsed to the contract types beside their raw
 text and a status per cell; a :class:`Check` counts and samples the rows that fail one rule.

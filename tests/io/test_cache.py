@@ -392,9 +392,8 @@ def test_a_run_load_is_opened_instead_of_loading(folder, tmp_path, monkeypatch):
     monkeypatch.setenv(RUN_VARIABLE, str(run_file))
     monkeypatch.setenv("CSNB_CACHE", "0")
     loads = []
-    real = load_module._Loader.run
-    monkeypatch.setattr(load_module._Loader, "run",
-                        lambda self, *a: loads.append(1) or real(self, *a))
+    real = load_module._run
+    monkeypatch.setattr(load_module, "_run", lambda *a: loads.append(1) or real(*a))
     ds = load_dataset(folder)
     assert (ds.origin, ds.store, loads) == ("run", run_file, [])
     _same(ds, loaded)
