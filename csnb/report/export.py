@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -92,6 +93,7 @@ def export_html(nb, name: str, *, month: str, lang: str, path: Path) -> str:
     return embed_cjk_font(body, extra=nav_words)
 
 
+@cache
 def _exporter_class():
     """The HTML exporter of nbconvert, without its pass over the finished page with BeautifulSoup.
 
